@@ -1,0 +1,68 @@
+"""Sphinx configuration for the Folio sample collection.
+
+Everything a writer is expected to change sits at the top; the rest wires
+the toolchain together.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+# -- The collection ----------------------------------------------------------
+
+project = "Margins"
+author = "Hester Vale"
+copyright = "2019–2026 Hester Vale"
+version = release = "2026.11"
+language = "en"
+
+folio_author = author
+folio_genres = ["review", "memoir", "fiction", "opinion"]
+folio_page_format = "(p{page})"
+folio_related_auto = True
+folio_related_limit = 3
+
+# -- Sources -----------------------------------------------------------------
+
+extensions = ["myst_parser", "sphinx_design", "folio"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build", ".venv", "README.md", "tests", "docs/performance.md", "bench"]
+templates_path = ["_templates"]
+myst_enable_extensions = ["colon_fence", "deflist", "smartquotes"]
+myst_heading_anchors = 2
+root_doc = "index"
+
+# -- HTML --------------------------------------------------------------------
+
+html_theme = "sphinx_book_theme"
+html_title = project
+html_static_path = ["_static"]
+html_last_updated_fmt = None
+html_theme_options = {
+    "show_toc_level": 1,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+}
+
+# -- ePub --------------------------------------------------------------------
+
+epub_basename = "margins"
+epub_title = project
+epub_author = author
+epub_publisher = author
+epub_copyright = copyright
+epub_uid = "margins-essays"
+epub_identifier = "urn:uuid:0f5b3e3c-6a55-4f67-9a8c-4f0a2b1d7e11"
+epub_scheme = "uuid"
+epub_show_urls = "no"
+epub_exclude_files = ["search.html"]
+
+# -- LaTeX / PDF -------------------------------------------------------------
+
+latex_engine = "xelatex"
+latex_show_pagerefs = True
+latex_show_urls = "footnote"
+latex_documents = [(root_doc, "margins.tex", project, author, "manual")]
