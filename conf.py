@@ -54,15 +54,23 @@ epub_title = project
 epub_author = author
 epub_publisher = author
 epub_copyright = copyright
-epub_uid = "margins-essays"
-epub_identifier = "urn:uuid:0f5b3e3c-6a55-4f67-9a8c-4f0a2b1d7e11"
-epub_scheme = "uuid"
+# The identifier must equal epub_uid and be an XML name (sphinx#11184).
+epub_uid = epub_identifier = "margins-essays"
+epub_scheme = "URN"
 epub_show_urls = "no"
 epub_exclude_files = ["search.html"]
 
 # -- LaTeX / PDF -------------------------------------------------------------
 
 latex_engine = "xelatex"
-latex_show_pagerefs = True
 latex_show_urls = "footnote"
 latex_documents = [(root_doc, "margins.tex", project, author, "manual")]
+latex_elements = {
+    # Named fonts that cover curly quotes, dashes, accented Latin and Greek.
+    "fontpkg": r"""
+\setmainfont{FreeSerif}
+\setsansfont{FreeSans}
+\setmonofont{FreeMono}
+""",
+    "figure_align": "H",
+}

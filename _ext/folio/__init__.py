@@ -1,0 +1,55 @@
+"""Folio: a Sphinx extension for essays about books.
+
+Every piece at a glance; each module holds one concern.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from folio.books import setup_books
+from folio.collection import setup_collection
+from folio.config import setup_config
+from folio.domain import FolioDomain
+from folio.essays import setup_essays
+from folio.pages import setup_pages
+from folio.quotes import setup_quotes
+from folio.related import setup_related
+from folio.spoiler import setup_spoiler
+from folio.writers import add_latex_preamble, setup_writers
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+__version__ = "0.1.0"
+STATIC = Path(__file__).parent / "static"
+
+
+def add_web_assets(app: Sphinx) -> None:
+    """Our stylesheet, for the builders that write HTML (web and ePub)."""
+    if app.builder.format == "html":
+        app.config.html_static_path.append(str(STATIC))
+        app.add_css_file("folio.css")
+    add_latex_preamble(app)
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    setup_config(app)  # folio_* settings
+    app.add_domain(FolioDomain)  # every record, kept per document
+    setup_essays(app)  # front matter, title, byline, copyright line
+    setup_books(app)  # book-citation, {book}
+    setup_quotes(app)  # page-quote, {page}
+    setup_related(app)  # related-reading
+    setup_spoiler(app)  # spoiler
+    setup_collection(app)  # site-wide records and checks, once per build
+    setup_pages(app)  # placeholders filled, web-only markup
+    setup_writers(app)  # HTML visitors for web-only nodes
+    app.connect("builder-inited", add_web_assets)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

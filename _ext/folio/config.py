@@ -1,0 +1,52 @@
+"""Every ``folio_*`` setting a writer may put in ``conf.py``, with its default."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_GENRES = ("review", "memoir", "fiction", "opinion")
+DEFAULT_PAGE_FORMAT = "(p{page})"
+
+
+def setup_config(app: Sphinx) -> None:
+    """Register the settings; ``env`` rebuild because they change doctrees."""
+    add = app.add_config_value
+    add("folio_author", None, "env", types=frozenset({str, type(None)}))
+    add("folio_genres", list(DEFAULT_GENRES), "env", types=frozenset({list, tuple}))
+    add("folio_page_format", DEFAULT_PAGE_FORMAT, "env", types=frozenset({str}))
+    add("folio_essays", ["essays/*"], "env", types=frozenset({list, tuple}))
+    add("folio_related_auto", True, "env", types=frozenset({bool}))
+    add("folio_related_limit", 3, "env", types=frozenset({int}))
+    add("folio_similar_heading", "Read something similar:", "env", types=frozenset({str}))
+    add("folio_different_heading", "Read something different:", "env", types=frozenset({str}))
+    add("folio_spoiler_label", "Spoilers", "env", types=frozenset({str}))
+    app.connect("config-inited", check_config)
+
+
+def check_config(app: Sphinx, config: Config) -> None:
+    """Catch settings that would otherwise fail later, deep inside a page."""
+    if config.folio_author is None:
+        config.folio_author = config.author or ""
+    try:
+        config.folio_page_format.format(page="1")
+    except (KeyError, IndexError, ValueError) as error:
+        logger.warning(
+            "folio_page_format %r is not a format with {page} (%s); using %r",
+            config.folio_page_format, error, DEFAULT_PAGE_FORMAT,
+            type="folio", subtype="config",
+        )
+        config.folio_page_format = DEFAULT_PAGE_FORMAT
+    genres = [str(g).strip() for g in config.folio_genres if str(g).strip()]
+    config.folio_genres = genres or list(DEFAULT_GENRES)
+    if config.folio_related_limit < 0:
+        logger.warning("folio_related_limit must be 0 or more; using 3",
+                       type="folio", subtype="config")
+        config.folio_related_limit = 3

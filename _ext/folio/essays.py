@@ -1,0 +1,234 @@
+"""Front matter → :class:`Essay`, and the essay's own header and footer.
+
+Runs as a transform just before ``doctree-read`` (priority 880), while the
+docinfo node that MyST front matter and rST field lists both become is
+still in the tree, so the title exists before Sphinx collects titles and
+the table of contents.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from docutils.utils.smartquotes import smartyPants
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+from sphinx.util.matching import Matcher
+
+from folio.domain import folio_domain
+from folio.records import Essay
+from folio.related import related_reading
+from folio.writers import styled_paragraph
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+logger = logging.getLogger(__name__)
+
+FIELDS = ("title", "subtitle", "author", "date", "genre", "tags", "summary", "copyright")
+#: Keys other tools give meaning to; accepted without a warning.
+OTHER_KEYS = frozenset({"orphan", "nocomments", "nosearch", "tocdepth", "authors",
+                        "description", "keywords", "html_meta", "myst", "substitutions"})
+
+
+# -- pure functions: text in, data out ---------------------------------------
+
+def parse_tags(value: str) -> tuple[str, ...]:
+    """Tags from a YAML list (which MyST hands over as JSON) or ``a, b``."""
+    value = value.strip()
+    items: list[object]
+    if value.startswith("["):
+        try:
+            loaded = json.loads(value)
+        except ValueError:
+            loaded = value.strip("[]").split(",")
+        items = loaded if isinstance(loaded, list) else [loaded]
+    else:
+        items = list(value.split(","))
+    tags = (str(item).strip().strip("'\"").strip() for item in items)
+    return tuple(dict.fromkeys(tag for tag in tags if tag))
+
+
+def parse_date(value: str) -> datetime.date | None:
+    """An ISO 8601 date (a datetime's date part is accepted too)."""
+    text = value.strip()
+    for candidate in (text, text[:10]):
+        try:
+            return datetime.date.fromisoformat(candidate)
+        except ValueError:
+            continue
+    return None
+
+
+def format_date(date: datetime.date) -> str:
+    """``28 April 2019``: unambiguous to readers everywhere."""
+    months = ("January", "February", "March", "April", "May", "June", "July",
+              "August", "September", "October", "November", "December")
+    return f"{date.day} {months[date.month - 1]} {date.year}"
+
+
+def field_lines(source: str) -> dict[str, int]:
+    """Line of each front-matter key (``key:`` or ``:key:``) near a file's top.
+
+    Docutils does not keep lines for front matter, and a warning a writer can
+    act on needs one.
+    """
+    lines: dict[str, int] = {}
+    try:
+        head = Path(source).read_text(encoding="utf-8", errors="replace").splitlines()[:200]
+    except OSError:
+        return lines
+    pattern = re.compile(r"^:?([A-Za-z][\w-]*):(?:\s|$)")
+    for number, line in enumerate(head, start=1):
+        match = pattern.match(line)
+        if match:
+            lines.setdefault(match.group(1), number)
+    return lines
+
+
+def docinfo_fields(document: nodes.document) -> dict[str, str]:
+    """A document's front matter as text, read the way Sphinx's collector does."""
+    index = document.first_child_not_matching_class(nodes.PreBibliographic)
+    if index is None or not isinstance(document[index], nodes.docinfo):
+        return {}
+    found: dict[str, str] = {}
+    for node in document[index].children:
+        if isinstance(node, nodes.field):
+            found[node[0].astext().strip()] = node[1].astext().strip()
+        elif isinstance(node, nodes.authors):
+            found["author"] = "; ".join(author.astext() for author in node.children)
+        elif isinstance(node, nodes.TextElement):
+            found[node.__class__.__name__] = node.astext().strip()
+    return found
+
+
+# -- the transform ------------------------------------------------------------
+
+class EssayFrontMatter(SphinxTransform):
+    """Read, check and display an essay's front matter."""
+
+    default_priority = 870
+
+    def apply(self, **kwargs: object) -> None:
+        docname = self.env.docname
+        if not Matcher(self.config.folio_essays)(docname):
+            return
+        values = docinfo_fields(self.document)
+        lines = field_lines(self.document.get("source", ""))
+        essay = self.read_essay(docname, values, lines)
+        folio_domain(self.env).essays[docname] = essay
+        section = self.title_section(essay)
+        self.add_header(section, essay)
+        self.add_copyright(section, essay)
+
+    def warn(self, message: str, line: int, subtype: str) -> None:
+        logger.warning(message, location=(self.env.docname, line),
+                       type="folio", subtype=subtype)
+
+    def read_essay(self, docname: str, values: dict[str, str], lines: dict[str, int]) -> Essay:
+        def line(key: str) -> int:
+            return lines.get(key, 1)
+
+        for key in sorted(set(values) - set(FIELDS) - OTHER_KEYS):
+            self.warn(f"unknown front matter key {key!r} (known: {', '.join(FIELDS)})",
+                      line(key), "front-matter")
+        title = values.get("title", "")
+        if not title:
+            self.warn("essay has no 'title' in its front matter", 1, "front-matter")
+        date = None
+        if not values.get("date"):
+            self.warn("essay has no 'date' in its front matter (use YYYY-MM-DD)", 1,
+                      "front-matter")
+        else:
+            date = parse_date(values["date"])
+            if date is None:
+                self.warn(f"date {values['date']!r} is not a date (use YYYY-MM-DD)",
+                          line("date"), "front-matter")
+        genre = values.get("genre", "")
+        genres = self.config.folio_genres
+        if not genre:
+            self.warn(f"essay has no 'genre' (one of: {', '.join(genres)})", 1, "front-matter")
+        elif genre not in genres:
+            self.warn(f"unknown genre {genre!r} (one of: {', '.join(genres)})",
+                      line("genre"), "front-matter")
+        author = values.get("author") or self.config.folio_author or ""
+        copyright_ = values.get("copyright", "")
+        if not copyright_:
+            copyright_ = " ".join(part for part in (str(date.year) if date else "", author) if part)
+        return Essay(
+            docname=docname,
+            title=self.educate(title) or self.existing_title() or docname.rsplit("/", 1)[-1],
+            date=date,
+            genre=genre,
+            subtitle=self.educate(values.get("subtitle", "")),
+            author=author,
+            tags=parse_tags(values.get("tags", "")),
+            summary=self.educate(values.get("summary", "")),
+            copyright=copyright_.removeprefix("©").strip(),
+        )
+
+    def educate(self, text: str) -> str:
+        """Curly quotes and dashes, as Sphinx gives the body (front matter misses out)."""
+        if not text or not self.config.smartquotes:
+            return text
+        return smartyPants(text, self.config.smartquotes_action,
+                           self.config.language or "en")
+
+    def existing_title(self) -> str:
+        section = next(iter(self.document.findall(nodes.section)), None)
+        return section[0].astext() if section is not None and section.children else ""
+
+    def title_section(self, essay: Essay) -> nodes.section:
+        """The essay's top section, made from the front matter if it has none."""
+        for child in self.document.children:
+            if isinstance(child, nodes.section):
+                return child
+        section = nodes.section()
+        section += nodes.title(essay.title, essay.title)
+        keep = (nodes.PreBibliographic, nodes.docinfo, nodes.substitution_definition)
+        for child in list(self.document.children):
+            if not isinstance(child, keep):
+                self.document.remove(child)
+                section += child
+        self.document += section
+        section["names"].append(nodes.fully_normalize_name(essay.title))
+        self.document.note_implicit_target(section, section)
+        return section
+
+    def add_header(self, section: nodes.section, essay: Essay) -> None:
+        header: list[nodes.Node] = []
+        if essay.subtitle:
+            header.append(styled_paragraph("folio-subtitle", nodes.Text(essay.subtitle)))
+        byline: list[nodes.Node] = []
+        parts = [format_date(essay.date) if essay.date else "", essay.genre,
+                 ", ".join(essay.tags)]
+        for kind, text in zip(("date", "genre", "tags"), parts, strict=True):
+            if text:
+                if byline:
+                    byline.append(nodes.Text(" · "))
+                byline.append(nodes.inline(text, text, classes=[f"folio-{kind}"]))
+        if byline:
+            header.append(styled_paragraph("folio-byline", *byline))
+        position = 1 if section.children and isinstance(section[0], nodes.title) else 0
+        for offset, node in enumerate(header):
+            section.insert(position + offset, node)
+
+    def add_copyright(self, section: nodes.section, essay: Essay) -> None:
+        if not essay.copyright:
+            return
+        line = styled_paragraph("folio-copyright", nodes.Text(f"© {essay.copyright}"))
+        last = section.children[-1] if section.children else None
+        if isinstance(last, related_reading):  # the copyright line comes before it
+            section.insert(len(section.children) - 1, line)
+        else:
+            section += line
+
+
+def setup_essays(app: Sphinx) -> None:
+    app.add_transform(EssayFrontMatter)
+

@@ -1,0 +1,200 @@
+"""``page-quote`` and ``{page}``: quotations that carry their page numbers.
+
+The page reference is formatted once, from ``folio_page_format``, and linked
+to the book's citation when references are resolved.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+
+from folio.books import KEY, book_reference
+from folio.domain import folio_domain
+from folio.records import PageSpan, Place, Quote
+from folio.writers import styled_paragraph
+
+if TYPE_CHECKING:
+    from docutils.nodes import Node, system_message
+    from sphinx.application import Sphinx
+
+logger = logging.getLogger(__name__)
+
+ROMAN = re.compile(r"^(?=[mdclxvi])m{0,3}(c[md]|d?c{0,3})(x[cl]|l?x{0,3})(i[xv]|v?i{0,3})$")
+RANGE = re.compile(r"\s*[-–—]\s*")
+EXPLICIT = re.compile(r"^(.*?)\s*<([^<>]*)>$", re.DOTALL)
+
+
+# -- pure functions -----------------------------------------------------------
+
+def roman_value(text: str) -> int | None:
+    """The value of a lower-case roman numeral, or ``None``."""
+    if not ROMAN.match(text):
+        return None
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+    total = 0
+    for here, after in zip(text, [*text[1:], ""], strict=True):
+        value = values[here]
+        total += -value if after and values[after] > value else value
+    return total
+
+
+def page_value(text: str) -> tuple[str, int] | None:
+    """``("arabic", 69)`` or ``("roman", 12)``; ``None`` for anything else."""
+    if text.isascii() and text.isdigit():
+        return ("arabic", int(text))
+    value = roman_value(text.lower())
+    return ("roman", value) if value else None
+
+
+def parse_locator(text: str) -> tuple[PageSpan, ...]:
+    """``69``, ``274-275``, ``274–275``, ``xii``, ``12, 14`` → page spans.
+
+    Raises ``ValueError`` with a message a writer can act on.
+    """
+    if not text.strip():
+        raise ValueError("no page given")
+    spans: list[PageSpan] = []
+    for item in text.split(","):
+        item = item.strip()
+        ends = RANGE.split(item) if item else []
+        if not ends or len(ends) > 2 or not all(ends):
+            raise ValueError(f"{item!r} is not a page or a range of pages")
+        values = [page_value(end) for end in ends]
+        for end, value in zip(ends, values, strict=True):
+            if value is None:
+                raise ValueError(f"{end!r} is not a page number (use 69 or xii)")
+        if len(ends) == 2:
+            (kind1, first), (kind2, last) = values  # type: ignore[misc]
+            if kind1 != kind2 or first > last:
+                raise ValueError(f"{item!r} is not a range from a lower page to a higher one")
+            spans.append(PageSpan(ends[0], ends[1]))
+        else:
+            spans.append(PageSpan(ends[0]))
+    return tuple(spans)
+
+
+def format_pages(page_format: str, spans: tuple[PageSpan, ...]) -> str:
+    """The reference as readers see it: ``(p69)``, ``(p274–275)``."""
+    return page_format.format(page=", ".join(str(span) for span in spans))
+
+
+def pages_outside(spans: tuple[PageSpan, ...], pages: int) -> list[str]:
+    """The arabic page numbers in ``spans`` that a ``pages``-page book lacks."""
+    outside = []
+    for span in spans:
+        for end in (span.first, span.last):
+            value = page_value(end) if end else None
+            if value and value[0] == "arabic" and not 1 <= value[1] <= pages:
+                outside.append(end)
+    return outside
+
+
+# -- directive and role -----------------------------------------------------------
+
+class PageQuote(SphinxDirective):
+    """``page-quote``: a block quotation followed by its page reference."""
+
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[dict[str, object]] = {  # type: ignore[misc]
+        "book": directives.unchanged,
+    }
+
+    def warn(self, message: str) -> None:
+        logger.warning(message, location=self.get_location(), type="folio", subtype="quote")
+
+    def run(self) -> list[Node]:
+        locator = self.arguments[0] if self.arguments else ""
+        try:
+            spans = parse_locator(locator)
+        except ValueError as error:
+            self.warn(f"page-quote: {error}")
+            spans = ()
+        key = str(self.options.get("book", "")).strip()
+        if key and not KEY.match(key):
+            self.warn(f"page-quote: {key!r} is not a book key")
+            key = ""
+        if not self.content or not "".join(self.content).strip():
+            self.warn("page-quote has no quotation in its body")
+            return []
+
+        docname = self.env.docname
+        anchor = f"quote-{self.env.new_serialno('folio-quote') + 1}"
+        quote = nodes.block_quote()
+        quote += self.parse_content_to_nodes()
+        box = nodes.container(classes=["folio-quote"], ids=[anchor])
+        self.state.document.ids[anchor] = box
+        self.set_source_info(box)
+        box += quote
+        _source, line = self.get_source_info()
+        if spans:
+            text = format_pages(self.config.folio_page_format, spans)
+            ref = book_reference("page", key, docname,
+                                 nodes.inline(text, text, classes=["folio-page"]))
+            ref["folio-anchor"] = anchor
+            box += styled_paragraph("folio-page-ref", ref)
+        folio_domain(self.env).add_quote(
+            Quote(key, spans, Place(docname, line), anchor, quote.astext()[:400]))
+        return [box]
+
+
+class PageRole(SphinxRole):
+    """``{page}`69``` or ``{page}`274 <book-key>```: a page reference in prose."""
+
+    def run(self) -> tuple[list[Node], list[system_message]]:
+        locator, key = self.text, ""
+        match = EXPLICIT.match(self.text)
+        if match:
+            locator, key = match.group(1), match.group(2).strip()
+        place = Place(self.env.docname, self.lineno)
+        try:
+            spans = parse_locator(locator)
+        except ValueError as error:
+            logger.warning(f"page: {error}", location=self.get_location(),
+                           type="folio", subtype="quote")
+            return [nodes.inline(self.rawtext, self.text)], []
+        text = format_pages(self.config.folio_page_format, spans)
+        node = book_reference("page", key, self.env.docname,
+                              nodes.inline(text, text, classes=["folio-page"]))
+        self.set_source_info(node)
+        folio_domain(self.env).add_quote(Quote(key, spans, place))
+        return [node], []
+
+
+def fill_in_book(app: Sphinx, doctree: nodes.document) -> None:
+    """Give page references without a book the essay's only book, or warn.
+
+    Runs at ``doctree-read`` because a quote may come before the citation.
+    """
+    env = app.env
+    docname = env.docname
+    domain = folio_domain(env)
+    cited = domain.cited_keys(docname)
+    for ref in doctree.findall(nodes.Element):
+        if ref.get("refdomain") != "folio" or ref.get("reftarget"):
+            continue
+        if len(cited) == 1:
+            ref["reftarget"] = cited[0]
+        else:
+            why = "cites no book" if not cited else f"cites {len(cited)} books"
+            logger.warning(f"this essay {why}: name one with :book: (or <key> in {{page}})",
+                           location=ref, type="folio", subtype="quote")
+    if len(cited) == 1 and docname in domain.quotes:
+        domain.quotes[docname] = [
+            quote if quote.book_key else Quote(cited[0], quote.pages, quote.place,
+                                               quote.anchor, quote.text)
+            for quote in domain.quotes[docname]
+        ]
+
+
+def setup_quotes(app: Sphinx) -> None:
+    app.add_directive("page-quote", PageQuote)
+    app.add_role("page", PageRole())
+    app.connect("doctree-read", fill_in_book)

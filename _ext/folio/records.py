@@ -1,0 +1,145 @@
+"""The records Folio keeps about a collection: plain, frozen and picklable.
+
+Directives turn markup into these; the domain stores them by document; the
+writers' side only ever reads them.  Nothing here knows about docutils.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field, fields, replace
+
+
+@dataclass(frozen=True, order=True)
+class Place:
+    """Where something was written: a document and a line in it."""
+
+    docname: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.docname}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Book:
+    """One book as a ``book-citation`` describes it (fields may be blank)."""
+
+    key: str
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    publisher: str = ""
+    year: str = ""
+    first_published: str = ""
+    edition: str = ""
+    isbn: str = ""
+    pages: int | None = None
+
+    def merged_with(self, other: Book) -> Book:
+        """Fill this record's blank fields from ``other``."""
+        filled = {
+            f.name: getattr(other, f.name)
+            for f in fields(self)
+            if not getattr(self, f.name) and getattr(other, f.name)
+        }
+        return replace(self, **filled)
+
+    def disagreements(self, other: Book) -> list[str]:
+        """Names of the fields both records give, with different values."""
+        return [
+            f.name.replace("_", "-")
+            for f in fields(self)
+            if getattr(self, f.name) and getattr(other, f.name)
+            and getattr(self, f.name) != getattr(other, f.name)
+        ]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A book as one essay cites it: the record, where, and the figure's id."""
+
+    book: Book
+    place: Place
+    anchor: str
+
+
+@dataclass(frozen=True)
+class PageSpan:
+    """One page or a range of pages, as the writer wrote them (``xii``, ``274``)."""
+
+    first: str
+    last: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.first}–{self.last}" if self.last else self.first
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A ``page-quote`` or ``{page}`` reference: which book, which pages, where."""
+
+    book_key: str
+    pages: tuple[PageSpan, ...]
+    place: Place
+    anchor: str = ""
+    text: str = ""
+
+    @property
+    def locator(self) -> str:
+        return ", ".join(str(span) for span in self.pages)
+
+
+@dataclass(frozen=True)
+class Essay:
+    """An essay's front matter, checked and with its defaults filled in."""
+
+    docname: str
+    title: str
+    date: datetime.date | None
+    genre: str
+    subtitle: str = ""
+    author: str = ""
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    copyright: str = ""
+
+
+@dataclass(frozen=True)
+class RelatedRequest:
+    """What a ``related-reading`` directive asked for, names already resolved.
+
+    ``similar``/``different`` are ``None`` when the writer left the list out,
+    so it is filled automatically.
+    """
+
+    place: Place
+    similar: tuple[str, ...] | None = None
+    different: tuple[str, ...] | None = None
+    limit: int = 3
+    auto: bool = True
+    explicit: bool = True
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The related reading chosen for one essay: document names, best first."""
+
+    similar: tuple[str, ...] = ()
+    different: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a related-reading link shows: the essay's title and genre."""
+
+    docname: str
+    title: str
+    genre: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The related reading of one essay, ready to render (compared across builds)."""
+
+    similar: tuple[Entry, ...] = field(default=())
+    different: tuple[Entry, ...] = field(default=())

@@ -1,0 +1,277 @@
+"""``related-reading``: where a reader goes next.
+
+The choice itself is :func:`choose_related`, a pure function over the whole
+collection's records, run once per build in ``env-updated``; the directive
+only records what the writer asked for and leaves a placeholder.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+import zlib
+from collections import defaultdict
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from folio.domain import folio_domain
+from folio.records import Essay, Place, Reading, RelatedRequest
+
+if TYPE_CHECKING:
+    from docutils.nodes import Node
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+SOURCE_SUFFIXES = (".md", ".rst", ".txt")
+
+
+class related_reading(nodes.General, nodes.Element):  # noqa: N801 (docutils style)
+    """Placeholder, replaced by the lists when references are resolved."""
+
+
+# -- pure functions --------------------------------------------------------------
+
+def split_names(text: str) -> list[str]:
+    """Document names, one per line or comma-separated."""
+    return [name.strip() for line in text.splitlines() for name in line.split(",")
+            if name.strip()]
+
+
+def resolve_name(name: str, docname: str, found: Collection[str]) -> str:
+    """A name as written (``real-hope``, ``/essays/real-hope``) → a docname."""
+    for suffix in SOURCE_SUFFIXES:
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    if name.startswith("/"):
+        return posixpath.normpath(name.lstrip("/"))
+    relative = posixpath.normpath(posixpath.join(posixpath.dirname(docname), name))
+    if relative not in found and posixpath.normpath(name) in found:
+        return posixpath.normpath(name)
+    return relative
+
+
+def features(essay: Essay, books: Collection[str]) -> set[str]:
+    """What makes two essays alike: tags, books and authors they share."""
+    found = {f"tag:{tag.casefold()}" for tag in essay.tags}
+    found |= {f"book:{key}" for key in books}
+    if essay.author:
+        found.add(f"author:{essay.author.casefold()}")
+    return found
+
+
+def _newest_first(essay: Essay) -> tuple[int, str]:
+    return (-(essay.date.toordinal() if essay.date else 0), essay.docname)
+
+
+def similar_essays(
+    docname: str,
+    essays: Mapping[str, Essay],
+    index: Mapping[str, list[str]],
+    own: set[str],
+    weight: Mapping[str, float],
+    exclude: Collection[str],
+    limit: int,
+) -> list[str]:
+    """The ``limit`` essays sharing the most (weighted) features, best first.
+
+    A feature's weight falls as more essays share it (``log((N + 1) / df)``).
+    An author every essay shares (a one-writer collection) says nothing about
+    likeness and would make every pair a candidate, so it is never walked.
+    """
+    scores: dict[str, float] = defaultdict(float)
+    for feature in sorted(own):
+        if weight[feature] <= 0:
+            continue
+        for other in index[feature]:
+            scores[other] += weight[feature]
+    candidates = [(round(-score, 9), *_newest_first(essays[other]))
+                  for other, score in scores.items()
+                  if other != docname and other not in exclude]
+    candidates.sort()
+    return [name for *_key, name in candidates[:limit]]
+
+
+def different_essays(
+    docname: str,
+    essays: Mapping[str, Essay],
+    by_genre: Mapping[str, list[str]],
+    exclude: Collection[str],
+    limit: int,
+) -> list[str]:
+    """Essays from other genres, taking turns between genres.
+
+    Within each genre the starting point is rotated by a stable hash of this
+    essay's name, so different essays point readers to different places.
+    """
+    genre = essays[docname].genre
+    start = zlib.crc32(docname.encode("utf-8"))
+    queues = []
+    for other in sorted(g for g in by_genre if g != genre):
+        names = [n for n in by_genre[other] if n not in exclude and n != docname]
+        if names:
+            shift = start % len(names)
+            queues.append(names[shift:] + names[:shift])
+    chosen: list[str] = []
+    while queues and len(chosen) < limit:
+        for queue in list(queues):
+            if len(chosen) == limit:
+                break
+            chosen.append(queue.pop(0))
+            if not queue:
+                queues.remove(queue)
+    return chosen
+
+
+def choose_related(
+    essays: Mapping[str, Essay],
+    books: Mapping[str, Collection[str]],
+    requests: Mapping[str, RelatedRequest],
+) -> dict[str, Reading]:
+    """Related reading for every document that asks for it.
+
+    Deterministic: the result depends only on the records, never on the order
+    documents were read in.
+    """
+    own = {name: features(essay, books.get(name, ())) for name, essay in essays.items()}
+    index: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(own):
+        for feature in own[name]:
+            index[feature].append(name)
+    total = len(essays)
+    weight = {
+        feature: 0.0 if feature.startswith("author:") and len(names) == total > 1
+        else math.log((total + 1) / len(names))
+        for feature, names in index.items()
+    }
+    by_genre: dict[str, list[str]] = defaultdict(list)
+    for essay in sorted(essays.values(), key=_newest_first):
+        if essay.genre:
+            by_genre[essay.genre].append(essay.docname)
+
+    chosen: dict[str, Reading] = {}
+    for name in sorted(requests):
+        request = requests[name]
+        similar = list(request.similar or ())
+        different = list(request.different or ())
+        if name in essays and request.auto:
+            if request.similar is None:
+                similar = similar_essays(name, essays, index, own[name], weight,
+                                         set(different), request.limit)
+            if request.different is None:
+                different = different_essays(name, essays, by_genre, set(similar),
+                                             request.limit)
+        chosen[name] = Reading(tuple(similar), tuple(different))
+    return chosen
+
+
+# -- the directive ------------------------------------------------------------------
+
+def parse_switch(text: str) -> bool | None:
+    value = text.strip().lower()
+    if value in {"true", "yes", "on", "1", ""}:
+        return True
+    if value in {"false", "no", "off", "0"}:
+        return False
+    return None
+
+
+class RelatedReading(SphinxDirective):
+    """``related-reading``: explicit lists, filled automatically where left out."""
+
+    option_spec: ClassVar[dict[str, object]] = {  # type: ignore[misc]
+        "similar": directives.unchanged,
+        "different": directives.unchanged,
+        "limit": directives.unchanged,
+        "auto": directives.unchanged,
+    }
+
+    def warn(self, message: str) -> None:
+        logger.warning(message, location=self.get_location(), type="folio",
+                       subtype="related")
+
+    def run(self) -> list[Node]:
+        docname = self.env.docname
+        domain = folio_domain(self.env)
+        if docname in domain.requests:
+            self.warn("related-reading appears twice in this document; keeping the first")
+            return []
+        limit = self.config.folio_related_limit
+        if "limit" in self.options:
+            text = str(self.options["limit"]).strip()
+            if text.isdigit():
+                limit = int(text)
+            else:
+                self.warn(f"limit {text!r} is not a whole number; using {limit}")
+        auto = parse_switch(str(self.options.get("auto", "true")))
+        if auto is None:
+            self.warn(f"auto {self.options['auto']!r} is not true or false; using true")
+            auto = True
+        seen: set[str] = set()
+        lists: dict[str, tuple[str, ...] | None] = {}
+        for which in ("similar", "different"):
+            if which not in self.options:
+                lists[which] = None
+                continue
+            names = []
+            for written in split_names(str(self.options[which] or "")):
+                name = resolve_name(written, docname, self.env.found_docs)
+                if name == docname:
+                    self.warn(f"related-reading lists this essay itself ({written!r})")
+                elif name in seen:
+                    self.warn(f"related-reading lists {written!r} twice")
+                else:
+                    seen.add(name)
+                    names.append(name)
+            lists[which] = tuple(names)
+        _source, line = self.get_source_info()
+        domain.requests[docname] = RelatedRequest(
+            Place(docname, line), lists["similar"], lists["different"], limit, auto)
+        node = related_reading(docname=docname)
+        self.set_source_info(node)
+        return [node]
+
+
+def append_related(app: Sphinx, doctree: nodes.document) -> None:
+    """Give an essay without the directive its related reading at the end."""
+    env = app.env
+    docname = env.docname
+    domain = folio_domain(env)
+    if not app.config.folio_related_auto or docname not in domain.essays:
+        return
+    if docname in domain.requests:
+        return
+    section = next((c for c in doctree.children if isinstance(c, nodes.section)), doctree)
+    domain.requests[docname] = RelatedRequest(
+        Place(docname, 0), limit=app.config.folio_related_limit, explicit=False)
+    section += related_reading(docname=docname)
+
+
+def unknown_names(env: BuildEnvironment) -> list[tuple[Place, str]]:
+    """Listed documents that do not exist (checked every build)."""
+    domain = folio_domain(env)
+    missing = []
+    for docname in sorted(domain.requests):
+        request = domain.requests[docname]
+        for name in (*(request.similar or ()), *(request.different or ())):
+            if name not in env.found_docs:
+                missing.append((request.place, name))
+    return missing
+
+
+def skip(translator: object, node: nodes.Element) -> None:
+    raise nodes.SkipNode
+
+
+def setup_related(app: Sphinx) -> None:
+    app.add_node(related_reading, **{
+        name: (skip, None) for name in ("html", "latex", "text", "man", "texinfo")})
+    app.add_directive("related-reading", RelatedReading)
+    app.connect("doctree-read", append_related)

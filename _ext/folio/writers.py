@@ -1,0 +1,137 @@
+"""Web-only nodes and their HTML visitors, and the LaTeX styling.
+
+Only the HTML post-transforms create these nodes, so no other writer ever
+meets them; every other output works from plain docutils nodes.  No
+``epub=`` visitors: the ePub builder uses the HTML ones (sphinx#13177).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape, quoteattr
+
+from docutils import nodes
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.writers.html5 import HTML5Translator
+
+
+class drawn_cover(nodes.General, nodes.Element):  # noqa: N801 (docutils style)
+    """A cover drawn from the book's title and author, for web and ePub."""
+
+
+class spoiler_details(nodes.General, nodes.Element):  # noqa: N801 (docutils style)
+    """A spoiler as ``<details>``: closed until the reader opens it."""
+
+
+def styled_paragraph(style: str, *children: nodes.Node) -> nodes.container:
+    """A paragraph with a style every writer can see (LaTeX styles containers only)."""
+    return nodes.container("", nodes.paragraph("", "", *children), classes=[style])
+
+
+# -- the drawn cover ---------------------------------------------------------------
+
+def cover_colour(key: str) -> str:
+    """A dark, muted colour that is always the same for the same book."""
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    hue = digest[0] * 360 // 256
+    return f"hsl({hue}, 35%, 28%)"
+
+
+def cover_svg(key: str, title: str, authors: str) -> str:
+    """The SVG of a plain cloth-bound cover: title above a rule, author below."""
+    width, height = 300, 450
+    lines = textwrap.wrap(title, 16)[:6] or [key]
+    size = 30 if max(len(line) for line in lines) <= 12 else 24
+    top = 120 - (len(lines) - 1) * size // 3
+    title_lines = "".join(
+        f'<tspan x="150" y="{top + n * (size + 8)}">{escape(line)}</tspan>'
+        for n, line in enumerate(lines))
+    rule_y = top + len(lines) * (size + 8) + 10
+    author_lines = "".join(
+        f'<tspan x="150" y="{rule_y + 40 + n * 26}">{escape(line)}</tspan>'
+        for n, line in enumerate(textwrap.wrap(authors, 22)[:3]))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img">'
+        f"<title>{escape(title)}</title>"
+        f'<rect width="{width}" height="{height}" fill="{cover_colour(key)}"/>'
+        f'<rect x="16" y="16" width="{width - 32}" height="{height - 32}" fill="none" '
+        'stroke="#e8dcc0" stroke-width="2"/>'
+        '<g fill="#f5ecd7" font-family="Georgia, \'Times New Roman\', serif" '
+        'text-anchor="middle">'
+        f'<text font-size="{size}" font-weight="bold">{title_lines}</text>'
+        f'<line x1="90" y1="{rule_y}" x2="210" y2="{rule_y}" stroke="#e8dcc0" '
+        'stroke-width="2"/>'
+        f'<text font-size="20" font-style="italic">{author_lines}</text>'
+        "</g></svg>\n"
+    )
+
+
+def cover_filename(key: str) -> str:
+    safe = "".join(c if c.isalnum() or c == "-" else "-" for c in key) or "book"
+    return f"folio-cover-{safe}.svg"
+
+
+def visit_drawn_cover(self: HTML5Translator, node: drawn_cover) -> None:
+    """Write the SVG beside the page's images (same bytes each time) and show it."""
+    name = cover_filename(node["key"])
+    folder = Path(self.builder.outdir, self.builder.imagedir)
+    folder.mkdir(parents=True, exist_ok=True)
+    svg = cover_svg(node["key"], node["title"], node["authors"])
+    target = folder / name
+    if not target.exists() or target.read_text(encoding="utf-8") != svg:
+        target.write_text(svg, encoding="utf-8")
+    src = f"{self.builder.imgpath}/{name}"
+    self.body.append(self.emptytag(node, "img", "", src=src, alt=node["alt"],
+                                   CLASS="folio-cover folio-drawn", width="300", height="450"))
+    raise nodes.SkipNode
+
+
+# -- the spoiler ---------------------------------------------------------------------
+
+def visit_spoiler_details(self: HTML5Translator, node: spoiler_details) -> None:
+    self.body.append(self.starttag(node, "details", CLASS="folio-spoiler"))
+    self.body.append(f"<summary>{self.encode(node['label'])}</summary>\n"
+                     '<div class="folio-spoiler-body">\n')
+
+
+def depart_spoiler_details(self: HTML5Translator, node: spoiler_details) -> None:
+    self.body.append("</div>\n</details>\n")
+
+
+# -- LaTeX: styles for the classes the plain nodes carry --------------------------------
+
+LATEX_PREAMBLE = r"""
+% Folio: styles for the classes its nodes carry (see sphinxuseclass).
+\makeatletter
+\newenvironment{sphinxclassfolio-drawn-cover}%
+  {\begin{center}\begin{minipage}[c][7cm][c]{4.8cm}\centering\large\bfseries}%
+  {\end{minipage}\end{center}}
+\newenvironment{sphinxclassfolio-spoiler}%
+  {\par\medskip\noindent\rule{\linewidth}{0.4pt}\par\nopagebreak}%
+  {\par\nopagebreak\noindent\rule{\linewidth}{0.4pt}\par\medskip}
+\newenvironment{sphinxclassfolio-spoiler-start}{\par\noindent\bfseries}{\par}
+\newenvironment{sphinxclassfolio-spoiler-end}{\par\noindent\itshape}{\par}
+\newenvironment{sphinxclassfolio-page-ref}{\par\raggedleft}{\par}
+\newenvironment{sphinxclassfolio-subtitle}{\par\noindent\large\itshape}{\par}
+\newenvironment{sphinxclassfolio-byline}{\par\noindent\small}{\par}
+\newenvironment{sphinxclassfolio-copyright}{\par\medskip\noindent\small}{\par}
+\makeatother
+"""
+
+
+def add_latex_preamble(app: Sphinx) -> None:
+    """Append our LaTeX styles to whatever preamble the writer set."""
+    elements = app.config.latex_elements
+    elements["preamble"] = elements.get("preamble", "") + LATEX_PREAMBLE
+
+
+def setup_writers(app: Sphinx) -> None:
+    app.add_node(drawn_cover, html=(visit_drawn_cover, None))
+    app.add_node(spoiler_details, html=(visit_spoiler_details, depart_spoiler_details))

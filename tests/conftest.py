@@ -1,0 +1,73 @@
+"""Shared fixtures: Sphinx's own test app, with our test roots."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "_ext"))
+
+pytest_plugins = ["sphinx.testing.fixtures"]
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return ROOT / "tests" / "roots"
+
+
+class Built:
+    """A finished build: where it went and what it warned about."""
+
+    def __init__(self, srcdir: Path, outdir: Path, warnings: str) -> None:
+        self.srcdir, self.outdir, self.warnings = srcdir, outdir, warnings
+
+    def soup(self, page: str):  # -> BeautifulSoup
+        from bs4 import BeautifulSoup
+
+        return BeautifulSoup((self.outdir / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def build(
+    srcdir: Path,
+    builder: str = "html",
+    parallel: int = 0,
+    fresh: bool = True,
+    **overrides: object,
+) -> Built:
+    """Build ``srcdir`` with a real Sphinx app, in-process, and collect warnings."""
+    from io import StringIO
+
+    from sphinx.testing.util import SphinxTestApp
+
+    warning = StringIO()
+    app = SphinxTestApp(
+        builder,
+        srcdir=srcdir,
+        builddir=srcdir / "_build",
+        confoverrides=overrides or None,
+        freshenv=fresh,
+        warning=warning,
+        parallel=parallel,
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return Built(srcdir, app.outdir, warning.getvalue())
+
+
+def copy_root(name: str, destination: Path) -> Path:
+    import shutil
+
+    target = destination / name
+    shutil.copytree(ROOT / "tests" / "roots" / f"test-{name}", target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def folio_html(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The ``folio`` test root built once as HTML for a whole test module."""
+    return build(copy_root("folio", tmp_path_factory.mktemp("html")))

@@ -1,0 +1,163 @@
+"""The pure functions, without a Sphinx app."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from folio.books import caption_parts, check_book, join_names, slug
+from folio.collection import merge_books
+from folio.essays import format_date, parse_date, parse_tags
+from folio.quotes import format_pages, pages_outside, parse_locator, roman_value
+from folio.records import Book, Citation, Essay, PageSpan, Place, RelatedRequest
+from folio.related import choose_related, resolve_name, split_names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("69", "69"),
+        ("274-275", "274–275"),
+        ("274–275", "274–275"),
+        ("274 - 275", "274–275"),
+        ("xii", "xii"),
+        ("XII", "XII"),
+        ("12, 14", "12, 14"),
+        ("ix-xii, 3", "ix–xii, 3"),
+    ],
+)
+def test_locators_that_parse(text: str, expected: str) -> None:
+    assert ", ".join(str(span) for span in parse_locator(text)) == expected
+
+
+@pytest.mark.parametrize("text", ["", " ", "p69", "12,", "-3", "5-3", "xii-4", "iix", "1-2-3",
+                                  "½", "٣"])
+def test_locators_that_do_not(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_locator(text)
+
+
+def test_roman_values() -> None:
+    assert [roman_value(r) for r in ("i", "iv", "ix", "xii", "xl", "mcmxc")] == [
+        1, 4, 9, 12, 40, 1990]
+    assert roman_value("iiii") is None
+
+
+def test_page_format_and_range() -> None:
+    spans = parse_locator("274-275")
+    assert format_pages("(p{page})", spans) == "(p274–275)"
+    assert format_pages("p. {page}", parse_locator("12, 14")) == "p. 12, 14"
+    assert pages_outside(parse_locator("280-290, xii"), 282) == ["290"]
+    assert pages_outside((PageSpan("0"),), 10) == ["0"]
+
+
+def test_caption_full_record() -> None:
+    book = Book("never-let-me-go", "Never Let Me Go", ("Kazuo Ishiguro",), "Faber and Faber",
+                "2006", "2005", "paperback")
+    text = "".join(part for part, _ in caption_parts(book))
+    assert text == (
+        "Cover of the 2006 Faber and Faber paperback edition of Never Let Me Go by Kazuo "
+        "Ishiguro, first published in 2005. Page references in this essay are to this edition.")
+    assert [part for part, is_title in caption_parts(book) if is_title] == ["Never Let Me Go"]
+
+
+def test_caption_sparse_record() -> None:
+    text = "".join(p for p, _ in caption_parts(Book("x", "X", ("A", "B", "C"))))
+    assert text == "Cover of X by A, B and C."
+    assert join_names(["A", "B"]) == "A and B"
+
+
+def test_book_checks() -> None:
+    good = Book("k", "T", ("A",), isbn="978-0-14-143947-1", year="2003", first_published="1818")
+    assert check_book(good) == []
+    problems = dict(check_book(Book("k", isbn="978-0-14-143947-2", year="1800",
+                                    first_published="1818")))
+    assert "isbn" in problems and "before first-published" in problems["year"]
+    assert "is not a year" in dict(check_book(Book("k", year="soon")))["year"]
+
+
+def test_slug() -> None:
+    assert slug("Never Let Me Go!") == "never-let-me-go"
+    assert slug("…") == "book"
+
+
+def test_front_matter_values() -> None:
+    assert parse_tags('["identity", "science fiction"]') == ("identity", "science fiction")
+    assert parse_tags("walking, nature, walking") == ("walking", "nature")
+    assert parse_tags("") == ()
+    assert parse_date("2019-04-28") == datetime.date(2019, 4, 28)
+    assert parse_date("2019-04-28 10:00:00") == datetime.date(2019, 4, 28)
+    assert parse_date("28/04/2019") is None
+    assert parse_date("2019-02-30") is None
+    assert format_date(datetime.date(2019, 4, 8)) == "8 April 2019"
+
+
+def test_merge_books_first_owns_record() -> None:
+    full = Book("f", "Frankenstein", ("Mary Shelley",), year="2003")
+    partial = Book("f", "", (), publisher="Penguin", year="1999")
+    citations = {
+        "essays/b": [Citation(partial, Place("essays/b", 3), "book-f")],
+        "essays/a": [Citation(full, Place("essays/a", 9), "book-f")],
+    }
+    books, homes = merge_books(citations)
+    assert books["f"] == Book("f", "Frankenstein", ("Mary Shelley",), publisher="Penguin",
+                              year="2003")
+    assert homes["f"].place.docname == "essays/a"
+    assert full.disagreements(partial) == ["year"]
+
+
+def essay(name: str, genre: str, tags: tuple[str, ...] = (), day: int = 1) -> Essay:
+    return Essay(f"essays/{name}", name.title(), datetime.date(2020, 1, day), genre,
+                 author="W", tags=tags)
+
+
+def test_related_selection_is_deterministic_and_ranked() -> None:
+    essays = {e.docname: e for e in [
+        essay("a", "review", ("sea", "whales"), 1),
+        essay("b", "review", ("sea", "whales"), 2),
+        essay("c", "memoir", ("sea",), 3),
+        essay("d", "opinion", (), 4),
+        essay("e", "fiction", ("land",), 5),
+    ]}
+    requests = {name: RelatedRequest(Place(name, 0)) for name in essays}
+    chosen = choose_related(essays, {"essays/a": ["moby"], "essays/e": ["moby"]}, requests)
+    # b shares two tags, c one tag, e the book: b first; never a itself.
+    assert chosen["essays/a"].similar[0] == "essays/b"
+    assert set(chosen["essays/a"].similar) == {"essays/b", "essays/c", "essays/e"}
+    assert "essays/a" not in chosen["essays/a"].different
+    assert not set(chosen["essays/a"].similar) & set(chosen["essays/a"].different)
+    assert all(essays[d].genre != "review" for d in chosen["essays/a"].different)
+    # The same records in another order give the same choice.
+    shuffled = dict(reversed(list(essays.items())))
+    assert choose_related(shuffled, {"essays/e": ["moby"], "essays/a": ["moby"]},
+                          dict(reversed(list(requests.items())))) == chosen
+
+
+def test_related_explicit_lists_and_switches() -> None:
+    essays = {e.docname: e for e in [essay("a", "review", ("x",)), essay("b", "review", ("x",)),
+                                     essay("c", "memoir")]}
+    requests = {
+        "essays/a": RelatedRequest(Place("essays/a", 1), similar=("essays/c",)),
+        "essays/b": RelatedRequest(Place("essays/b", 1), auto=False),
+        "essays/c": RelatedRequest(Place("essays/c", 1), limit=0),
+    }
+    chosen = choose_related(essays, {}, requests)
+    assert chosen["essays/a"].similar == ("essays/c",)
+    assert chosen["essays/b"].similar == () and chosen["essays/b"].different == ()
+    assert chosen["essays/c"].similar == () and chosen["essays/c"].different == ()
+
+
+def test_related_single_author_is_not_likeness() -> None:
+    essays = {e.docname: e for e in [essay("a", "review"), essay("b", "review")]}
+    requests = {name: RelatedRequest(Place(name, 0)) for name in essays}
+    assert choose_related(essays, {}, requests)["essays/a"].similar == ()
+
+
+def test_names() -> None:
+    assert split_names("a\nb, c\n\n") == ["a", "b", "c"]
+    found = {"essays/a", "essays/b", "index"}
+    assert resolve_name("b", "essays/a", found) == "essays/b"
+    assert resolve_name("/index", "essays/a", found) == "index"
+    assert resolve_name("essays/b.md", "essays/a", found) == "essays/b"
+    assert resolve_name("../index", "essays/a", found) == "index"
