@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import yaml
 from docutils import nodes
 from docutils.utils.smartquotes import smartyPants
 from sphinx.transforms import SphinxTransform
@@ -91,6 +92,32 @@ def field_lines(source: str) -> dict[str, int]:
     return lines
 
 
+def recover_front_matter(source: str) -> dict[str, str]:
+    """Front matter MyST gave up on, read with every value as text.
+
+    PyYAML turns ``2019-02-30`` into a date and fails, and MyST then drops
+    the whole block with "Malformed YAML"; read as text, the writer gets a
+    warning about the one bad value instead of about every field.
+    """
+    if not source.endswith(".md"):
+        return {}
+    try:
+        text = Path(source).read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    match = re.match(r"^---[ \t]*\n(.*?)\n---[ \t]*(\n|$)", text, re.DOTALL)
+    if not match:
+        return {}
+    try:
+        data = yaml.load(match.group(1), Loader=yaml.BaseLoader)  # noqa: S506 (text only)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(key): json.dumps(value) if isinstance(value, list | dict) else str(value)
+            for key, value in data.items()}
+
+
 def docinfo_fields(document: nodes.document) -> dict[str, str]:
     """A document's front matter as text, read the way Sphinx's collector does."""
     index = document.first_child_not_matching_class(nodes.PreBibliographic)
@@ -118,7 +145,8 @@ class EssayFrontMatter(SphinxTransform):
         docname = self.env.docname
         if not Matcher(self.config.folio_essays)(docname):
             return
-        values = docinfo_fields(self.document)
+        values = docinfo_fields(self.document) or recover_front_matter(
+            self.document.get("source", ""))
         lines = field_lines(self.document.get("source", ""))
         essay = self.read_essay(docname, values, lines)
         folio_domain(self.env).essays[docname] = essay

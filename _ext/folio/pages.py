@@ -22,6 +22,7 @@ from folio.writers import drawn_cover, spoiler_details
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
 
 HTML_BUILDERS = ("html", "dirhtml", "singlehtml")
 
@@ -74,11 +75,17 @@ class FillRelatedReading(SphinxPostTransform):
                         box += self.entries(entries)
             placeholder.replace_self(box if box.children else [])
 
+    @property
+    def builder(self) -> Builder:
+        # Sphinx 9 deprecates ``self.app``; its own transforms use ``env._app``.
+        app = getattr(self.env, "_app", None) or self.app
+        return app.builder  # type: ignore[no-any-return]
+
     def entries(self, entries: tuple[Entry, ...]) -> nodes.bullet_list:
         items = nodes.bullet_list(classes=["folio-related-list"])
         for entry in entries:
             text = nodes.inline(entry.title, entry.title)
-            link = make_refnode(self.app.builder, self.env.docname, entry.docname, "", text)
+            link = make_refnode(self.builder, self.env.docname, entry.docname, "", text)
             paragraph = nodes.paragraph("", "", link)
             if entry.genre:
                 paragraph += nodes.Text(" ")

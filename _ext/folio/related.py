@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import posixpath
+import re
 import zlib
 from collections import defaultdict
 from collections.abc import Collection, Mapping
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SOURCE_SUFFIXES = (".md", ".rst", ".txt")
+OPTION_LINE = re.compile(r"^\s*:([\w-]+):\s*(.*)$")
 
 
 class related_reading(nodes.General, nodes.Element):  # noqa: N801 (docutils style)
@@ -186,12 +188,36 @@ def parse_switch(text: str) -> bool | None:
 class RelatedReading(SphinxDirective):
     """``related-reading``: explicit lists, filled automatically where left out."""
 
+    has_content = True  # only to read MyST's continuation lines, see below
     option_spec: ClassVar[dict[str, object]] = {  # type: ignore[misc]
         "similar": directives.unchanged,
         "different": directives.unchanged,
         "limit": directives.unchanged,
         "auto": directives.unchanged,
     }
+
+    def options_with_continuations(self) -> dict[str, str]:
+        """The options, with names continued on following lines put back.
+
+        rST continues an option on indented lines; MyST ends its option block
+        at the first line not starting with ``:``, so a list written one name
+        per line arrives as body text.  The contract promises that form.
+        """
+        options = {key: str(value or "") for key, value in self.options.items()}
+        last = next(reversed(options), None)
+        for line in self.content:
+            match = OPTION_LINE.match(line)
+            if match and match.group(1) in self.option_spec:
+                last = match.group(1)
+                options[last] = match.group(2)
+            elif match:
+                self.warn(f"related-reading has no option {match.group(1)!r}")
+            elif line.strip() and last in ("similar", "different"):
+                options[last] += "\n" + line.strip()
+            elif line.strip():
+                self.warn(f"related-reading takes no body text: {line.strip()!r}")
+                break
+        return options
 
     def warn(self, message: str) -> None:
         logger.warning(message, location=self.get_location(), type="folio",
@@ -200,28 +226,29 @@ class RelatedReading(SphinxDirective):
     def run(self) -> list[Node]:
         docname = self.env.docname
         domain = folio_domain(self.env)
+        options = self.options_with_continuations()
         if docname in domain.requests:
             self.warn("related-reading appears twice in this document; keeping the first")
             return []
         limit = self.config.folio_related_limit
-        if "limit" in self.options:
-            text = str(self.options["limit"]).strip()
+        if "limit" in options:
+            text = str(options["limit"]).strip()
             if text.isdigit():
                 limit = int(text)
             else:
                 self.warn(f"limit {text!r} is not a whole number; using {limit}")
-        auto = parse_switch(str(self.options.get("auto", "true")))
+        auto = parse_switch(str(options.get("auto", "true")))
         if auto is None:
-            self.warn(f"auto {self.options['auto']!r} is not true or false; using true")
+            self.warn(f"auto {options['auto']!r} is not true or false; using true")
             auto = True
         seen: set[str] = set()
         lists: dict[str, tuple[str, ...] | None] = {}
         for which in ("similar", "different"):
-            if which not in self.options:
+            if which not in options:
                 lists[which] = None
                 continue
             names = []
-            for written in split_names(str(self.options[which] or "")):
+            for written in split_names(str(options[which] or "")):
                 name = resolve_name(written, docname, self.env.found_docs)
                 if name == docname:
                     self.warn(f"related-reading lists this essay itself ({written!r})")

@@ -1,0 +1,5 @@
+project = "Bad input"
+author = "Test Writer"
+extensions = ["myst_parser", "folio"]
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build"]

@@ -1,0 +1,84 @@
+"""Every warning the authoring contract promises: its file, its line, and the
+build going on regardless."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+EXPECTED = [
+    ("no-title.md", 1, "essay has no 'title' in its front matter"),
+    ("no-date.md", 1, "essay has no 'date' in its front matter"),
+    ("bad-date.md", 3, "date '2019-13-45' is not a date (use YYYY-MM-DD)"),
+    ("bad-genre.md", 4, "unknown genre 'poetry' (one of: review, memoir, fiction, opinion)"),
+    ("no-genre.md", 1, "essay has no 'genre'"),
+    ("unknown-key.md", 5, "unknown front matter key 'tgas'"),
+    ("books.md", 7, "ISBN '978-0-14-143947-2' is not valid"),
+    ("books.md", 7, "year 1800 is before first-published 1818"),
+    ("books.md", 7, "pages 'many' is not a number of pages"),
+    ("books.md", 16, "book key 'bad_key!' may only hold letters, digits and '-'"),
+    ("books.md", 21, "cover 'javascript:alert(1)' must be a file in the sources, not a URL"),
+    ("books.md", 27, "book 'good-book' is already cited in this essay"),
+    ("books.md", 32, "book-citation needs a key or a :title:"),
+    ("books.md", 39, "Unknown option key: 'colour'"),
+    ("quotes.md", 18, "page-quote: no page given"),
+    ("quotes.md", 23, "page-quote: 'p12' is not a page number"),
+    ("quotes.md", 28, "unknown book 'nowhere'"),
+    ("quotes.md", 33, "page-quote has no quotation in its body"),
+    ("quotes.md", 37, "page 150 is outside 'One' (pages 1–100)"),
+    ("quotes.md", 42, "this essay cites 2 books: name one with :book:"),
+    ("quotes.md", 46, "page: 'twelve' is not a page number"),
+    ("quotes.md", 46, "unknown book 'missing-book'"),
+    ("nobook.md", 7, "this essay cites no book: name one with :book:"),
+    ("related.md", 9, "related-reading: unknown document 'essays/no-such-essay'"),
+    ("related.md", 9, "related-reading lists this essay itself ('related')"),
+    ("related.md", 9, "related-reading lists 'bad-date' twice"),
+    ("related.md", 9, "limit 'lots' is not a whole number"),
+    ("related.md", 9, "auto 'maybe' is not true or false"),
+    ("related.md", 17, "related-reading appears twice in this document"),
+    ("conflict-b.md", 7, "book 'shared': year differ from its record at essays/conflict-a.md:7"),
+    ("conflict-b.md", 13, "book 'authorless' has no :author: in any essay"),
+    ("spoiler.md", 7, "spoiler has nothing in its body"),
+]
+
+
+@pytest.fixture(scope="module")
+def warnings(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, SphinxTestApp]:
+    from conftest import build, copy_root
+
+    built = build(copy_root("warnings", tmp_path_factory.mktemp("warnings")))
+    return built.warnings, built
+
+
+@pytest.mark.parametrize(("filename", "line", "message"), EXPECTED,
+                         ids=[f"{f}:{n}" for f, n, _ in EXPECTED])
+def test_warning_has_file_and_line(warnings: tuple[str, object], filename: str, line: int,
+                                   message: str) -> None:
+    text, _built = warnings
+    pattern = re.compile(rf"essays/{re.escape(filename)}:{line}: (WARNING|ERROR): .*"
+                         rf"{re.escape(message)}")
+    assert pattern.search(text), f"no {filename}:{line} warning {message!r} in:\n{text}"
+
+
+def test_nothing_unexpected_and_no_traceback(warnings: tuple[str, object]) -> None:
+    text, built = warnings
+    lines = [line for line in text.splitlines() if "WARNING" in line or "ERROR" in line]
+    unexpected = [line for line in lines
+                  if not any(m in line for _f, _n, m in EXPECTED)
+                  and "Malformed YAML" not in line]
+    assert unexpected == []
+    assert "Traceback" not in text and "Exception" not in text
+    # The build went on: every page was written.
+    assert (built.outdir / "essays/quotes.html").exists()  # type: ignore[attr-defined]
+    assert (built.outdir / "essays/books.html").exists()  # type: ignore[attr-defined]
+
+
+def test_warnings_can_be_suppressed_by_type(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from conftest import build, copy_root
+
+    built = build(copy_root("warnings", tmp_path_factory.mktemp("quiet")),
+                  suppress_warnings=["folio.related"])
+    assert "related-reading" not in built.warnings
+    assert "unknown genre" in built.warnings
