@@ -75,7 +75,14 @@ def refresh_collection(app: Sphinx, env: BuildEnvironment) -> list[str]:
     readings = choose_related(domain.essays, cited, domain.requests)
     listings = {name: Listing(listing(env, r.similar), listing(env, r.different))
                 for name, r in readings.items()}
-    domain.data.update(books=books, homes=homes, listings=listings)
+    titles = {name: env.titles[name].astext() for name in sorted(env.found_docs)
+              if name in env.titles}
+    old_titles = domain.data.get("titles", {})
+    domain.data.update(books=books, homes=homes, listings=listings, titles=titles)
+    if titles != old_titles:
+        # Every page's navigation (sidebar, previous/next) shows other pages'
+        # titles; Sphinx alone would leave those pages stale.
+        return sorted(env.found_docs)
 
     new_homes = {key: (c.place.docname, c.anchor) for key, c in homes.items()}
     changed_books = {key for key in set(books) | set(old_books)

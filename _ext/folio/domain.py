@@ -44,6 +44,7 @@ class FolioDomain(Domain):
         "books": {},  # key -> Book, merged from every citation
         "homes": {},  # key -> Citation that a link to the book goes to
         "listings": {},  # docname -> Listing
+        "titles": {},  # docname -> title, to see when navigation goes stale
     }
 
     # -- per-document records ------------------------------------------------

@@ -1,0 +1,103 @@
+"""Build modes give the same pages: twice clean, in parallel, and incrementally."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import build, copy_root
+
+
+def search_index(path: Path) -> bytes:
+    """The search index, less the empty term lists an incremental build leaves.
+
+    Sphinx's own pruning keeps ``"sea": []`` once no page uses a word, where
+    a clean build has no entry: the same index for every search.
+    """
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text[text.index("(") + 1: text.rindex(")")])
+    for kind in ("terms", "titleterms"):
+        data[kind] = {term: found for term, found in data[kind].items() if found != []}
+    return json.dumps(data, sort_keys=True).encode()
+
+
+def pages(outdir: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(outdir)): search_index(p) if p.name == "searchindex.js"
+            else p.read_bytes()
+            for p in sorted(outdir.rglob("*")) if p.suffix in {".html", ".svg", ".js"}}
+
+
+def assert_same(left: dict[str, bytes], right: dict[str, bytes]) -> None:
+    assert sorted(left) == sorted(right)
+    differ = [name for name in left if left[name] != right[name]]
+    assert differ == []
+
+
+def test_two_clean_builds_are_identical(tmp_path: Path) -> None:
+    first = build(copy_root("folio", tmp_path / "one"))
+    second = build(copy_root("folio", tmp_path / "two"))
+    assert_same(pages(first.outdir), pages(second.outdir))
+
+
+def test_parallel_equals_serial(tmp_path: Path) -> None:
+    serial = build(copy_root("folio", tmp_path / "serial"))
+    parallel = build(copy_root("folio", tmp_path / "parallel"), parallel=2)
+    assert parallel.warnings == ""
+    assert_same(pages(serial.outdir), pages(parallel.outdir))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+EDITS = {
+    # whale.md stops sharing tags with the others and starts sharing pemberley's.
+    "retag": ("essays/whale.md", "tags: [the sea, ambition, science]", "tags: [marriage, class]"),
+    # The record of moby-dick changes in whale.md; ambition.md shows it too.
+    "book": ("essays/whale.md", ":year: 2003", ":year: 2009"),
+    # A new title shows in every related list that points at the essay.
+    "retitle": ("essays/walking.rst", ":title: On Walking Out", ":title: Walking Out"),
+    # Re-dating changes the order of automatic lists.
+    "redate": ("essays/ambition.md", "date: 2023-01-15", "date: 2018-01-15"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(EDITS))
+def test_incremental_equals_clean(tmp_path: Path, change: str) -> None:
+    filename, old, new = EDITS[change]
+    source = copy_root("folio", tmp_path / "incremental")
+    before = build(source)
+    old_pages = pages(before.outdir)
+    edit(source / filename, old, new)
+    after = build(source, fresh=False)
+    clean_source = tmp_path / "clean"
+    shutil.copytree(source, clean_source, ignore=shutil.ignore_patterns("_build"))
+    clean = build(clean_source)
+    assert_same(pages(after.outdir), pages(clean.outdir))
+    # And the change did reach pages other than the edited one.
+    edited_page = str(Path(filename).with_suffix(".html"))
+    others = [name for name in old_pages
+              if name != edited_page and name.startswith("essays/")
+              and old_pages[name] != pages(clean.outdir)[name]]
+    assert others, "the edit should change another essay's page"
+
+
+def test_adding_and_removing_an_essay(tmp_path: Path) -> None:
+    source = copy_root("folio", tmp_path / "incremental")
+    build(source)
+    (source / "essays/creature.md").unlink()
+    (source / "essays/newcomer.md").write_text(
+        "---\ntitle: Newcomer\ndate: 2024-05-05\ngenre: review\ntags: [ambition]\n---\n\n"
+        "About {book}`moby-dick`.\n", encoding="utf-8")
+    after = build(source, fresh=False)
+    # pemberley.md lists the deleted essay by name: the writer is told.
+    assert "related-reading: unknown document 'essays/creature'" in after.warnings
+    clean_source = tmp_path / "clean"
+    shutil.copytree(source, clean_source, ignore=shutil.ignore_patterns("_build"))
+    clean = build(clean_source)
+    after_pages = {k: v for k, v in pages(after.outdir).items() if "creature" not in k}
+    assert_same(after_pages, pages(clean.outdir))
