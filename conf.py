@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "Margins"
 author = "Hester Vale"
-copyright = "2019–2026 Hester Vale"
+copyright = "2018–2026 Hester Vale"
 version = release = "2026.11"
 language = "en"
 

@@ -71,3 +71,29 @@ def copy_root(name: str, destination: Path) -> Path:
 def folio_html(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The ``folio`` test root built once as HTML for a whole test module."""
     return build(copy_root("folio", tmp_path_factory.mktemp("html")))
+
+
+def require(*paths: str) -> None:
+    """Skip on a developer machine without the tool; fail in CI, which installs it."""
+    import os
+    import shutil
+
+    missing = [p for p in paths if not (Path(p).exists() or shutil.which(p))]
+    if missing:
+        message = f"needs {', '.join(missing)} (installed by .ci/run)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+EPUBCHECK_JAR = "/usr/share/java/epubcheck.jar"
+
+
+def epubcheck(epub: Path) -> str:
+    """Run epubcheck (Debian's jar: its /usr/bin wrapper needs binfmt_misc)."""
+    import subprocess
+
+    require("java", EPUBCHECK_JAR)
+    result = subprocess.run(["java", "-jar", EPUBCHECK_JAR, str(epub)],
+                            capture_output=True, text=True, timeout=300, check=False)
+    return result.stdout + result.stderr

@@ -17,7 +17,7 @@ from folio.pages import setup_pages
 from folio.quotes import setup_quotes
 from folio.related import setup_related
 from folio.spoiler import setup_spoiler
-from folio.writers import add_latex_preamble, setup_writers
+from folio.writers import add_latex_preamble, set_epub_language, setup_writers
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -27,11 +27,12 @@ __version__ = "0.1.0"
 STATIC = Path(__file__).parent / "static"
 
 
-def add_web_assets(app: Sphinx) -> None:
-    """Our stylesheet, for the builders that write HTML (web and ePub)."""
+def prepare_builder(app: Sphinx) -> None:
+    """Per-builder set-up: our stylesheet for HTML and ePub, ePub language, LaTeX styles."""
     if app.builder.format == "html":
         app.config.html_static_path.append(str(STATIC))
         app.add_css_file("folio.css")
+    set_epub_language(app)
     add_latex_preamble(app)
 
 
@@ -46,7 +47,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_collection(app)  # site-wide records and checks, once per build
     setup_pages(app)  # placeholders filled, web-only markup
     setup_writers(app)  # HTML visitors for web-only nodes
-    app.connect("builder-inited", add_web_assets)
+    app.connect("builder-inited", prepare_builder)
     return {
         "version": __version__,
         "env_version": 1,

@@ -126,6 +126,16 @@ LATEX_PREAMBLE = r"""
 """
 
 
+def set_epub_language(app: Sphinx) -> None:
+    """ePub pages carry no ``lang`` of their own; readers and checkers want one."""
+    language = app.config.language or "en"
+    if app.builder.name == "epub" and hasattr(app.builder, "html_tag"):
+        app.builder.html_tag = (
+            '<html xmlns="http://www.w3.org/1999/xhtml" '
+            'xmlns:epub="http://www.idpf.org/2007/ops" '
+            f"lang={quoteattr(language)} xml:lang={quoteattr(language)}>")
+
+
 def add_latex_preamble(app: Sphinx) -> None:
     """Append our LaTeX styles to whatever preamble the writer set."""
     elements = app.config.latex_elements
