@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-
 from folio.books import caption_parts, check_book, join_names, slug
 from folio.collection import merge_books
 from folio.essays import format_date, parse_date, parse_tags

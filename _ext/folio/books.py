@@ -8,7 +8,8 @@ record may come from another essay citing the same key.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -101,7 +102,7 @@ class BookCitation(SphinxDirective):
 
     optional_arguments = 1
     has_content = True
-    option_spec: ClassVar[dict[str, object]] = {  # type: ignore[misc]
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {  # type: ignore[misc]
         "title": directives.unchanged,
         "author": directives.unchanged,
         "publisher": directives.unchanged,
@@ -154,7 +155,7 @@ class BookCitation(SphinxDirective):
         if key in domain.cited_keys(self.env.docname):
             self.warn(f"book {key!r} is already cited in this essay")
             anchor = ""
-        source, line = self.get_source_info()
+        _source, line = self.get_source_info()
         domain.add_citation(Citation(book, Place(self.env.docname, line), anchor))
 
         figure = nodes.figure(classes=["folio-book"], ids=[anchor] if anchor else [])

@@ -123,14 +123,14 @@ def check_collection(app: Sphinx, env: BuildEnvironment) -> None:
                  "in any essay", first[key].place, "book")
     for docname in sorted(domain.quotes):
         for quote in domain.quotes[docname]:
-            book = domain.books.get(quote.book_key)
-            if quote.book_key and book is None:
+            known = domain.books.get(quote.book_key)
+            if quote.book_key and known is None:
                 warn(f"unknown book {quote.book_key!r}", quote.place, "quote")
-            elif book is not None and book.pages:
-                outside = pages_outside(quote.pages, book.pages)
+            elif known is not None and known.pages:
+                outside = pages_outside(quote.pages, known.pages)
                 if outside:
-                    warn(f"page {', '.join(outside)} is outside {book.title or book.key!r} "
-                         f"(pages 1–{book.pages})", quote.place, "quote")
+                    warn(f"page {', '.join(outside)} is outside {known.title or known.key!r} "
+                         f"(pages 1–{known.pages})", quote.place, "quote")
     for docname in sorted(domain.mentions):
         for key, place in domain.mentions[docname]:
             if key not in domain.books:

@@ -10,7 +10,7 @@ merged book records, the related reading) are computed once per build in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from sphinx.domains import Domain
@@ -34,7 +34,7 @@ class FolioDomain(Domain):
     name = "folio"
     label = "Folio"
     data_version = 1
-    initial_data: dict[str, Any] = {
+    initial_data: ClassVar[dict[str, Any]] = {
         "essays": {},  # docname -> Essay
         "citations": {},  # docname -> list[Citation]
         "quotes": {},  # docname -> list[Quote]   (page-quote and {page})

@@ -109,7 +109,7 @@ def recover_front_matter(source: str) -> dict[str, str]:
     if not match:
         return {}
     try:
-        data = yaml.load(match.group(1), Loader=yaml.BaseLoader)  # noqa: S506 (text only)
+        data = yaml.load(match.group(1), Loader=yaml.BaseLoader)
     except yaml.YAMLError:
         return {}
     if not isinstance(data, dict):
@@ -120,7 +120,7 @@ def recover_front_matter(source: str) -> dict[str, str]:
 
 def docinfo_fields(document: nodes.document) -> dict[str, str]:
     """A document's front matter as text, read the way Sphinx's collector does."""
-    index = document.first_child_not_matching_class(nodes.PreBibliographic)
+    index = document.first_child_not_matching_class(nodes.PreBibliographic)  # type: ignore[arg-type]
     if index is None or not isinstance(document[index], nodes.docinfo):
         return {}
     found: dict[str, str] = {}

@@ -92,8 +92,8 @@ class FillRelatedReading(SphinxPostTransform):
                 paragraph += nodes.inline(f"[{entry.genre}]", f"[{entry.genre}]",
                                           classes=["folio-genre"])
             # In print a link is only useful with the page it leads to.
-            paragraph += nodes.raw("", r", page \pageref{\detokenize{%s::doc}}" % entry.docname,
-                                   format="latex")
+            label = rf"\detokenize{{{entry.docname}::doc}}"
+            paragraph += nodes.raw("", rf", page \pageref{{{label}}}", format="latex")
             items += nodes.list_item("", paragraph)
         return items
 
@@ -126,9 +126,10 @@ class SpoilersForWeb(SphinxPostTransform):
         for box in list(self.document.findall(nodes.container)):
             if "folio-spoiler" not in box["classes"]:
                 continue
+            markers = {"folio-spoiler-start", "folio-spoiler-end"}
             inner = [child for child in box.children
-                     if not ({"folio-spoiler-start", "folio-spoiler-end"}
-                             & set(child.get("classes", [])))]
+                     if not (isinstance(child, nodes.Element)
+                             and markers & set(child["classes"]))]
             details = spoiler_details(label=box.get("label", ""), ids=box["ids"])
             details.extend(inner)
             box.replace_self(details)

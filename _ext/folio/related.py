@@ -12,8 +12,8 @@ import posixpath
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable, Collection, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -34,7 +34,7 @@ SOURCE_SUFFIXES = (".md", ".rst", ".txt")
 OPTION_LINE = re.compile(r"^\s*:([\w-]+):\s*(.*)$")
 
 
-class related_reading(nodes.General, nodes.Element):  # noqa: N801 (docutils style)
+class related_reading(nodes.General, nodes.Element):
     """Placeholder, replaced by the lists when references are resolved."""
 
 
@@ -189,7 +189,7 @@ class RelatedReading(SphinxDirective):
     """``related-reading``: explicit lists, filled automatically where left out."""
 
     has_content = True  # only to read MyST's continuation lines, see below
-    option_spec: ClassVar[dict[str, object]] = {  # type: ignore[misc]
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {  # type: ignore[misc]
         "similar": directives.unchanged,
         "different": directives.unchanged,
         "limit": directives.unchanged,
@@ -275,10 +275,11 @@ def append_related(app: Sphinx, doctree: nodes.document) -> None:
         return
     if docname in domain.requests:
         return
-    section = next((c for c in doctree.children if isinstance(c, nodes.section)), doctree)
+    section: nodes.Element = next(
+        (c for c in doctree.children if isinstance(c, nodes.section)), doctree)
     domain.requests[docname] = RelatedRequest(
         Place(docname, 0), limit=app.config.folio_related_limit, explicit=False)
-    section += related_reading(docname=docname)
+    section.append(related_reading(docname=docname))
 
 
 def unknown_names(env: BuildEnvironment) -> list[tuple[Place, str]]:
@@ -298,7 +299,7 @@ def skip(translator: object, node: nodes.Element) -> None:
 
 
 def setup_related(app: Sphinx) -> None:
-    app.add_node(related_reading, **{
-        name: (skip, None) for name in ("html", "latex", "text", "man", "texinfo")})
+    app.add_node(related_reading, html=(skip, None), latex=(skip, None), text=(skip, None),
+                 man=(skip, None), texinfo=(skip, None))
     app.add_directive("related-reading", RelatedReading)
     app.connect("doctree-read", append_related)

@@ -20,11 +20,11 @@ if TYPE_CHECKING:
     from sphinx.writers.html5 import HTML5Translator
 
 
-class drawn_cover(nodes.General, nodes.Element):  # noqa: N801 (docutils style)
+class drawn_cover(nodes.General, nodes.Element):
     """A cover drawn from the book's title and author, for web and ePub."""
 
 
-class spoiler_details(nodes.General, nodes.Element):  # noqa: N801 (docutils style)
+class spoiler_details(nodes.General, nodes.Element):
     """A spoiler as ``<details>``: closed until the reader opens it."""
 
 
