@@ -47,7 +47,7 @@ def cover_svg(key: str, title: str, authors: str) -> str:
     width, height = 300, 450
     lines = textwrap.wrap(title, 16)[:6] or [key]
     size = 30 if max(len(line) for line in lines) <= 12 else 24
-    top = 120 - (len(lines) - 1) * size // 3
+    top = 150 - (len(lines) - 1) * size // 3
     title_lines = "".join(
         f'<tspan x="150" y="{top + n * (size + 8)}">{escape(line)}</tspan>'
         for n, line in enumerate(lines))
