@@ -1,0 +1,11 @@
+project = "Hostile"
+author = "Test Writer"
+extensions = ["myst_parser", "folio"]
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build"]
+epub_uid = epub_identifier = "test-hostile"
+epub_copyright = "2026 Test Writer"
+version = "1"
+language = "en"
+latex_engine = "xelatex"
+latex_elements = {"fontpkg": "\\setmainfont{FreeSerif}\n\\setsansfont{FreeSans}\n\\setmonofont{FreeMono}\n"}
