@@ -35,6 +35,7 @@ def build(
     builder: str = "html",
     parallel: int = 0,
     fresh: bool = True,
+    builddir: Path | None = None,
     **overrides: object,
 ) -> Built:
     """Build ``srcdir`` with a real Sphinx app, in-process, and collect warnings."""
@@ -46,7 +47,7 @@ def build(
     app = SphinxTestApp(
         builder,
         srcdir=srcdir,
-        builddir=srcdir / "_build",
+        builddir=builddir or srcdir / "_build",
         confoverrides=overrides or None,
         freshenv=fresh,
         warning=warning,

@@ -52,6 +52,10 @@ def test_cover_is_in_the_manifest(epub: Built) -> None:
         opf = archive.read("content.opf").decode()
     assert 'href="_images/folio-cover-frankenstein.svg"' in opf
     assert 'media-type="image/svg+xml"' in opf
+    # With no epub_cover set, the book gets one drawn from its title.
+    assert re.search(r'href="_static/folio-collection-cover.svg"[^>]*properties="cover-image"',
+                     opf)
+    assert "Test Folio" in (epub.outdir / "_static/folio-collection-cover.svg").read_text()
 
 
 def test_text_builder_fallback(tmp_path: Path) -> None:

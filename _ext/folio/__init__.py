@@ -17,7 +17,12 @@ from folio.pages import setup_pages
 from folio.quotes import setup_quotes
 from folio.related import setup_related
 from folio.spoiler import setup_spoiler
-from folio.writers import add_latex_preamble, set_epub_language, setup_writers
+from folio.writers import (
+    add_latex_preamble,
+    draw_epub_cover,
+    set_epub_language,
+    setup_writers,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -33,6 +38,7 @@ def prepare_builder(app: Sphinx) -> None:
         app.config.html_static_path.append(str(STATIC))
         app.add_css_file("folio.css")
     set_epub_language(app)
+    draw_epub_cover(app)
     add_latex_preamble(app)
 
 

@@ -126,6 +126,19 @@ LATEX_PREAMBLE = r"""
 """
 
 
+def draw_epub_cover(app: Sphinx) -> None:
+    """Give the ePub a cover drawn from the collection's title when it has none."""
+    if app.builder.name != "epub" or app.config.epub_cover:
+        return
+    folder = Path(app.builder.outdir, "_static")
+    folder.mkdir(parents=True, exist_ok=True)
+    title = app.config.epub_title or app.config.project
+    (folder / "folio-collection-cover.svg").write_text(
+        cover_svg("collection", title, app.config.epub_author or app.config.author),
+        encoding="utf-8")
+    app.config.epub_cover = ("_static/folio-collection-cover.svg", "epub-cover.html")
+
+
 def set_epub_language(app: Sphinx) -> None:
     """ePub pages carry no ``lang`` of their own; readers and checkers want one."""
     language = app.config.language or "en"
