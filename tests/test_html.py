@@ -161,3 +161,9 @@ def test_no_unsafe_urls(folio_html: Built) -> None:
     for page in folio_html.outdir.rglob("*.html"):
         text = page.read_text()
         assert not re.search(r'(href|src)="\s*(javascript|data|vbscript):', text, re.I)
+
+
+def test_section_headings_sit_under_the_title(folio_html: Built) -> None:
+    page = folio_html.soup("essays/whale.html")
+    assert [h.get_text().rstrip("¶#") for h in page.select("h1")] == ["The Whale Road"]
+    assert [h.get_text().rstrip("¶#") for h in page.select("h2")] == ["After the voyage"]

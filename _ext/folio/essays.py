@@ -212,10 +212,17 @@ class EssayFrontMatter(SphinxTransform):
         return section[0].astext() if section is not None and section.children else ""
 
     def title_section(self, essay: Essay) -> nodes.section:
-        """The essay's top section, made from the front matter if it has none."""
+        """The essay's top section, titled from the front matter.
+
+        A first heading with the front matter's title is the title; any other
+        heading (``## Part one``) is a section of the essay, so everything is
+        wrapped in a new top section.
+        """
         for child in self.document.children:
             if isinstance(child, nodes.section):
-                return child
+                if child[0].astext() == essay.title:
+                    return child
+                break
         section = nodes.section()
         section += nodes.title(essay.title, essay.title)
         keep = (nodes.PreBibliographic, nodes.docinfo, nodes.substitution_definition)
