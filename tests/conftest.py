@@ -98,3 +98,20 @@ def epubcheck(epub: Path) -> str:
     result = subprocess.run(["java", "-jar", EPUBCHECK_JAR, str(epub)],
                             capture_output=True, text=True, timeout=300, check=False)
     return result.stdout + result.stderr
+
+
+def compile_pdf(built: Built) -> tuple[Path, str, str]:
+    """Run latexmk/xelatex on a LaTeX build: the PDF, the TeX log and the PDF's text."""
+    import subprocess
+
+    require("xelatex", "latexmk", "pdftotext")
+    [tex] = sorted(built.outdir.glob("*.tex"))
+    run = subprocess.run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
+                          tex.name], cwd=built.outdir, capture_output=True, text=True,
+                         timeout=900, check=False)
+    log = tex.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    assert run.returncode == 0, log[-3000:]
+    pdf = tex.with_suffix(".pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return pdf, log, " ".join(text.split())

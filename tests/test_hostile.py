@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import Built, build, copy_root, epubcheck, require
+from conftest import Built, build, compile_pdf, copy_root, epubcheck, require
 
 EXPECTED_WARNING = "related-reading: unknown document 'essays/javascript:alert(1)'"
 TITLE = "<script>alert(1)</script> & 'Quotes' \"double\" # $ % ~ _ ^ \\ { }"
@@ -53,14 +52,7 @@ def test_pdf_compiles_with_latex_specials(tmp_path: Path) -> None:
     require("xelatex", "latexmk", "pdftotext")
     built = build(copy_root("hostile", tmp_path), "latex")
     only_expected_warning(built)
-    [tex] = list(built.outdir.glob("*.tex"))
-    run = subprocess.run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
-                          tex.name], cwd=built.outdir, capture_output=True, text=True,
-                         timeout=600, check=False)
-    assert run.returncode == 0, tex.with_suffix(".log").read_text(errors="replace")[-3000:]
-    text = subprocess.run(["pdftotext", str(tex.with_suffix(".pdf")), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    flat = " ".join(text.split())
+    _pdf, _log, flat = compile_pdf(built)
     assert "# $ % ~ _ ^ \\ { }" in flat
     assert "O’Brien" in flat or "O'Brien" in flat
     assert "Ann {Bob} \\relax" in flat

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Built, build, epubcheck, require
+from conftest import ROOT, Built, build, compile_pdf, epubcheck, require
 
 ESSAYS = sorted(p.stem for p in (ROOT / "essays").iterdir() if p.suffix in {".md", ".rst"})
 
@@ -45,15 +45,8 @@ def test_sample_pdf(tmp_path: Path) -> None:
     require("xelatex", "latexmk", "pdftotext", "pdftoppm")
     built = build(ROOT, "latex", builddir=tmp_path)
     assert built.warnings == ""
-    run = subprocess.run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
-                          "margins.tex"], cwd=built.outdir, capture_output=True, text=True,
-                         timeout=900, check=False)
-    log = (built.outdir / "margins.log").read_text(errors="replace")
-    assert run.returncode == 0, log[-3000:]
+    pdf, log, text = compile_pdf(built)
     assert "Missing character" not in log
-    pdf = built.outdir / "margins.pdf"
-    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
-                                   text=True, check=True).stdout.split())
     assert "Cover of the 2003 Penguin Classics paperback edition of Frankenstein" in text
     assert re.search(r"\(p\d+\)", text)
     assert re.search(r"\[(review|memoir|fiction|opinion)\], page \d+", text)
