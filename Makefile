@@ -24,18 +24,21 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,live]'
 	touch $@
 
-site: html epub
+# The offline files first, so the web pages can link to them.
+site: epub
 	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null; then \
 		$(MAKE) --no-print-directory pdf; \
 	else \
 		echo "No TeX found: skipping the PDF (see 'make pdf')."; \
 	fi
+	$(MAKE) --no-print-directory html
 
 html: $(VENV)/.installed
 	$(SPHINX) -b html -d $(BUILD)/doctrees/html $(SPHINXOPTS) . $(BUILD)/html
 
 epub: $(VENV)/.installed
 	$(SPHINX) -b epub -d $(BUILD)/doctrees/epub $(SPHINXOPTS) . $(BUILD)/epub
+	mkdir -p $(BUILD)/downloads && cp $(BUILD)/epub/*.epub $(BUILD)/downloads/
 
 pdf: $(VENV)/.installed
 	@command -v xelatex >/dev/null && command -v latexmk >/dev/null || { \
@@ -43,8 +46,9 @@ pdf: $(VENV)/.installed
 		echo "  sudo apt-get install $(TEX_PACKAGES)"; \
 		exit 1; }
 	$(SPHINX) -b latex -d $(BUILD)/doctrees/latex $(SPHINXOPTS) . $(BUILD)/latex
-	cd $(BUILD)/latex && latexmk -xelatex -interaction=nonstopmode -halt-on-error $(PDFNAME).tex
-	@echo "The PDF is $(BUILD)/latex/$(PDFNAME).pdf"
+	cd $(BUILD)/latex && latexmk -xelatex -interaction=nonstopmode -halt-on-error *.tex
+	mkdir -p $(BUILD)/downloads && cp $(BUILD)/latex/*.pdf $(BUILD)/downloads/
+	@echo "The collection is $(BUILD)/latex/$(PDFNAME).pdf; one PDF per essay is in $(BUILD)/downloads"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check _ext tests

@@ -39,6 +39,9 @@ root_doc = "index"
 
 html_theme = "sphinx_book_theme"
 html_title = project
+# Where the site is published: feeds, link previews and the offline files
+# (links from one essay's PDF or ePub to the others) use it.
+html_baseurl = "https://margins.example.org/"
 html_static_path = ["_static"]
 html_last_updated_fmt = None
 html_theme_options = {

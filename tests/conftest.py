@@ -100,12 +100,16 @@ def epubcheck(epub: Path) -> str:
     return result.stdout + result.stderr
 
 
-def compile_pdf(built: Built) -> tuple[Path, str, str]:
-    """Run latexmk/xelatex on a LaTeX build: the PDF, the TeX log and the PDF's text."""
+def compile_pdf(built: Built, name: str = "") -> tuple[Path, str, str]:
+    """Run latexmk/xelatex on a LaTeX build: the PDF, the TeX log and the PDF's text.
+
+    ``name`` picks one ``.tex`` when the build wrote several (one per essay).
+    """
     import subprocess
 
     require("xelatex", "latexmk", "pdftotext")
-    [tex] = sorted(built.outdir.glob("*.tex"))
+    tex = built.outdir / f"{name}.tex" if name else next(
+        p for p in sorted(built.outdir.glob("*.tex")) if "{sphinxmanual}" in p.read_text())
     run = subprocess.run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
                           tex.name], cwd=built.outdir, capture_output=True, text=True,
                          timeout=900, check=False)

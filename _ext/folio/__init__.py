@@ -13,12 +13,12 @@ from folio.collection import setup_collection
 from folio.config import setup_config
 from folio.domain import FolioDomain
 from folio.essays import setup_essays
+from folio.offline import setup_offline
 from folio.pages import setup_pages
 from folio.quotes import setup_quotes
 from folio.related import setup_related
 from folio.spoiler import setup_spoiler
 from folio.writers import (
-    add_latex_preamble,
     draw_epub_cover,
     set_epub_language,
     setup_writers,
@@ -33,13 +33,12 @@ STATIC = Path(__file__).parent / "static"
 
 
 def prepare_builder(app: Sphinx) -> None:
-    """Per-builder set-up: our stylesheet for HTML and ePub, ePub language, LaTeX styles."""
+    """Per-builder set-up: our stylesheet for HTML and ePub; the ePub's language and cover."""
     if app.builder.format == "html":
         app.config.html_static_path.append(str(STATIC))
         app.add_css_file("folio.css")
     set_epub_language(app)
     draw_epub_cover(app)
-    add_latex_preamble(app)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -51,6 +50,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_related(app)  # related-reading
     setup_spoiler(app)  # spoiler
     setup_collection(app)  # site-wide records and checks, once per build
+    setup_offline(app)  # a PDF and an ePub of every essay, and links to them
     setup_pages(app)  # placeholders filled, web-only markup
     setup_writers(app)  # HTML visitors for web-only nodes
     app.connect("builder-inited", prepare_builder)

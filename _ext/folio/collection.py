@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from folio.domain import FolioDomain, folio_domain
+from folio.offline import available_downloads
 from folio.quotes import pages_outside
 from folio.records import Book, Citation, Entry, Listing, Place
 from folio.related import choose_related, unknown_names
@@ -77,11 +78,15 @@ def refresh_collection(app: Sphinx, env: BuildEnvironment) -> list[str]:
                 for name, r in readings.items()}
     titles = {name: env.titles[name].astext() for name in sorted(env.found_docs)
               if name in env.titles}
-    old_titles = domain.data.get("titles", {})
-    domain.data.update(books=books, homes=homes, listings=listings, titles=titles)
-    if titles != old_titles:
+    offered = available_downloads(app)
+    stale_everywhere = (titles != domain.data.get("titles", {})
+                        or offered != domain.data.get("downloads", []))
+    domain.data.update(books=books, homes=homes, listings=listings, titles=titles,
+                       downloads=offered)
+    if stale_everywhere:
         # Every page's navigation (sidebar, previous/next) shows other pages'
-        # titles; Sphinx alone would leave those pages stale.
+        # titles, and download links follow the files; Sphinx alone would
+        # leave those pages stale.
         return sorted(env.found_docs)
 
     new_homes = {key: (c.place.docname, c.anchor) for key, c in homes.items()}

@@ -28,6 +28,7 @@ def setup_config(app: Sphinx) -> None:
     add("folio_similar_heading", "Read something similar:", "env", types=frozenset({str}))
     add("folio_different_heading", "Read something different:", "env", types=frozenset({str}))
     add("folio_spoiler_label", "Spoilers", "env", types=frozenset({str}))
+    add("folio_essay_downloads", True, "env", types=frozenset({bool}))
     app.connect("config-inited", check_config)
 
 

@@ -45,6 +45,7 @@ class FolioDomain(Domain):
         "homes": {},  # key -> Citation that a link to the book goes to
         "listings": {},  # docname -> Listing
         "titles": {},  # docname -> title, to see when navigation goes stale
+        "downloads": [],  # files offered for download, likewise
     }
 
     # -- per-document records ------------------------------------------------
@@ -129,11 +130,13 @@ class FolioDomain(Domain):
         home = self.target_of(target, node.get("folio-docname", fromdocname))
         if home is None:
             return None
+        title = self.books.get(target, home.book).title
         if typ == "book":
-            book = self.books.get(target, home.book)
-            contnode = nodes.title_reference(book.title, book.title)
+            contnode = nodes.title_reference(title, title)
+        if not in_this_book(builder, home.place.docname):
+            return contnode  # type: ignore[return-value]
         return make_refnode(builder, fromdocname, home.place.docname, home.anchor, contnode,
-                            self.books.get(target, home.book).title)
+                            title)
 
     def resolve_any_xref(
         self,
@@ -149,6 +152,12 @@ class FolioDomain(Domain):
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         for key, home in sorted(self.homes.items()):
             yield key, self.books[key].title, "book", home.place.docname, home.anchor, 1
+
+
+def in_this_book(builder: Builder, docname: str) -> bool:
+    """Whether a LaTeX document (one essay's PDF, say) contains ``docname``."""
+    included = getattr(builder, "docnames", None)
+    return builder.format != "latex" or included is None or docname in included
 
 
 def folio_domain(env: BuildEnvironment) -> FolioDomain:

@@ -15,7 +15,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
 from folio.books import caption_parts, join_names
-from folio.domain import folio_domain
+from folio.domain import folio_domain, in_this_book
 from folio.records import Book, Entry
 from folio.related import related_reading
 from folio.writers import drawn_cover, spoiler_details
@@ -83,17 +83,24 @@ class FillRelatedReading(SphinxPostTransform):
 
     def entries(self, entries: tuple[Entry, ...]) -> nodes.bullet_list:
         items = nodes.bullet_list(classes=["folio-related-list"])
+        baseurl = self.config.html_baseurl
         for entry in entries:
             text = nodes.inline(entry.title, entry.title)
-            link = make_refnode(self.builder, self.env.docname, entry.docname, "", text)
+            inside = in_this_book(self.builder, entry.docname)
+            link: nodes.Node = text
+            if inside:
+                link = make_refnode(self.builder, self.env.docname, entry.docname, "", text)
+            elif baseurl:  # an essay's own PDF: point to the essay on the web
+                link = nodes.reference("", "", text,
+                                       refuri=f"{baseurl.rstrip('/')}/{entry.docname}.html")
             paragraph = nodes.paragraph("", "", link)
             if entry.genre:
                 paragraph += nodes.Text(" ")
                 paragraph += nodes.inline(f"[{entry.genre}]", f"[{entry.genre}]",
                                           classes=["folio-genre"])
-            # In print a link is only useful with the page it leads to.
-            label = rf"\detokenize{{{entry.docname}::doc}}"
-            paragraph += nodes.raw("", rf", page \pageref{{{label}}}", format="latex")
+            if inside:  # in print a link is only useful with the page it leads to
+                label = rf"\detokenize{{{entry.docname}::doc}}"
+                paragraph += nodes.raw("", rf", page \pageref{{{label}}}", format="latex")
             items += nodes.list_item("", paragraph)
         return items
 

@@ -22,6 +22,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from folio.domain import folio_domain
 from folio.records import Essay, Place, Reading, RelatedRequest
+from folio.writers import skip
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -292,10 +293,6 @@ def unknown_names(env: BuildEnvironment) -> list[tuple[Place, str]]:
             if name not in env.found_docs:
                 missing.append((request.place, name))
     return missing
-
-
-def skip(translator: object, node: nodes.Element) -> None:
-    raise nodes.SkipNode
 
 
 def setup_related(app: Sphinx) -> None:

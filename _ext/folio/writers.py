@@ -17,6 +17,7 @@ from docutils import nodes
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.writers.html5 import HTML5Translator
 
 
@@ -26,6 +27,11 @@ class drawn_cover(nodes.General, nodes.Element):
 
 class spoiler_details(nodes.General, nodes.Element):
     """A spoiler as ``<details>``: closed until the reader opens it."""
+
+
+def skip(translator: object, node: nodes.Element) -> None:
+    """Visitor for placeholders a post-transform always replaces."""
+    raise nodes.SkipNode
 
 
 def styled_paragraph(style: str, *children: nodes.Node) -> nodes.container:
@@ -110,18 +116,27 @@ def depart_spoiler_details(self: HTML5Translator, node: spoiler_details) -> None
 LATEX_PREAMBLE = r"""
 % Folio: styles for the classes its nodes carry (see sphinxuseclass).
 \makeatletter
+\newsavebox{\folio@cover}
 \newenvironment{sphinxclassfolio-drawn-cover}%
-  {\begin{center}\begin{minipage}[c][7cm][c]{4.8cm}\centering\large\bfseries}%
-  {\end{minipage}\end{center}}
+  {\begin{lrbox}{\folio@cover}\begin{minipage}[c][6.5cm][c]{4.5cm}\centering\large\bfseries}%
+  {\end{minipage}\end{lrbox}\begin{center}\setlength{\fboxsep}{6pt}%
+   \fbox{\fbox{\usebox{\folio@cover}}}\end{center}}
 \newenvironment{sphinxclassfolio-spoiler}%
   {\par\medskip\noindent\rule{\linewidth}{0.4pt}\par\nopagebreak}%
   {\par\nopagebreak\noindent\rule{\linewidth}{0.4pt}\par\medskip}
-\newenvironment{sphinxclassfolio-spoiler-start}{\par\noindent\bfseries}{\par}
-\newenvironment{sphinxclassfolio-spoiler-end}{\par\noindent\itshape}{\par}
+\newenvironment{sphinxclassfolio-spoiler-start}{\par\parindent=0pt\bfseries}{\par}
+\newenvironment{sphinxclassfolio-spoiler-end}{\par\parindent=0pt\itshape}{\par}
 \newenvironment{sphinxclassfolio-page-ref}{\par\raggedleft}{\par}
-\newenvironment{sphinxclassfolio-subtitle}{\par\noindent\large\itshape}{\par}
-\newenvironment{sphinxclassfolio-byline}{\par\noindent\small}{\par}
-\newenvironment{sphinxclassfolio-copyright}{\par\medskip\noindent\small}{\par}
+\newenvironment{sphinxclassfolio-subtitle}{\par\parindent=0pt\large\itshape}{\par}
+\newenvironment{sphinxclassfolio-byline}{\par\parindent=0pt\small}{\par\medskip}
+\newenvironment{sphinxclassfolio-copyright}{\par\medskip\parindent=0pt\small}{\par}
+% One essay's own PDF (howto class): no contents page for a single
+% chapter, and no release number; the byline gives the essay's date.
+\@ifclassloaded{sphinxhowto}{%
+  \renewcommand{\sphinxtableofcontents}{}%
+  \renewcommand{\release}[1]{}\renewcommand{\releasename}{}%
+  \renewcommand{\date}[1]{\gdef\@date{}}%
+}{}
 \makeatother
 """
 
@@ -149,12 +164,18 @@ def set_epub_language(app: Sphinx) -> None:
             f"lang={quoteattr(language)} xml:lang={quoteattr(language)}>")
 
 
-def add_latex_preamble(app: Sphinx) -> None:
-    """Append our LaTeX styles to whatever preamble the writer set."""
-    elements = app.config.latex_elements
+def add_latex_preamble(app: Sphinx, config: Config) -> None:
+    """Append our LaTeX styles to whatever preamble the writer set.
+
+    At ``config-inited``: the LaTeX builder reads its elements before
+    ``builder-inited``.
+    """
+    elements = dict(config.latex_elements)
     elements["preamble"] = elements.get("preamble", "") + LATEX_PREAMBLE
+    config.latex_elements = elements
 
 
 def setup_writers(app: Sphinx) -> None:
+    app.connect("config-inited", add_latex_preamble)
     app.add_node(drawn_cover, html=(visit_drawn_cover, None))
     app.add_node(spoiler_details, html=(visit_spoiler_details, depart_spoiler_details))

@@ -1,0 +1,292 @@
+"""Offline reading: one PDF and one ePub per essay, and the links to them.
+
+* PDF: each essay becomes an extra entry in ``latex_documents`` (added at
+  ``config-inited``, so writers never edit ``conf.py`` for it); the LaTeX
+  builder writes one ``.tex`` per essay from the same environment.
+* ePub: after the collection's ePub is written, each essay's chapter is
+  packaged as a book of its own with EbookLib; links to other essays become
+  links to the web site (``html_baseurl``) or plain text.
+* Web: every essay page offers "Download: PDF · ePub" for the files that
+  exist in the downloads folder (``_build/downloads``, next to the HTML).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import posixpath
+import re
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.matching import Matcher
+from sphinx.util.osutil import relative_uri
+
+from folio.domain import folio_domain
+from folio.essays import recover_front_matter
+from folio.writers import cover_svg, skip
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
+
+DOWNLOADS = "downloads"
+
+
+class downloads(nodes.General, nodes.Element):
+    """Placeholder for the download links, filled only on web pages."""
+
+
+# -- which files are essays, before anything is read ---------------------------------
+
+def essay_sources(srcdir: Path, config: Config,
+                  suffixes: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """(docname, path) of every essay source, in name order."""
+    is_essay = Matcher(config.folio_essays)
+    excluded = Matcher([*config.exclude_patterns, "_build", ".venv"])
+    found = []
+    for path in sorted(srcdir.rglob("*")):
+        relative = path.relative_to(srcdir).as_posix()
+        if path.suffix not in suffixes or excluded(relative):
+            continue
+        docname = relative[: -len(path.suffix)]
+        if is_essay(docname):
+            found.append((docname, path))
+    return found
+
+
+def source_title(path: Path) -> str:
+    """An essay's title from its front matter (MyST) or field list (rST)."""
+    if path.suffix == ".md":
+        return recover_front_matter(str(path)).get("title", "")
+    match = re.search(r"^:title:\s*(.+)$", path.read_text(encoding="utf-8", errors="replace"),
+                      re.MULTILINE)
+    return match.group(1).strip() if match else ""
+
+
+def slug_of(docname: str) -> str:
+    return docname.rsplit("/", 1)[-1]
+
+
+def add_essay_pdfs(app: Sphinx, config: Config) -> None:
+    """One LaTeX document per essay, written alongside the collection's."""
+    if not config.folio_essay_downloads:
+        return
+    documents = list(config.latex_documents)
+    taken = {entry[0] for entry in documents} | {entry[1] for entry in documents}
+    author = config.folio_author or config.author
+    # Parsers add their suffixes to the registry; conf.py may list more.
+    suffixes = tuple({*config.source_suffix, *app.registry.source_suffix})
+    for docname, path in essay_sources(Path(app.srcdir), config, suffixes):
+        target = f"{slug_of(docname)}.tex"
+        if docname in taken or target in taken:
+            continue
+        title = source_title(path) or slug_of(docname)
+        documents.append((docname, target, title, author.replace("&", r"\&"), "howto"))
+    config.latex_documents = documents
+
+
+# -- per-essay ePubs -----------------------------------------------------------------------
+
+def essay_epub_date(essay_date: datetime.date | None) -> datetime.datetime:
+    """``dcterms:modified``: SOURCE_DATE_EPOCH if set, else the essay's date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
+    day = essay_date or datetime.date(2000, 1, 1)
+    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
+
+
+def write_essay_epubs(app: Sphinx, exception: Exception | None) -> None:
+    """Package each essay's chapter of the collection's ePub as its own book."""
+    if exception or app.builder.name != "epub" or not app.config.folio_essay_downloads:
+        return
+    from ebooklib import epub  # imported here: only ePub builds need it
+    from lxml import etree
+
+    config = app.config
+    outdir = Path(app.builder.outdir)
+    target = outdir.parent / DOWNLOADS
+    target.mkdir(parents=True, exist_ok=True)
+    styles = [name for name in ("_static/epub.css", "_static/pygments.css", "_static/folio.css")
+              if (outdir / name).exists()]
+    language = config.language or "en"
+    for docname, essay in sorted(folio_domain(app.env).essays.items()):
+        chapter_path = outdir / f"{docname}.xhtml"
+        if not chapter_path.exists():
+            continue
+        tree = etree.parse(str(chapter_path))
+        [main] = tree.xpath("//*[local-name()='div'][@role='main']") or [tree.getroot()]
+        book = epub.EpubBook()
+        book.set_identifier(f"{config.epub_uid}-{slug_of(docname)}")
+        book.set_title(essay.title)
+        book.set_language(language)
+        book.add_author(essay.author or config.folio_author or config.author)
+        book.set_cover("cover.svg", cover_svg(docname, essay.title, essay.author).encode(),
+                       create_page=True)
+        images = gather_images(main, chapter_path, outdir)
+        for name, data in sorted(images.items()):
+            book.add_item(epub.EpubImage(uid=f"image-{len(book.items)}", file_name=name,
+                                         media_type=media_type(name), content=data))
+        link_outside(main, docname, config.html_baseurl)
+        chapter = epub.EpubHtml(title=essay.title, file_name="essay.xhtml", lang=language)
+        chapter.content = etree.tostring(main, encoding="unicode", method="xml")
+        for name, data in stylesheets(outdir, styles).items():
+            kind = "text/css" if name.endswith(".css") else media_type(name)
+            book.add_item(epub.EpubItem(uid=f"style-{len(book.items)}", file_name=name,
+                                        media_type=kind, content=data))
+            if name.endswith(".css"):
+                chapter.add_link(href=name, rel="stylesheet", type="text/css")
+        book.add_item(chapter)
+        book.toc = [epub.Link("essay.xhtml", essay.title, "essay")]
+        book.add_item(epub.EpubNcx())
+        book.add_item(epub.EpubNav())
+        book.spine = ["cover", chapter]
+        epub.write_epub(str(target / f"{slug_of(docname)}.epub"), book,
+                        {"mtime": essay_epub_date(essay.date), "epub2_guide": False,
+                         "epub3_landmark": False, "raise_exceptions": True})
+
+
+def stylesheets(outdir: Path, styles: list[str]) -> dict[str, bytes]:
+    """The stylesheets, and the files their ``url()``s need, under ``_static/``."""
+    found: dict[str, bytes] = {}
+    for style in styles:
+        css = (outdir / style).read_bytes()
+        found[style] = css
+        for url in re.findall(rb"url\(\s*['\"]?([^'\")]+)", css):
+            name = posixpath.normpath(posixpath.join("_static", url.decode()))
+            if not re.match(r"^[a-z]+:", url.decode()) and (outdir / name).is_file():
+                found[name] = (outdir / name).read_bytes()
+    return found
+
+
+def media_type(name: str) -> str:
+    suffix = name.rsplit(".", 1)[-1].lower()
+    return {"svg": "image/svg+xml", "png": "image/png", "gif": "image/gif",
+            "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}.get(
+                suffix, "application/octet-stream")
+
+
+def gather_images(main: Any, chapter_path: Path, outdir: Path) -> dict[str, bytes]:
+    """Point images at ``images/`` inside the new book; return their bytes."""
+    found: dict[str, bytes] = {}
+    for image in main.iter("{*}img"):
+        source = (chapter_path.parent / image.get("src", "")).resolve()
+        if outdir.resolve() not in source.parents or not source.is_file():
+            continue
+        name = f"images/{source.name}"
+        found[name] = source.read_bytes()
+        image.set("src", name)
+    return found
+
+
+def link_outside(main: Any, docname: str, baseurl: str) -> None:
+    """Links to other essays go to the web site, or become plain text."""
+    folder = posixpath.dirname(docname)
+    for link in list(main.iter("{*}a")):
+        href = link.get("href", "")
+        if not href or href.startswith("#") or re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
+            continue
+        path, _, fragment = href.partition("#")
+        other = posixpath.normpath(posixpath.join(folder, path))
+        other = other[: -len(".xhtml")] if other.endswith(".xhtml") else other
+        if other == docname:
+            link.set("href", f"#{fragment}" if fragment else "#")
+        elif baseurl:
+            link.set("href", f"{baseurl.rstrip('/')}/{other}.html"
+                             + (f"#{fragment}" if fragment else ""))
+        else:
+            link.tag = link.tag.replace("}a", "}span") if "}" in link.tag else "span"
+            for attribute in ("href", "title"):
+                link.attrib.pop(attribute, None)
+
+
+# -- download links on web pages -----------------------------------------------------------
+
+def mark_downloads(app: Sphinx, doctree: nodes.document) -> None:
+    """Leave a placeholder for download links under an essay's byline and on the home page."""
+    if not app.config.folio_essay_downloads:
+        return
+    docname = app.env.docname
+    is_home = docname == app.config.root_doc
+    if docname not in folio_domain(app.env).essays and not is_home:
+        return
+    section = next((c for c in doctree.children if isinstance(c, nodes.section)), None)
+    if section is None:
+        return
+    position = 1
+    for index, child in enumerate(section.children):
+        if isinstance(child, nodes.container) and "folio-byline" in child["classes"]:
+            position = index + 1
+    section.insert(position, downloads(docname=docname, home=is_home))
+
+
+def download_names(config: Config, docname: str, home: bool) -> list[tuple[str, str]]:
+    """(label, file name) of what a page may offer."""
+    if home:
+        pdf = config.latex_documents[0][1].replace(".tex", ".pdf") if config.latex_documents \
+            else ""
+        return [("PDF", pdf), ("ePub", f"{config.epub_basename}.epub")]
+    return [("PDF", f"{slug_of(docname)}.pdf"), ("ePub", f"{slug_of(docname)}.epub")]
+
+
+def downloads_folder(app: Sphinx) -> Path:
+    return Path(app.outdir).parent / DOWNLOADS
+
+
+class DownloadLinks(SphinxPostTransform):
+    """"Download: PDF · ePub", for the files that exist; nothing elsewhere."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        app = getattr(self.env, "_app", None) or self.app
+        web = app.builder.name in ("html", "dirhtml", "singlehtml")
+        folder = downloads_folder(app)
+        for placeholder in list(self.document.findall(downloads)):
+            docname, home = placeholder["docname"], placeholder["home"]
+            offered = [(label, name) for label, name in download_names(self.config, docname, home)
+                       if web and name and (folder / name).is_file()]
+            if not offered:
+                placeholder.replace_self([])
+                continue
+            paragraph = nodes.paragraph()
+            paragraph += nodes.Text("Download the collection: " if home else "Download: ")
+            here = app.builder.get_target_uri(docname)
+            for number, (label, name) in enumerate(offered):
+                if number:
+                    paragraph += nodes.Text(" · ")
+                paragraph += nodes.reference(label, label,
+                                             refuri=relative_uri(here, f"{DOWNLOADS}/{name}"))
+            placeholder.replace_self(nodes.container("", paragraph, classes=["folio-downloads"]))
+
+
+def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
+    """Publish the downloads folder with the web site."""
+    if exception or app.builder.name not in ("html", "dirhtml", "singlehtml"):
+        return
+    folder = downloads_folder(app)
+    if folder.is_dir() and any(folder.iterdir()):
+        shutil.copytree(folder, Path(app.outdir) / DOWNLOADS, dirs_exist_ok=True)
+
+
+def available_downloads(app: Sphinx) -> list[str]:
+    """The files offered now, so pages are rewritten when that changes."""
+    folder = downloads_folder(app)
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def setup_offline(app: Sphinx) -> None:
+    app.add_node(downloads, html=(skip, None), latex=(skip, None), text=(skip, None),
+                 man=(skip, None), texinfo=(skip, None))
+    app.connect("config-inited", add_essay_pdfs)
+    app.connect("doctree-read", mark_downloads)
+    app.add_post_transform(DownloadLinks)
+    app.connect("build-finished", write_essay_epubs)
+    app.connect("build-finished", copy_downloads)

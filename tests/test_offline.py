@@ -1,0 +1,120 @@
+"""One PDF and one ePub per essay, and the web pages' links to them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, Built, build, compile_pdf, copy_root, epubcheck, require
+
+ESSAYS = ["ambition", "creature", "pemberley", "walking", "whale"]
+
+
+def test_each_essay_gets_a_latex_document(tmp_path: Path) -> None:
+    built = build(copy_root("folio", tmp_path), "latex")
+    assert built.warnings == ""
+    assert sorted(p.stem for p in built.outdir.glob("*.tex")) == sorted([*ESSAYS, "testfolio"])
+    _pdf, log, text = compile_pdf(built, "pemberley")
+    assert "Missing character" not in log
+    assert text.startswith("Pemberley Days")
+    assert "Contents" not in text and "Release" not in text
+    assert "Cover of the 2003 Penguin Classics edition of Pride and Prejudice" in text
+    assert "(p5)" in text
+    # Essays outside this PDF are named, without a page number in it.
+    assert "The Creature Speaks [review]" in text
+    assert "The Creature Speaks [review], page" not in text
+
+
+def test_essay_pdf_links_to_the_web_when_the_site_has_an_address(tmp_path: Path) -> None:
+    built = build(copy_root("folio", tmp_path), "latex", html_baseurl="https://example.org/x/")
+    tex = (built.outdir / "pemberley.tex").read_text()
+    assert r"\sphinxhref{https://example.org/x/essays/creature.html}" in tex
+
+
+def test_each_essay_gets_an_epub(tmp_path: Path) -> None:
+    built = build(copy_root("folio", tmp_path), "epub", html_baseurl="https://example.org/x/")
+    assert built.warnings == ""
+    folder = built.outdir.parent / "downloads"
+    assert sorted(p.stem for p in folder.glob("*.epub")) == ESSAYS
+    report = epubcheck(folder / "pemberley.epub")
+    assert "0 errors / 0 warnings" in report, report
+    import zipfile
+
+    with zipfile.ZipFile(folder / "pemberley.epub") as book:
+        chapter = BeautifulSoup(book.read("EPUB/essay.xhtml"), "html.parser")
+        names = book.namelist()
+    assert chapter.find("h1").get_text() == "Pemberley Days"
+    assert "EPUB/images/folio-cover-pride-and-prejudice.svg" in names
+    related = {a.get_text(): a["href"] for a in chapter.select(".folio-related a")}
+    assert related["The Creature Speaks"] == "https://example.org/x/essays/creature.html"
+    assert all(a["href"].startswith("#") for a in chapter.select(".folio-page-ref a"))
+
+
+def test_essay_epub_without_a_site_address_has_no_dead_links(tmp_path: Path) -> None:
+    built = build(copy_root("folio", tmp_path), "epub")
+    import zipfile
+
+    with zipfile.ZipFile(built.outdir.parent / "downloads/pemberley.epub") as book:
+        chapter = BeautifulSoup(book.read("EPUB/essay.xhtml"), "html.parser")
+    assert chapter.select(".folio-related a") == []
+    assert "The Creature Speaks" in chapter.select_one(".folio-related").get_text()
+
+
+def test_no_download_links_without_files(tmp_path: Path) -> None:
+    built = build(copy_root("folio", tmp_path))
+    assert built.soup("essays/creature.html").select(".folio-downloads") == []
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The sample collection as `make` builds it: ePubs, PDFs, then the web site."""
+    require("xelatex", "latexmk")
+    builddir = tmp_path_factory.mktemp("site")
+    epub = build(ROOT, "epub", builddir=builddir)
+    latex = build(ROOT, "latex", builddir=builddir)
+    assert epub.warnings == "" and latex.warnings == ""
+    run = subprocess.run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
+                          *sorted(p.name for p in latex.outdir.glob("*.tex"))],
+                         cwd=latex.outdir, capture_output=True, text=True, timeout=1800,
+                         check=False)
+    assert run.returncode == 0, run.stdout[-3000:]
+    downloads = builddir / "downloads"
+    for pdf in latex.outdir.glob("*.pdf"):
+        shutil.copy(pdf, downloads)
+    shutil.copy(epub.outdir / "margins.epub", downloads)
+    return build(ROOT, "html", builddir=builddir)
+
+
+def test_every_sample_essay_offers_its_files(sample_site: Built) -> None:
+    assert sample_site.warnings == ""
+    essays = sorted(p.stem for p in (ROOT / "essays").iterdir() if p.suffix in {".md", ".rst"})
+    for name in essays:
+        page = sample_site.soup(f"essays/{name}.html")
+        links = {a.get_text(): a["href"] for a in page.select(".folio-downloads a")}
+        assert links == {"PDF": f"../downloads/{name}.pdf", "ePub": f"../downloads/{name}.epub"}
+        assert page.select_one(".folio-downloads").get_text().strip() == "Download: PDF · ePub"
+        for href in links.values():
+            assert (sample_site.outdir / "essays" / href).resolve().is_file(), href
+    home = sample_site.soup("index.html")
+    links = {a.get_text(): a["href"] for a in home.select(".folio-downloads a")}
+    assert links == {"PDF": "downloads/margins.pdf", "ePub": "downloads/margins.epub"}
+    assert all((sample_site.outdir / href).is_file() for href in links.values())
+
+
+def test_every_sample_essay_epub_is_valid(sample_site: Built) -> None:
+    folder = sample_site.outdir / "downloads"
+    for book in sorted(folder.glob("*.epub")):
+        report = epubcheck(book)
+        assert "0 errors / 0 warnings" in report, (book.name, report)
+
+
+def test_first_page_of_an_essay_pdf_as_png(sample_site: Built) -> None:
+    require("pdftoppm")
+    pdf = sample_site.outdir / "downloads/two-women-at-a-window.pdf"
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(pdf),
+                    str(sample_site.outdir.parent / "two-women-at-a-window")], check=True)
+    [png] = list(sample_site.outdir.parent.glob("two-women-at-a-window*.png"))
+    assert png.stat().st_size > 10_000
