@@ -11,10 +11,12 @@ SPHINX  := $(BIN)/sphinx-build
 # Warnings fail the build, but every one is reported first.
 SPHINXOPTS ?= -W --keep-going -n
 PDFNAME := margins
+XELATEX ?= xelatex
+LATEXMK ?= latexmk
 TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
 	texlive-fonts-recommended fonts-freefont-otf latexmk xindy tex-gyre lmodern
 
-.PHONY: all site html epub pdf test lint live clean
+.PHONY: all site html epub pdf check-tex test lint live clean
 
 all: site
 
@@ -26,7 +28,7 @@ $(VENV)/.installed: pyproject.toml
 
 # The offline files first, so the web pages can link to them.
 site: epub
-	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null; then \
+	@if command -v $(XELATEX) >/dev/null && command -v $(LATEXMK) >/dev/null; then \
 		$(MAKE) --no-print-directory pdf; \
 	else \
 		echo "No TeX found: skipping the PDF (see 'make pdf')."; \
@@ -40,11 +42,13 @@ epub: $(VENV)/.installed
 	$(SPHINX) -b epub -d $(BUILD)/doctrees/epub $(SPHINXOPTS) . $(BUILD)/epub
 	mkdir -p $(BUILD)/downloads && cp $(BUILD)/epub/*.epub $(BUILD)/downloads/
 
-pdf: $(VENV)/.installed
-	@command -v xelatex >/dev/null && command -v latexmk >/dev/null || { \
+check-tex:
+	@command -v $(XELATEX) >/dev/null && command -v $(LATEXMK) >/dev/null || { \
 		echo "The PDF needs TeX Live with xelatex and latexmk. On Debian or Ubuntu:"; \
 		echo "  sudo apt-get install $(TEX_PACKAGES)"; \
 		exit 1; }
+
+pdf: check-tex $(VENV)/.installed
 	$(SPHINX) -b latex -d $(BUILD)/doctrees/latex $(SPHINXOPTS) . $(BUILD)/latex
 	cd $(BUILD)/latex && latexmk -xelatex -interaction=nonstopmode -halt-on-error *.tex
 	mkdir -p $(BUILD)/downloads && cp $(BUILD)/latex/*.pdf $(BUILD)/downloads/
