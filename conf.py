@@ -29,7 +29,8 @@ folio_related_limit = 3
 
 extensions = ["myst_parser", "sphinx_design", "folio"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", ".venv", "README.md", "tests", "docs/performance.md", "bench"]
+exclude_patterns = ["_build", ".venv", "node_modules", "README.md", "tests", "docs/performance.md",
+                    "bench"]
 templates_path = ["_templates"]
 myst_enable_extensions = ["colon_fence", "deflist", "smartquotes"]
 myst_heading_anchors = 2
@@ -44,6 +45,9 @@ html_title = project
 html_baseurl = "https://margins.example.org/"
 html_static_path = ["_static"]
 html_last_updated_fmt = None
+# The sidebar shows recent essays, genres and the ways in, not a link to
+# every page: it stays small (and fast) however large the collection grows.
+html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "folio-sidebar.html"]}
 html_theme_options = {
     "show_toc_level": 1,
     "use_download_button": False,

@@ -156,7 +156,9 @@ class BookCitation(SphinxDirective):
             self.warn(f"book {key!r} is already cited in this essay")
             anchor = ""
         _source, line = self.get_source_info()
-        domain.add_citation(Citation(book, Place(self.env.docname, line), anchor))
+        cover = option["cover"] if local_path(option["cover"]) else ""
+        cover_file = self.env.relfn2path(cover, self.env.docname)[0] if cover else ""
+        domain.add_citation(Citation(book, Place(self.env.docname, line), anchor, cover_file))
 
         figure = nodes.figure(classes=["folio-book"], ids=[anchor] if anchor else [])
         figure["folio-book"] = key

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from folio.domain import FolioDomain, folio_domain
+from folio.listings import page_names, sidebar
 from folio.offline import available_downloads
 from folio.quotes import pages_outside
 from folio.records import Book, Citation, Entry, Listing, Place
@@ -76,17 +77,22 @@ def refresh_collection(app: Sphinx, env: BuildEnvironment) -> list[str]:
     readings = choose_related(domain.essays, cited, domain.requests)
     listings = {name: Listing(listing(env, r.similar), listing(env, r.different))
                 for name, r in readings.items()}
+    generated = page_names(domain.essays.values(), app.config.folio_genres)
+    domain.data["gone"] = sorted(set(domain.data["generated"]) - set(generated))
+    domain.data["generated"] = generated
     titles = {name: env.titles[name].astext() for name in sorted(env.found_docs)
               if name in env.titles}
     offered = available_downloads(app)
+    menu = sidebar(domain.essays.values(), app.config.folio_genres)
     stale_everywhere = (titles != domain.data.get("titles", {})
-                        or offered != domain.data.get("downloads", []))
+                        or offered != domain.data.get("downloads", [])
+                        or menu != domain.data.get("sidebar"))
     domain.data.update(books=books, homes=homes, listings=listings, titles=titles,
-                       downloads=offered)
+                       downloads=offered, sidebar=menu)
     if stale_everywhere:
-        # Every page's navigation (sidebar, previous/next) shows other pages'
-        # titles, and download links follow the files; Sphinx alone would
-        # leave those pages stale.
+        # Every page's navigation (sidebar: recent essays, genre counts;
+        # previous/next) shows other pages' titles, and download links follow
+        # the files; Sphinx alone would leave those pages stale.
         return sorted(env.found_docs)
 
     new_homes = {key: (c.place.docname, c.anchor) for key, c in homes.items()}
@@ -94,6 +100,9 @@ def refresh_collection(app: Sphinx, env: BuildEnvironment) -> list[str]:
                      if books.get(key) != old_books.get(key)
                      or new_homes.get(key) != old_homes.get(key)}
     changed = {name for name in listings if listings[name] != old_listings.get(name)}
+    if domain.essays != domain.data.get("shown"):  # pages listing essays show them all
+        changed |= set(domain.data["lists"])
+        domain.data["shown"] = dict(domain.essays)
     for name in set(domain.citations) | set(domain.quotes) | set(domain.mentions):
         if keys_used(domain, name) & changed_books:
             changed.add(name)

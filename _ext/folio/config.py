@@ -29,6 +29,8 @@ def setup_config(app: Sphinx) -> None:
     add("folio_different_heading", "Read something different:", "env", types=frozenset({str}))
     add("folio_spoiler_label", "Spoilers", "env", types=frozenset({str}))
     add("folio_essay_downloads", True, "env", types=frozenset({bool}))
+    add("folio_feed_length", 20, "html", types=frozenset({int}))
+    add("folio_feed_content", "summary", "html", types=frozenset({str}))
     app.connect("config-inited", check_config)
 
 
@@ -47,6 +49,10 @@ def check_config(app: Sphinx, config: Config) -> None:
         config.folio_page_format = DEFAULT_PAGE_FORMAT
     genres = [str(g).strip() for g in config.folio_genres if str(g).strip()]
     config.folio_genres = genres or list(DEFAULT_GENRES)
+    if config.folio_feed_content not in ("summary", "full"):
+        logger.warning("folio_feed_content must be 'summary' or 'full'; using 'summary'",
+                       type="folio", subtype="config")
+        config.folio_feed_content = "summary"
     if config.folio_related_limit < 0:
         logger.warning("folio_related_limit must be 0 or more; using 3",
                        type="folio", subtype="config")

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
-PER_DOCUMENT = ("essays", "citations", "quotes", "mentions", "requests")
+PER_DOCUMENT = ("essays", "citations", "quotes", "mentions", "requests", "lists")
 
 
 class FolioDomain(Domain):
@@ -33,19 +33,24 @@ class FolioDomain(Domain):
 
     name = "folio"
     label = "Folio"
-    data_version = 1
+    data_version = 2
     initial_data: ClassVar[dict[str, Any]] = {
         "essays": {},  # docname -> Essay
         "citations": {},  # docname -> list[Citation]
         "quotes": {},  # docname -> list[Quote]   (page-quote and {page})
         "mentions": {},  # docname -> list[tuple[str, Place]]   ({book})
         "requests": {},  # docname -> RelatedRequest
+        "lists": {},  # docname -> True, where an essay-list is
         # Computed in env-updated from all of the above; never per document.
         "books": {},  # key -> Book, merged from every citation
         "homes": {},  # key -> Citation that a link to the book goes to
         "listings": {},  # docname -> Listing
         "titles": {},  # docname -> title, to see when navigation goes stale
         "downloads": [],  # files offered for download, likewise
+        "shown": {},  # docname -> Essay, as lists showed them last build
+        "generated": [],  # names of the pages written at html-collect-pages
+        "gone": [],  # generated pages the last change removed, to delete
+        "sidebar": None,  # what every page's sidebar showed last build
     }
 
     # -- per-document records ------------------------------------------------

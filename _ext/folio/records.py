@@ -61,6 +61,7 @@ class Citation:
     book: Book
     place: Place
     anchor: str
+    cover: str = ""  # the cover image, relative to the sources ("" when drawn)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def styled_paragraph(style: str, *children: nodes.Node) -> nodes.container:
 def cover_colour(key: str) -> str:
     """A dark, muted colour that is always the same for the same book."""
     digest = hashlib.sha256(key.encode("utf-8")).digest()
-    hue = digest[0] * 360 // 256
+    hue = int.from_bytes(digest[:2], "big") % 360
     return f"hsl({hue}, 35%, 28%)"
 
 
@@ -84,15 +84,21 @@ def cover_filename(key: str) -> str:
     return f"folio-cover-{safe}.svg"
 
 
-def visit_drawn_cover(self: HTML5Translator, node: drawn_cover) -> None:
-    """Write the SVG beside the page's images (same bytes each time) and show it."""
-    name = cover_filename(node["key"])
-    folder = Path(self.builder.outdir, self.builder.imagedir)
+def write_cover(folder: Path, key: str, title: str, authors: str) -> str:
+    """Write a drawn cover's SVG (same bytes each time); return its file name."""
+    name = cover_filename(key)
     folder.mkdir(parents=True, exist_ok=True)
-    svg = cover_svg(node["key"], node["title"], node["authors"])
+    svg = cover_svg(key, title, authors)
     target = folder / name
     if not target.exists() or target.read_text(encoding="utf-8") != svg:
         target.write_text(svg, encoding="utf-8")
+    return name
+
+
+def visit_drawn_cover(self: HTML5Translator, node: drawn_cover) -> None:
+    """Write the SVG beside the page's images and show it."""
+    name = write_cover(Path(self.builder.outdir, self.builder.imagedir), node["key"],
+                       node["title"], node["authors"])
     src = f"{self.builder.imgpath}/{name}"
     self.body.append(self.emptytag(node, "img", "", src=src, alt=node["alt"],
                                    CLASS="folio-cover folio-drawn", width="300", height="450"))

@@ -9,3 +9,4 @@ version = "1"
 language = "en"
 latex_engine = "xelatex"
 latex_elements = {"fontpkg": "\\setmainfont{FreeSerif}\n\\setsansfont{FreeSans}\n\\setmonofont{FreeMono}\n"}
+html_sidebars = {"**": ["folio-sidebar.html", "searchbox.html"]}

@@ -1,0 +1,359 @@
+"""Ways into the collection: the essay list, and pages by genre, tag and year,
+the library of books and the quotations.
+
+The lists are pure functions over the domain's records.  The generated pages
+are written at ``html-collect-pages``, in the main process, from the whole
+collection every build, so they are the same after an incremental build as
+after a clean one; the ``essay-list`` directive is a placeholder filled when
+references are resolved (``env-updated`` marks its pages stale).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import make_refnode
+from sphinx.util.osutil import relative_uri
+
+from folio.books import join_names
+from folio.domain import folio_domain
+from folio.essays import format_date
+from folio.quotes import page_value
+from folio.records import Book, Citation, Essay, Quote
+from folio.writers import skip, write_cover
+
+if TYPE_CHECKING:
+    from docutils.nodes import Node
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+
+logger = logging.getLogger(__name__)
+
+WEB_BUILDERS = ("html", "dirhtml")
+
+
+class essay_list(nodes.General, nodes.Element):
+    """Placeholder for a list of essays, filled when references are resolved."""
+
+
+# -- pure functions ------------------------------------------------------------------------
+
+def slug(text: str) -> str:
+    """A page name for a tag or genre: ``the sea`` → ``the-sea``."""
+    return re.sub(r"[^\w]+", "-", text.casefold()).strip("-") or "untitled"
+
+
+def newest_first(essays: Iterable[Essay]) -> list[Essay]:
+    return sorted(essays, key=lambda e: (-(e.date.toordinal() if e.date else 0), e.docname))
+
+
+def select_essays(essays: Iterable[Essay], genre: str = "", tag: str = "", year: int = 0,
+                  limit: int = 0) -> list[Essay]:
+    """Essays newest first, optionally of one genre, tag or year."""
+    chosen = [e for e in newest_first(essays)
+              if (not genre or e.genre == genre)
+              and (not tag or slug(tag) in {slug(t) for t in e.tags})
+              and (not year or (e.date is not None and e.date.year == year))]
+    return chosen[:limit] if limit else chosen
+
+
+def page_order(quote: Quote) -> tuple[int, int, str]:
+    """Roman front matter before arabic pages, each in number order."""
+    first = quote.pages[0].first if quote.pages else ""
+    value = page_value(first)
+    if value is None:
+        return (2, 0, first)
+    kind, number = value
+    return (0 if kind == "roman" else 1, number, first)
+
+
+def surname_key(name: str) -> tuple[str, str]:
+    return (name.split()[-1].casefold() if name.split() else "", name.casefold())
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """One book in the library, with the essays that discuss it."""
+
+    book: Book
+    home: Citation | None
+    essays: tuple[tuple[Essay, tuple[Quote, ...]], ...]
+
+
+def library(books: Mapping[str, Book], homes: Mapping[str, Citation],
+            citations: Mapping[str, list[Citation]], quotes: Mapping[str, list[Quote]],
+            essays: Mapping[str, Essay]) -> list[tuple[str, list[Shelf]]]:
+    """Every book, grouped by author (surname order), with who cites it and which pages."""
+    discussed: dict[str, set[str]] = defaultdict(set)
+    for docname, cited in citations.items():
+        for citation in cited:
+            discussed[citation.book.key].add(docname)
+    for docname, quoted in quotes.items():
+        for quote in quoted:
+            if quote.book_key:
+                discussed[quote.book_key].add(docname)
+    shelves: dict[str, list[Shelf]] = defaultdict(list)
+    for key, book in sorted(books.items(), key=lambda item: item[1].title.casefold()):
+        readers = tuple(
+            (essays[name], tuple(sorted((q for q in quotes.get(name, []) if q.book_key == key),
+                                        key=page_order)))
+            for name in sorted(discussed[key]) if name in essays)
+        shelf = Shelf(book, homes.get(key), readers)
+        for author in book.authors or ("Unknown author",):
+            shelves[author].append(shelf)
+    return sorted(shelves.items(), key=lambda item: surname_key(item[0]))
+
+
+def quotations(books: Mapping[str, Book], quotes: Mapping[str, list[Quote]]
+               ) -> list[tuple[Book, list[Quote]]]:
+    """Every ``page-quote`` grouped by book (title order), in page order."""
+    grouped: dict[str, list[Quote]] = defaultdict(list)
+    for docname in sorted(quotes):
+        for quote in quotes[docname]:
+            if quote.anchor and quote.book_key in books:
+                grouped[quote.book_key].append(quote)
+    return [(books[key], sorted(found, key=lambda q: (page_order(q), q.place)))
+            for key, found in sorted(grouped.items(), key=lambda i: books[i[0]].title.casefold())]
+
+
+# -- the essay-list directive ---------------------------------------------------------------
+
+class EssayList(SphinxDirective):
+    """``essay-list``: essays newest first, the first few featured."""
+
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {  # type: ignore[misc]
+        "featured": directives.unchanged,
+        "limit": directives.unchanged,
+        "genre": directives.unchanged,
+        "tag": directives.unchanged,
+        "year": directives.unchanged,
+    }
+
+    def number(self, option: str) -> int:
+        text = str(self.options.get(option, "0") or "0").strip()
+        if text.isdigit():
+            return int(text)
+        logger.warning(f"essay-list: {option} {text!r} is not a whole number",
+                       location=self.get_location(), type="folio", subtype="listing")
+        return 0
+
+    def run(self) -> list[Node]:
+        genre = str(self.options.get("genre", "") or "").strip()
+        if genre and genre not in self.config.folio_genres:
+            logger.warning(f"essay-list: unknown genre {genre!r}", location=self.get_location(),
+                           type="folio", subtype="listing")
+        node = essay_list(docname=self.env.docname, featured=self.number("featured"),
+                          limit=self.number("limit"), genre=genre,
+                          tag=str(self.options.get("tag", "") or "").strip(),
+                          year=self.number("year"))
+        folio_domain(self.env).data["lists"][self.env.docname] = True
+        return [node]
+
+
+class FillEssayLists(SphinxPostTransform):
+    """Titles, dates, genres and summaries, linked; featured ones first."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        app = getattr(self.env, "_app", None) or self.app
+        essays = folio_domain(self.env).essays.values()
+        for placeholder in list(self.document.findall(essay_list)):
+            chosen = select_essays(essays, placeholder["genre"], placeholder["tag"],
+                                   placeholder["year"], placeholder["limit"])
+            box = nodes.container(classes=["folio-essay-list"])
+            for number, essay in enumerate(chosen):
+                featured = number < placeholder["featured"]
+                box += self.entry(app.builder, essay, featured)
+            placeholder.replace_self(box)
+
+    def entry(self, builder: Builder, essay: Essay, featured: bool) -> nodes.Element:
+        title = nodes.inline(essay.title, essay.title)
+        link = make_refnode(builder, self.env.docname, essay.docname, "", title)
+        card = nodes.container(classes=["folio-essay", "folio-featured"] if featured
+                               else ["folio-essay"])
+        card += nodes.paragraph("", "", link, classes=["folio-essay-title"])
+        facts = " · ".join(part for part in (
+            format_date(essay.date) if essay.date else "", essay.genre) if part)
+        card += nodes.paragraph(facts, facts, classes=["folio-essay-facts"])
+        if essay.summary:
+            card += nodes.paragraph(essay.summary, essay.summary, classes=["folio-summary"])
+        return card
+
+
+# -- generated pages (web only) -----------------------------------------------------------------
+
+class Pages:
+    """The context for one generated page: links made relative to that page."""
+
+    def __init__(self, app: Sphinx, pagename: str) -> None:
+        self.builder = app.builder
+        self.here = app.builder.get_target_uri(pagename)
+
+    def href(self, page: str, anchor: str = "") -> str:
+        uri = relative_uri(self.here, self.builder.get_target_uri(page))
+        return f"{uri}#{anchor}" if anchor else uri
+
+    def resource(self, path: str) -> str:
+        return relative_uri(self.here, path)
+
+    def essay(self, essay: Essay) -> dict[str, Any]:
+        return {
+            "title": essay.title, "href": self.href(essay.docname),
+            "date": format_date(essay.date) if essay.date else "",
+            "iso": essay.date.isoformat() if essay.date else "",
+            "genre": essay.genre,
+            "genre_href": self.href(f"genres/{slug(essay.genre)}") if essay.genre else "",
+            "summary": essay.summary,
+        }
+
+
+def cover_path(app: Sphinx, shelf: Shelf) -> str:
+    """The built file showing a book's cover: the writer's image, or a drawn one."""
+    images = app.env.images
+    key = shelf.book.key
+    for citations in folio_domain(app.env).citations.values():
+        for citation in citations:
+            if citation.book.key == key and citation.cover and citation.cover in images:
+                return f"{app.builder.imagedir}/{images[citation.cover][1]}"
+    name = write_cover(Path(app.outdir, app.builder.imagedir), key, shelf.book.title or key,
+                       join_names(shelf.book.authors))
+    return f"{app.builder.imagedir}/{name}"
+
+
+def edition_line(book: Book) -> str:
+    """``2003 Penguin Classics paperback edition, first published 1818``."""
+    edition = book.edition if book.edition.lower().endswith("edition") or not book.edition \
+        else f"{book.edition} edition"
+    described = " ".join(p for p in (book.year, book.publisher, edition) if p)
+    parts = [described] if described else []
+    if book.first_published and book.first_published != book.year:
+        parts.append(f"first published {book.first_published}")
+    return ", ".join(parts)
+
+
+def pages_quoted(links: Pages, essay: Essay, found: tuple[Quote, ...]) -> list[tuple[str, str]]:
+    """Each page an essay quotes or refers to, once, linked to its quotation if any."""
+    pages: dict[str, str] = {}
+    for quote in found:
+        href = links.href(essay.docname, quote.anchor) if quote.anchor else ""
+        if not pages.get(quote.locator):
+            pages[quote.locator] = href
+    return list(pages.items())
+
+
+def generated_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """Every generated page; pages no longer generated (a tag nobody uses now) are removed."""
+    if app.builder.name not in WEB_BUILDERS:
+        return
+    for gone in folio_domain(app.env).data["gone"]:
+        Path(app.outdir, app.builder.get_target_uri(gone)).unlink(missing_ok=True)
+    yield from collection_pages(app)
+
+
+def tag_names(essays: Iterable[Essay]) -> dict[str, str]:
+    """Tag page name → the tag as first written, newest essays first."""
+    tags: dict[str, str] = {}
+    for essay in newest_first(essays):
+        for tag in essay.tags:
+            tags.setdefault(slug(tag), tag)
+    return dict(sorted(tags.items()))
+
+
+def page_names(essays: Iterable[Essay], genres: Iterable[str]) -> list[str]:
+    """The names of the generated pages, known before any is written."""
+    return sorted({*(f"genres/{slug(g)}" for g in genres),
+                   *(f"tags/{t}" for t in tag_names(essays)),
+                   "tags/index", "archive", "library", "quotations"})
+
+
+def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """Genre, tag and year listings, the library and the quotations."""
+    domain = folio_domain(app.env)
+    essays = domain.essays
+
+    def page(name: str, title: str, template: str, **context: Any) -> tuple[str, dict[str, Any],
+                                                                          str]:
+        links = Pages(app, name)
+        body = app.builder.templates.render(f"folio/{template}",
+                                            {"title": title, "links": links, **context})
+        return name, {"title": title, "body": body}, "page.html"
+
+    for genre in app.config.folio_genres:
+        name = f"genres/{slug(genre)}"
+        links = Pages(app, name)
+        yield page(name, genre.capitalize(), "listing.html",
+                   essays=[links.essay(e) for e in select_essays(essays.values(), genre=genre)])
+    tags = tag_names(essays.values())
+    for tag_slug, tag in tags.items():
+        name = f"tags/{tag_slug}"
+        links = Pages(app, name)
+        yield page(name, f"Tagged “{tag}”", "listing.html",
+                   essays=[links.essay(e) for e in select_essays(essays.values(), tag=tag)])
+    counts = {tag_slug: len(select_essays(essays.values(), tag=tag))
+              for tag_slug, tag in tags.items()}
+    yield page("tags/index", "Tags", "tags.html",
+               tags=[(tag, f"{s}", counts[s]) for s, tag in sorted(tags.items())])
+    years: dict[int, list[Essay]] = defaultdict(list)
+    for essay in newest_first(essays.values()):
+        if essay.date:
+            years[essay.date.year].append(essay)
+    links = Pages(app, "archive")
+    yield page("archive", "Archive", "archive.html",
+               years=[(year, [links.essay(e) for e in found]) for year, found in years.items()])
+    shelves = library(domain.books, domain.homes, domain.citations, domain.quotes, essays)
+    links = Pages(app, "library")
+    yield page("library", "Library", "library.html", authors=[
+        (author, [{
+            "book": shelf.book, "edition": edition_line(shelf.book),
+            "cover": links.resource(cover_path(app, shelf)),
+            "href": links.href(shelf.home.place.docname, shelf.home.anchor) if shelf.home
+            else "",
+            "essays": [(links.essay(essay), pages_quoted(links, essay, found))
+                       for essay, found in shelf.essays],
+        } for shelf in found]) for author, found in shelves])
+    links = Pages(app, "quotations")
+    yield page("quotations", "Quotations", "quotations.html", books=[
+        (book, [{"pages": quote.locator, "text": quote.text,
+                 "href": links.href(quote.place.docname, quote.anchor),
+                 "essay": essays[quote.place.docname].title
+                 if quote.place.docname in essays else quote.place.docname}
+                for quote in found]) for book, found in quotations(domain.books, domain.quotes)])
+
+
+def sidebar(essays: Iterable[Essay], genres: Iterable[str]
+            ) -> tuple[list[tuple[str, str]], list[tuple[str, str, int]]]:
+    """The sidebar's lists: six recent essays, and each genre with its count."""
+    essays = list(essays)
+    recent = [(e.docname, e.title) for e in newest_first(essays)[:6]]
+    counts = [(f"genres/{slug(g)}", g, len(select_essays(essays, genre=g))) for g in genres]
+    return recent, counts
+
+
+def sidebar_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                    doctree: nodes.document | None) -> None:
+    """What the sidebar shows: recent essays, genres, and the ways in; never the whole site."""
+    recent, genres = sidebar(folio_domain(app.env).essays.values(), app.config.folio_genres)
+    context["folio_recent"] = recent
+    context["folio_genres"] = genres
+    context["folio_browse"] = [("archive", "Archive"), ("library", "Library"),
+                               ("quotations", "Quotations"), ("tags/index", "Tags")]
+
+
+def setup_listings(app: Sphinx) -> None:
+    app.add_node(essay_list, html=(skip, None), latex=(skip, None), text=(skip, None),
+                 man=(skip, None), texinfo=(skip, None))
+    app.add_directive("essay-list", EssayList)
+    app.add_post_transform(FillEssayLists)
+    app.connect("html-collect-pages", generated_pages)
+    app.connect("html-page-context", sidebar_context)

@@ -1,0 +1,215 @@
+"""How the collection travels: an Atom feed, a sitemap, link previews and
+schema.org data.
+
+The feed (built with feedgen) and the sitemap are written at
+``build-finished`` from the whole collection, so they are complete after an
+incremental build too (sphinx-sitemap collects pages as they are written,
+so an incremental build's sitemap would list only the pages rewritten).
+Link previews and JSON-LD go into each page's ``<head>`` at
+``html-page-context``, which only reads the records.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+from xml.etree import ElementTree
+
+from sphinx.util import logging
+
+from folio.domain import folio_domain
+from folio.listings import WEB_BUILDERS, newest_first
+from folio.records import Book, Essay
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+
+logger = logging.getLogger(__name__)
+
+FEED = "atom.xml"
+SITEMAP = "sitemap.xml"
+
+
+def site_url(app: Sphinx) -> str:
+    base = str(app.config.html_baseurl or "")
+    return base if not base or base.endswith("/") else base + "/"
+
+
+def page_url(app: Sphinx, pagename: str) -> str:
+    return urljoin(site_url(app), str(app.builder.get_target_uri(pagename)))
+
+
+def published(essay: Essay) -> datetime.datetime:
+    day = essay.date or datetime.date(1970, 1, 1)
+    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
+
+
+def absolute_links(fragment: str, base: str) -> str:
+    """Feed readers resolve links against the feed, not the page: make them absolute."""
+    def absolute(match: re.Match[str]) -> str:
+        target = urljoin(base, html.unescape(match.group(2)))
+        return f'{match.group(1)}="{html.escape(target)}"'
+
+    return re.sub(r'(href|src)="([^"#:][^":]*|#[^"]*)"', absolute, fragment)
+
+
+# -- the feed and the sitemap ---------------------------------------------------------------------
+
+def write_feed(app: Sphinx, exception: Exception | None) -> None:
+    """``atom.xml``: the newest essays, as summaries or in full."""
+    if exception or app.builder.name not in WEB_BUILDERS or not app.config.folio_feed_length:
+        return
+    base = site_url(app)
+    if not base:
+        logger.info("folio: no feed or sitemap: set html_baseurl in conf.py to have them")
+        return
+    from feedgen.feed import FeedGenerator  # only web builds need it
+
+    essays = newest_first(folio_domain(app.env).essays.values())[: app.config.folio_feed_length]
+    feed = FeedGenerator()
+    feed.id(base)
+    feed.title(app.config.html_title or app.config.project)
+    feed.author({"name": app.config.folio_author or app.config.author})
+    feed.link(href=base, rel="alternate")
+    feed.link(href=urljoin(base, FEED), rel="self")
+    feed.language(app.config.language or "en")
+    feed.updated(published(essays[0]) if essays else datetime.datetime(1970, 1, 1,
+                                                                        tzinfo=datetime.UTC))
+    for essay in reversed(essays):  # feedgen lists the last added first
+        url = page_url(app, essay.docname)
+        entry = feed.add_entry()
+        entry.id(url)
+        entry.title(essay.title)
+        entry.link(href=url)
+        entry.published(published(essay))
+        entry.updated(published(essay))
+        entry.author({"name": essay.author})
+        entry.category([{"term": tag} for tag in (essay.genre, *essay.tags) if tag])
+        if essay.summary:
+            entry.summary(essay.summary)
+        if app.config.folio_feed_content == "full":
+            entry.content(full_text(app, essay.docname, url), type="html")
+    feed.atom_file(str(Path(app.outdir, FEED)), pretty=True)
+    write_sitemap(app, base)
+
+
+def full_text(app: Sphinx, docname: str, url: str) -> str:
+    """An essay's body as HTML, rendered again in the main process."""
+    doctree = app.env.get_and_resolve_doctree(docname, app.builder, tags=app.tags)
+    fragment = app.builder.render_partial(doctree)["fragment"]  # type: ignore[attr-defined]
+    return absolute_links(str(fragment), url)
+
+
+def write_sitemap(app: Sphinx, base: str) -> None:
+    """``sitemap.xml``: every document and generated page, in name order.
+
+    From the records, not the output folder, which still holds the pages of
+    essays deleted since the last clean build.
+    """
+    names = sorted({*app.env.found_docs, *folio_domain(app.env).data["generated"]})
+    ElementTree.register_namespace("", "http://www.sitemaps.org/schemas/sitemap/0.9")
+    root = ElementTree.Element("{http://www.sitemaps.org/schemas/sitemap/0.9}urlset")
+    for name in names:
+        url = ElementTree.SubElement(root, "{http://www.sitemaps.org/schemas/sitemap/0.9}url")
+        ElementTree.SubElement(url, "{http://www.sitemaps.org/schemas/sitemap/0.9}loc").text = \
+            page_url(app, name)
+    ElementTree.indent(root)
+    ElementTree.ElementTree(root).write(Path(app.outdir, SITEMAP), encoding="utf-8",
+                                        xml_declaration=True)
+
+
+# -- link previews and schema.org ------------------------------------------------------------------
+
+def book_data(book: Book) -> dict[str, Any]:
+    data: dict[str, Any] = {"@type": "Book", "name": book.title,
+                            "author": [{"@type": "Person", "name": a} for a in book.authors]}
+    if book.isbn:
+        data["isbn"] = book.isbn
+    if book.edition:
+        data["bookEdition"] = book.edition
+    if book.publisher:
+        data["publisher"] = {"@type": "Organization", "name": book.publisher}
+    if book.year:
+        data["datePublished"] = book.year
+    if book.pages:
+        data["numberOfPages"] = book.pages
+    return data
+
+
+def essay_data(essay: Essay, books: list[Book], url: str) -> dict[str, Any]:
+    """A ``Review`` of its book when the essay is a review of one; else an ``Article``."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Review" if essay.genre == "review" and books else "Article",
+        "headline": essay.title, "url": url, "genre": essay.genre,
+        "author": {"@type": "Person", "name": essay.author},
+    }
+    if essay.date:
+        data["datePublished"] = essay.date.isoformat()
+    if essay.summary:
+        data["description"] = essay.summary
+    if essay.tags:
+        data["keywords"] = list(essay.tags)
+    if data["@type"] == "Review":
+        data["itemReviewed"] = book_data(books[0])
+        if len(books) > 1:
+            data["about"] = [book_data(b) for b in books[1:]]
+    elif books:
+        data["about"] = [book_data(b) for b in books]
+    return data
+
+
+def meta(name: str, value: str, attribute: str = "property") -> str:
+    return f'<meta {attribute}="{html.escape(name)}" content="{html.escape(value)}" />\n'
+
+
+def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                      doctree: nodes.document | None) -> None:
+    """OpenGraph and Twitter tags, the feed's address, and JSON-LD for essays."""
+    if app.builder.name not in WEB_BUILDERS:
+        return
+    base = site_url(app)
+    domain = folio_domain(app.env)
+    essay = domain.essays.get(pagename)
+    title = essay.title if essay else html.unescape(re.sub("<[^>]+>", "", context.get("title")
+                                                           or app.config.project))
+    tags = [meta("og:title", title), meta("og:type", "article" if essay else "website"),
+            meta("og:site_name", app.config.html_title or app.config.project),
+            meta("twitter:card", "summary", "name")]
+    if essay and essay.summary:
+        tags += [meta("og:description", essay.summary), meta("description", essay.summary, "name")]
+    if base:
+        url = page_url(app, pagename)
+        tags.append(meta("og:url", url))
+        tags.append(f'<link rel="alternate" type="application/atom+xml" title="{html.escape(title)}'
+                    f' feed" href="{html.escape(urljoin(base, FEED))}" />\n')
+    if essay:
+        books = [domain.books[key] for key in domain.cited_keys(pagename) if key in domain.books]
+        cover = raster_cover(app, pagename)
+        if cover and base:
+            tags.append(meta("og:image", urljoin(base, cover)))
+        data = json.dumps(essay_data(essay, books, page_url(app, pagename) if base else ""),
+                          ensure_ascii=False, sort_keys=True)
+        tags.append('<script type="application/ld+json">'
+                    + data.replace("</", "<\\/") + "</script>\n")
+    context["metatags"] = context.get("metatags", "") + "".join(tags)
+
+
+def raster_cover(app: Sphinx, docname: str) -> str:
+    """The essay's first cover image that previews can show (not a drawn SVG)."""
+    images = app.env.images
+    for citation in folio_domain(app.env).citations.get(docname, []):
+        if citation.cover in images and not citation.cover.endswith(".svg"):
+            return f"{app.builder.imagedir}/{images[citation.cover][1]}"
+    return ""
+
+
+def setup_sharing(app: Sphinx) -> None:
+    app.connect("html-page-context", add_page_metadata)
+    app.connect("build-finished", write_feed)
