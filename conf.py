@@ -6,6 +6,7 @@ the toolchain together.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -42,7 +43,12 @@ html_theme = "sphinx_book_theme"
 html_title = project
 # Where the site is published: feeds, link previews and the offline files
 # (links from one essay's PDF or ePub to the others) use it.
-html_baseurl = "https://margins.example.org/"
+# Read the Docs and the GitHub Pages workflow say where they publish.
+html_baseurl = (
+    os.environ.get("FOLIO_BASEURL")
+    or os.environ.get("READTHEDOCS_CANONICAL_URL")
+    or "https://margins.example.org/"
+)
 html_static_path = ["_static"]
 html_last_updated_fmt = None
 # The sidebar shows recent essays, genres and the ways in, not a link to

@@ -184,3 +184,16 @@ def test_screenshots_of_home_and_library(site: Built) -> None:
                         (sample.outdir / f"{page}.html").as_uri()],
                        capture_output=True, timeout=120, check=True)
         assert target.stat().st_size > 20_000
+
+
+def test_hosting_files_build_what_make_builds() -> None:
+    import yaml
+
+    rtd = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())
+    assert rtd["version"] == 2 and "make site" in rtd["build"]["commands"]
+    assert "texlive-xetex" in rtd["build"]["apt_packages"]
+    pages = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text())
+    steps = [step.get("run", "") for step in pages["jobs"]["build"]["steps"]]
+    assert "make site" in steps
+    makefile = (ROOT / "Makefile").read_text()
+    assert "\nsite:" in makefile
