@@ -33,7 +33,7 @@ class FolioDomain(Domain):
 
     name = "folio"
     label = "Folio"
-    data_version = 2
+    data_version = 3  # raise whenever the layout of data changes
     initial_data: ClassVar[dict[str, Any]] = {
         "essays": {},  # docname -> Essay
         "citations": {},  # docname -> list[Citation]
