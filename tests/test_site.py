@@ -197,3 +197,36 @@ def test_hosting_files_build_what_make_builds() -> None:
     assert "make site" in steps
     makefile = (ROOT / "Makefile").read_text()
     assert "\nsite:" in makefile
+
+
+def test_byline_links_to_listings(site: Built) -> None:
+    byline = site.soup("essays/whale.html").select_one(".folio-byline")
+    links = {a.get_text(): a["href"] for a in byline.select("a")}
+    assert links == {"fiction": "../genres/fiction.html", "the sea": "../tags/the-sea.html",
+                     "ambition": "../tags/ambition.html", "science": "../tags/science.html"}
+    assert all((site.outdir / "essays" / href).resolve().is_file() for href in links.values())
+
+
+def test_sample_listings_follow_front_matter(tmp_path: Path) -> None:
+    """The sample collection: each genre page lists exactly its essays, newest first."""
+    import yaml
+
+    def front_matter(path: Path) -> dict[str, str]:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".md":
+            return {k: str(v) for k, v in yaml.load(text.split("---")[1],
+                                                     Loader=yaml.BaseLoader).items()}
+        return dict(line[1:].split(": ", 1) for line in text.splitlines()
+                    if line.startswith(":") and ": " in line)
+
+    essays = [front_matter(p) for p in sorted((ROOT / "essays").iterdir())
+              if p.suffix in {".md", ".rst"}]
+    built = build(ROOT, "html", builddir=tmp_path)
+    for genre in ("review", "memoir", "fiction", "opinion"):
+        expected = [e["title"] for e in sorted(essays, key=lambda e: e["date"], reverse=True)
+                    if e["genre"] == genre]
+        page = built.soup(f"genres/{genre}.html")
+        shown = [a.get_text().replace("’", "'") for a in page.select(".folio-essay-title a")]
+        assert shown == [t.replace("’", "'") for t in expected], genre
+    feed = ET.parse(built.outdir / "atom.xml").getroot()
+    assert len(feed.findall(f"{ATOM}entry")) == len(essays)

@@ -191,6 +191,38 @@ class FillEssayLists(SphinxPostTransform):
         return card
 
 
+class BylineLinks(SphinxPostTransform):
+    """On the web, an essay's genre and tags lead to their listing pages."""
+
+    default_priority = 6
+    builders = WEB_BUILDERS
+
+    def run(self, **kwargs: Any) -> None:
+        app = getattr(self.env, "_app", None) or self.app
+        essay = folio_domain(self.env).essays.get(self.env.docname)
+        if essay is None:
+            return
+        here = app.builder.get_target_uri(self.env.docname)
+
+        def link(text: str, page: str) -> nodes.reference:
+            uri = relative_uri(here, app.builder.get_target_uri(page))
+            return nodes.reference(text, text, refuri=uri, internal=True)
+
+        for byline in self.document.findall(nodes.container):
+            if "folio-byline" not in byline["classes"]:
+                continue
+            for inline in list(byline.findall(nodes.inline)):
+                if "folio-genre" in inline["classes"] and essay.genre:
+                    inline.children = []
+                    inline += link(essay.genre, f"genres/{slug(essay.genre)}")
+                elif "folio-tags" in inline["classes"]:
+                    inline.children = []
+                    for number, tag in enumerate(essay.tags):
+                        if number:
+                            inline += nodes.Text(", ")
+                        inline += link(tag, f"tags/{slug(tag)}")
+
+
 # -- generated pages (web only) -----------------------------------------------------------------
 
 class Pages:
@@ -355,5 +387,6 @@ def setup_listings(app: Sphinx) -> None:
                  man=(skip, None), texinfo=(skip, None))
     app.add_directive("essay-list", EssayList)
     app.add_post_transform(FillEssayLists)
+    app.add_post_transform(BylineLinks)
     app.connect("html-collect-pages", generated_pages)
     app.connect("html-page-context", sidebar_context)
