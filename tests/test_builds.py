@@ -26,7 +26,7 @@ def search_index(path: Path) -> bytes:
 def pages(outdir: Path) -> dict[str, bytes]:
     return {str(p.relative_to(outdir)): search_index(p) if p.name == "searchindex.js"
             else p.read_bytes()
-            for p in sorted(outdir.rglob("*")) if p.suffix in {".html", ".svg", ".js"}}
+            for p in sorted(outdir.rglob("*")) if p.suffix in {".html", ".svg", ".js", ".xml"}}
 
 
 def assert_same(left: dict[str, bytes], right: dict[str, bytes]) -> None:

@@ -14,7 +14,7 @@ ESSAYS = ["ambition", "creature", "pemberley", "walking", "whale"]
 
 
 def test_each_essay_gets_a_latex_document(tmp_path: Path) -> None:
-    built = build(copy_root("folio", tmp_path), "latex")
+    built = build(copy_root("folio", tmp_path), "latex", html_baseurl="")
     assert built.warnings == ""
     assert sorted(p.stem for p in built.outdir.glob("*.tex")) == sorted([*ESSAYS, "testfolio"])
     _pdf, log, text = compile_pdf(built, "pemberley")
@@ -54,7 +54,7 @@ def test_each_essay_gets_an_epub(tmp_path: Path) -> None:
 
 
 def test_essay_epub_without_a_site_address_has_no_dead_links(tmp_path: Path) -> None:
-    built = build(copy_root("folio", tmp_path), "epub")
+    built = build(copy_root("folio", tmp_path), "epub", html_baseurl="")
     import zipfile
 
     with zipfile.ZipFile(built.outdir.parent / "downloads/pemberley.epub") as book:

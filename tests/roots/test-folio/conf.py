@@ -10,3 +10,4 @@ language = "en"
 latex_engine = "xelatex"
 latex_elements = {"fontpkg": "\\setmainfont{FreeSerif}\n\\setsansfont{FreeSans}\n\\setmonofont{FreeMono}\n"}
 html_sidebars = {"**": ["folio-sidebar.html", "searchbox.html"]}
+html_baseurl = "https://example.org/folio/"
