@@ -58,6 +58,10 @@ def test_pdf_compiles_with_latex_specials(tmp_path: Path) -> None:
     built = build(copy_root("hostile", tmp_path), "latex")
     only_expected_warning(built)
     _pdf, _log, flat = compile_pdf(built)
+    # The essay's own PDF, titled from its front matter (named apart from the
+    # collection's hostile.tex).
+    _pdf, _log, own = compile_pdf(built, "essay-hostile")
+    assert own.startswith("Tom & Jerry’s <script>alert(‘t’)</script> “quoted”")
     assert "# $ % ~ _ ^ \\ { }" in flat
     assert "O’Brien" in flat or "O'Brien" in flat
     assert "Ann {Bob} \\relax" in flat

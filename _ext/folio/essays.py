@@ -28,6 +28,7 @@ from folio.writers import styled_paragraph
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,13 @@ def format_date(date: datetime.date) -> str:
     months = ("January", "February", "March", "April", "May", "June", "July",
               "August", "September", "October", "November", "December")
     return f"{date.day} {months[date.month - 1]} {date.year}"
+
+
+def educate(text: str, config: Config) -> str:
+    """Curly quotes and dashes, as Sphinx gives the body (front matter misses out)."""
+    if not text or not config.smartquotes:
+        return text
+    return str(smartyPants(text, config.smartquotes_action, config.language or "en"))
 
 
 def field_lines(source: str) -> dict[str, int]:
@@ -201,11 +209,7 @@ class EssayFrontMatter(SphinxTransform):
         )
 
     def educate(self, text: str) -> str:
-        """Curly quotes and dashes, as Sphinx gives the body (front matter misses out)."""
-        if not text or not self.config.smartquotes:
-            return text
-        return smartyPants(text, self.config.smartquotes_action,
-                           self.config.language or "en")
+        return educate(text, self.config)
 
     def existing_title(self) -> str:
         section = next(iter(self.document.findall(nodes.section)), None)

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util import logging
+from sphinx.util import logging, texescape
 from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
 from folio.domain import folio_domain
-from folio.essays import recover_front_matter
+from folio.essays import educate, recover_front_matter
 from folio.writers import cover_svg, skip
 
 if TYPE_CHECKING:
@@ -74,6 +74,14 @@ def slug_of(docname: str) -> str:
     return docname.rsplit("/", 1)[-1]
 
 
+def essay_stem(config: Config, docname: str) -> str:
+    """The file name (no suffix) of an essay's own PDF and ePub."""
+    for entry in config.latex_documents:
+        if entry[0] == docname:
+            return str(entry[1]).removesuffix(".tex")
+    return slug_of(docname)
+
+
 def add_essay_pdfs(app: Sphinx, config: Config) -> None:
     """One LaTeX document per essay, written alongside the collection's."""
     if not config.folio_essay_downloads:
@@ -84,11 +92,19 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
     # Parsers add their suffixes to the registry; conf.py may list more.
     suffixes = tuple({*config.source_suffix, *app.registry.source_suffix})
     for docname, path in essay_sources(Path(app.srcdir), config, suffixes):
-        target = f"{slug_of(docname)}.tex"
-        if docname in taken or target in taken:
+        if docname in taken:
             continue
-        title = source_title(path) or slug_of(docname)
-        documents.append((docname, target, title, author.replace("&", r"\&"), "howto"))
+        target = f"{slug_of(docname)}.tex"
+        if target in taken:  # an essay named like the collection's own file
+            target = f"essay-{target}"
+        taken.add(target)
+        title = educate(source_title(path), config) or slug_of(docname)
+        # latex_documents take LaTeX markup: the writer's text must be escaped
+        # (``texescape`` fills its tables lazily, hence ``init()``).
+        texescape.init()
+        engine = config.latex_engine
+        documents.append((docname, target, texescape.escape(title, engine),
+                          texescape.escape(author, engine), "howto"))
     config.latex_documents = documents
 
 
@@ -148,7 +164,7 @@ def write_essay_epubs(app: Sphinx, exception: Exception | None) -> None:
         book.add_item(epub.EpubNcx())
         book.add_item(epub.EpubNav())
         book.spine = ["cover", chapter]
-        epub.write_epub(str(target / f"{slug_of(docname)}.epub"), book,
+        epub.write_epub(str(target / f"{essay_stem(config, docname)}.epub"), book,
                         {"mtime": essay_epub_date(essay.date), "epub2_guide": False,
                          "epub3_landmark": False, "raise_exceptions": True})
 
@@ -233,7 +249,8 @@ def download_names(config: Config, docname: str, home: bool) -> list[tuple[str, 
         pdf = config.latex_documents[0][1].replace(".tex", ".pdf") if config.latex_documents \
             else ""
         return [("PDF", pdf), ("ePub", f"{config.epub_basename}.epub")]
-    return [("PDF", f"{slug_of(docname)}.pdf"), ("ePub", f"{slug_of(docname)}.epub")]
+    stem = essay_stem(config, docname)
+    return [("PDF", f"{stem}.pdf"), ("ePub", f"{stem}.epub")]
 
 
 def downloads_folder(app: Sphinx) -> Path:
