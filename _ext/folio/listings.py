@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
@@ -28,6 +27,7 @@ from sphinx.util.osutil import relative_uri
 from folio.books import join_names
 from folio.domain import folio_domain
 from folio.essays import format_date
+from folio.pages import FolioPostTransform
 from folio.quotes import page_value
 from folio.records import Book, Citation, Essay, Quote
 from folio.writers import skip, write_cover
@@ -35,7 +35,6 @@ from folio.writers import skip, write_cover
 if TYPE_CHECKING:
     from docutils.nodes import Node
     from sphinx.application import Sphinx
-    from sphinx.builders import Builder
 
 logger = logging.getLogger(__name__)
 
@@ -160,13 +159,12 @@ class EssayList(SphinxDirective):
         return [node]
 
 
-class FillEssayLists(SphinxPostTransform):
+class FillEssayLists(FolioPostTransform):
     """Titles, dates, genres and summaries, linked; featured ones first."""
 
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        app = getattr(self.env, "_app", None) or self.app
         essays = folio_domain(self.env).essays.values()
         for placeholder in list(self.document.findall(essay_list)):
             chosen = select_essays(essays, placeholder["genre"], placeholder["tag"],
@@ -174,12 +172,12 @@ class FillEssayLists(SphinxPostTransform):
             box = nodes.container(classes=["folio-essay-list"])
             for number, essay in enumerate(chosen):
                 featured = number < placeholder["featured"]
-                box += self.entry(app.builder, essay, featured)
+                box += self.entry(essay, featured)
             placeholder.replace_self(box)
 
-    def entry(self, builder: Builder, essay: Essay, featured: bool) -> nodes.Element:
+    def entry(self, essay: Essay, featured: bool) -> nodes.Element:
         title = nodes.inline(essay.title, essay.title)
-        link = make_refnode(builder, self.env.docname, essay.docname, "", title)
+        link = make_refnode(self.builder, self.env.docname, essay.docname, "", title)
         card = nodes.container(classes=["folio-essay", "folio-featured"] if featured
                                else ["folio-essay"])
         card += nodes.paragraph("", "", link, classes=["folio-essay-title"])
@@ -191,21 +189,20 @@ class FillEssayLists(SphinxPostTransform):
         return card
 
 
-class BylineLinks(SphinxPostTransform):
+class BylineLinks(FolioPostTransform):
     """On the web, an essay's genre and tags lead to their listing pages."""
 
     default_priority = 6
     builders = WEB_BUILDERS
 
     def run(self, **kwargs: Any) -> None:
-        app = getattr(self.env, "_app", None) or self.app
         essay = folio_domain(self.env).essays.get(self.env.docname)
         if essay is None:
             return
-        here = app.builder.get_target_uri(self.env.docname)
+        here = self.builder.get_target_uri(self.env.docname)
 
         def link(text: str, page: str) -> nodes.reference:
-            uri = relative_uri(here, app.builder.get_target_uri(page))
+            uri = relative_uri(here, self.builder.get_target_uri(page))
             return nodes.reference(text, text, refuri=uri, internal=True)
 
         for byline in self.document.findall(nodes.container):

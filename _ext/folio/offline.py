@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging, texescape
 from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
 from folio.domain import folio_domain
 from folio.essays import educate, recover_front_matter
+from folio.pages import FolioPostTransform
 from folio.writers import cover_svg, skip
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ def write_essay_epubs(app: Sphinx, exception: Exception | None) -> None:
 
     config = app.config
     outdir = Path(app.builder.outdir)
-    target = outdir.parent / DOWNLOADS
+    target = downloads_folder(outdir)
     target.mkdir(parents=True, exist_ok=True)
     styles = [name for name in ("_static/epub.css", "_static/pygments.css", "_static/folio.css")
               if (outdir / name).exists()]
@@ -253,19 +253,19 @@ def download_names(config: Config, docname: str, home: bool) -> list[tuple[str, 
     return [("PDF", f"{stem}.pdf"), ("ePub", f"{stem}.epub")]
 
 
-def downloads_folder(app: Sphinx) -> Path:
-    return Path(app.outdir).parent / DOWNLOADS
+def downloads_folder(outdir: str | Path) -> Path:
+    """``_build/downloads``: beside every builder's output folder."""
+    return Path(outdir).parent / DOWNLOADS
 
 
-class DownloadLinks(SphinxPostTransform):
+class DownloadLinks(FolioPostTransform):
     """"Download: PDF · ePub", for the files that exist; nothing elsewhere."""
 
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        app = getattr(self.env, "_app", None) or self.app
-        web = app.builder.name in ("html", "dirhtml", "singlehtml")
-        folder = downloads_folder(app)
+        web = self.builder.name in ("html", "dirhtml", "singlehtml")
+        folder = downloads_folder(self.builder.outdir)
         for placeholder in list(self.document.findall(downloads)):
             docname, home = placeholder["docname"], placeholder["home"]
             offered = [(label, name) for label, name in download_names(self.config, docname, home)
@@ -275,7 +275,7 @@ class DownloadLinks(SphinxPostTransform):
                 continue
             paragraph = nodes.paragraph()
             paragraph += nodes.Text("Download the collection: " if home else "Download: ")
-            here = app.builder.get_target_uri(docname)
+            here = self.builder.get_target_uri(docname)
             for number, (label, name) in enumerate(offered):
                 if number:
                     paragraph += nodes.Text(" · ")
@@ -288,14 +288,14 @@ def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
     """Publish the downloads folder with the web site."""
     if exception or app.builder.name not in ("html", "dirhtml", "singlehtml"):
         return
-    folder = downloads_folder(app)
+    folder = downloads_folder(app.outdir)
     if folder.is_dir() and any(folder.iterdir()):
         shutil.copytree(folder, Path(app.outdir) / DOWNLOADS, dirs_exist_ok=True)
 
 
 def available_downloads(app: Sphinx) -> list[str]:
     """The files offered now, so pages are rewritten when that changes."""
-    folder = downloads_folder(app)
+    folder = downloads_folder(app.outdir)
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 

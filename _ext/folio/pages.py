@@ -27,6 +27,16 @@ if TYPE_CHECKING:
 HTML_BUILDERS = ("html", "dirhtml", "singlehtml")
 
 
+class FolioPostTransform(SphinxPostTransform):
+    """A post-transform that needs the builder (to make links)."""
+
+    @property
+    def builder(self) -> Builder:
+        # Sphinx 9 deprecates ``self.app``; its own transforms use ``env._app``.
+        app = getattr(self.env, "_app", None) or self.app
+        return app.builder  # type: ignore[no-any-return]
+
+
 class FillBookFigures(SphinxPostTransform):
     """Caption, drawn cover and alt text from the merged book record."""
 
@@ -55,7 +65,7 @@ class FillBookFigures(SphinxPostTransform):
                         drawn += nodes.paragraph(authors, authors, classes=["folio-cover-author"])
 
 
-class FillRelatedReading(SphinxPostTransform):
+class FillRelatedReading(FolioPostTransform):
     """The two related-reading lists, as links with each essay's genre."""
 
     default_priority = 5
@@ -74,12 +84,6 @@ class FillRelatedReading(SphinxPostTransform):
                         box += nodes.rubric(heading, heading, classes=["folio-related-heading"])
                         box += self.entries(entries)
             placeholder.replace_self(box if box.children else [])
-
-    @property
-    def builder(self) -> Builder:
-        # Sphinx 9 deprecates ``self.app``; its own transforms use ``env._app``.
-        app = getattr(self.env, "_app", None) or self.app
-        return app.builder  # type: ignore[no-any-return]
 
     def entries(self, entries: tuple[Entry, ...]) -> nodes.bullet_list:
         items = nodes.bullet_list(classes=["folio-related-list"])
