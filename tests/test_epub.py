@@ -66,3 +66,12 @@ def test_text_builder_fallback(tmp_path: Path) -> None:
                      "Read something similar:", "© 2019 Test Writer",
                      "first published in 1818"):
         assert expected in text
+
+
+@pytest.mark.parametrize("builder", ["man", "texinfo", "singlehtml", "dirhtml"])
+def test_other_builders_get_a_plain_fallback(tmp_path: Path, builder: str) -> None:
+    built = build(copy_root("folio", tmp_path), builder)
+    assert built.warnings == ""
+    text = "\n".join(p.read_text(errors="replace") for p in built.outdir.rglob("*")
+                     if p.is_file() and p.suffix in {".1", ".texi", ".html"})
+    assert "(p69)" in text and "Read something similar:" in text
