@@ -19,6 +19,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from stdnum import isbn as isbn_check
 
 from folio.domain import folio_domain
+from folio.essays import clean_text
 from folio.records import Book, Citation, Place
 
 if TYPE_CHECKING:
@@ -119,7 +120,8 @@ class BookCitation(SphinxDirective):
         logger.warning(message, location=self.get_location(), type="folio", subtype="book")
 
     def run(self) -> list[Node]:
-        option = {name: str(self.options.get(name, "")).strip() for name in self.option_spec}
+        option = {name: clean_text(str(self.options.get(name, ""))).strip()
+                  for name in self.option_spec}
         key = self.arguments[0].strip() if self.arguments else ""
         if key and not KEY.match(key):
             self.warn(f"book key {key!r} may only hold letters, digits and '-'; "
@@ -132,7 +134,7 @@ class BookCitation(SphinxDirective):
             key = slug(option["title"])
         pages: int | None = None
         if option["pages"]:
-            if option["pages"].isdigit() and int(option["pages"]) > 0:
+            if re.fullmatch(r"[0-9]{1,6}", option["pages"]) and int(option["pages"]) > 0:
                 pages = int(option["pages"])
             else:
                 self.warn(f"pages {option['pages']!r} is not a number of pages")

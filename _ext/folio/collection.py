@@ -19,7 +19,7 @@ from folio.listings import page_names, sidebar
 from folio.offline import available_downloads
 from folio.quotes import pages_outside
 from folio.records import Book, Citation, Entry, Listing, Place
-from folio.related import choose_related, unknown_names
+from folio.related import choose_related, listed_problems
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -149,8 +149,8 @@ def check_collection(app: Sphinx, env: BuildEnvironment) -> None:
         for key, place in domain.mentions[docname]:
             if key not in domain.books:
                 warn(f"unknown book {key!r}", place, "book")
-    for place, name in unknown_names(env):
-        warn(f"related-reading: unknown document {name!r}", place, "related")
+    for place, problem in listed_problems(env):
+        warn(f"related-reading: {problem}", place, "related")
 
 
 def setup_collection(app: Sphinx) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 from docutils import nodes
-from docutils.utils.smartquotes import smartyPants
+from docutils.utils.smartquotes import educate_tokens
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
@@ -75,10 +75,23 @@ def format_date(date: datetime.date) -> str:
 
 
 def educate(text: str, config: Config) -> str:
-    """Curly quotes and dashes, as Sphinx gives the body (front matter misses out)."""
+    """Curly quotes and dashes, as Sphinx gives the body (front matter misses out).
+
+    ``educate_tokens`` on one text token: ``smartyPants`` first tokenizes for
+    HTML tags, which takes quadratic time on a long value.
+    """
     if not text or not config.smartquotes:
         return text
-    return str(smartyPants(text, config.smartquotes_action, config.language or "en"))
+    return "".join(educate_tokens([("text", text)], config.smartquotes_action,
+                                  config.language or "en"))
+
+
+def clean_text(text: str) -> str:
+    """Text safe to write anywhere: surrogate pairs joined, lone halves replaced.
+
+    YAML escapes like ``"\\ud800"`` give Python strings that UTF-8 cannot encode.
+    """
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def field_lines(source: str) -> dict[str, int]:
@@ -100,24 +113,44 @@ def field_lines(source: str) -> dict[str, int]:
     return lines
 
 
-def recover_front_matter(source: str) -> dict[str, str]:
-    """Front matter MyST gave up on, read with every value as text.
-
-    PyYAML turns ``2019-02-30`` into a date and fails, and MyST then drops
-    the whole block with "Malformed YAML"; read as text, the writer gets a
-    warning about the one bad value instead of about every field.
-    """
+def front_matter_text(source: str) -> str | None:
+    """The YAML between a MyST file's ``---`` lines, if it has any."""
     if not source.endswith(".md"):
-        return {}
+        return None
     try:
         text = Path(source).read_text(encoding="utf-8")
     except OSError:
-        return {}
+        return None
     match = re.match(r"^---[ \t]*\n(.*?)\n---[ \t]*(\n|$)", text, re.DOTALL)
-    if not match:
+    return match.group(1) if match else None
+
+
+def front_matter_problem(source: str) -> tuple[int, str] | None:
+    """Where and why a MyST file's front matter is not YAML at all, if it is not."""
+    text = front_matter_text(source)
+    if text is None:
+        return None
+    try:
+        yaml.load(text, Loader=yaml.BaseLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1  # +1 for '---', +1 from 0-based
+        return line, str(getattr(error, "problem", None) or error).strip()
+    return None
+
+
+def recover_front_matter(source: str) -> dict[str, str]:
+    """A MyST file's front matter, every value as the writer wrote it.
+
+    Read as text, not as PyYAML types: PyYAML turns ``2019-02-30`` into a
+    date and fails, and MyST then drops the whole block with "Malformed
+    YAML"; this way the writer hears about the one bad value instead.
+    """
+    text = front_matter_text(source)
+    if text is None:
         return {}
     try:
-        data = yaml.load(match.group(1), Loader=yaml.BaseLoader)
+        data = yaml.load(text, Loader=yaml.BaseLoader)
     except yaml.YAMLError:
         return {}
     if not isinstance(data, dict):
@@ -153,10 +186,19 @@ class EssayFrontMatter(SphinxTransform):
         docname = self.env.docname
         if not Matcher(self.config.folio_essays)(docname):
             return
-        values = docinfo_fields(self.document) or recover_front_matter(
-            self.document.get("source", ""))
-        lines = field_lines(self.document.get("source", ""))
-        essay = self.read_essay(docname, values, lines)
+        source = self.document.get("source", "")
+        # MyST front matter is read from the file as written (docutils has
+        # already curled the quotes of bibliographic fields such as date);
+        # reStructuredText's field list from its docinfo.
+        values = (recover_front_matter(source) if source.endswith(".md")
+                  else docinfo_fields(self.document))
+        values = {key: clean_text(value) for key, value in values.items()}
+        lines = field_lines(source)
+        problem = None if values else front_matter_problem(source)
+        if problem:
+            self.warn(f"front matter is not valid YAML: {problem[1]}", problem[0],
+                      "front-matter")
+        essay = self.read_essay(docname, values, lines, quiet=problem is not None)
         folio_domain(self.env).essays[docname] = essay
         section = self.title_section(essay)
         self.add_header(section, essay)
@@ -166,20 +208,25 @@ class EssayFrontMatter(SphinxTransform):
         logger.warning(message, location=(self.env.docname, line),
                        type="folio", subtype=subtype)
 
-    def read_essay(self, docname: str, values: dict[str, str], lines: dict[str, int]) -> Essay:
+    def read_essay(self, docname: str, values: dict[str, str], lines: dict[str, int],
+                   quiet: bool = False) -> Essay:
+        """The record; ``quiet`` when the front matter was unreadable (already said)."""
         def line(key: str) -> int:
             return lines.get(key, 1)
+
+        def missing(message: str) -> None:
+            if not quiet:
+                self.warn(message, 1, "front-matter")
 
         for key in sorted(set(values) - set(FIELDS) - OTHER_KEYS):
             self.warn(f"unknown front matter key {key!r} (known: {', '.join(FIELDS)})",
                       line(key), "front-matter")
         title = values.get("title", "")
         if not title:
-            self.warn("essay has no 'title' in its front matter", 1, "front-matter")
+            missing("essay has no 'title' in its front matter")
         date = None
         if not values.get("date"):
-            self.warn("essay has no 'date' in its front matter (use YYYY-MM-DD)", 1,
-                      "front-matter")
+            missing("essay has no 'date' in its front matter (use YYYY-MM-DD)")
         else:
             date = parse_date(values["date"])
             if date is None:
@@ -188,7 +235,7 @@ class EssayFrontMatter(SphinxTransform):
         genre = values.get("genre", "")
         genres = self.config.folio_genres
         if not genre:
-            self.warn(f"essay has no 'genre' (one of: {', '.join(genres)})", 1, "front-matter")
+            missing(f"essay has no 'genre' (one of: {', '.join(genres)})")
         elif genre not in genres:
             self.warn(f"unknown genre {genre!r} (one of: {', '.join(genres)})",
                       line("genre"), "front-matter")

@@ -140,7 +140,7 @@ class EssayList(SphinxDirective):
 
     def number(self, option: str) -> int:
         text = str(self.options.get(option, "0") or "0").strip()
-        if text.isdigit():
+        if re.fullmatch(r"[0-9]{1,4}", text):
             return int(text)
         logger.warning(f"essay-list: {option} {text!r} is not a whole number",
                        location=self.get_location(), type="folio", subtype="listing")
@@ -342,9 +342,19 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                years=[(year, [links.essay(e) for e in found]) for year, found in years.items()])
     shelves = library(domain.books, domain.homes, domain.citations, domain.quotes, essays)
     links = Pages(app, "library")
+    shelved: set[str] = set()
+
+    def anchor(key: str) -> str:
+        """``book-<key>`` once: a book by two authors is shelved under both."""
+        if key in shelved:
+            return ""
+        shelved.add(key)
+        return f"book-{key}"
+
     yield page("library", "Library", "library.html", authors=[
         (author, [{
             "book": shelf.book, "edition": edition_line(shelf.book),
+            "anchor": anchor(shelf.book.key),
             "cover": links.resource(cover_path(app, shelf)),
             "href": links.href(shelf.home.place.docname, shelf.home.anchor) if shelf.home
             else "",

@@ -47,7 +47,7 @@ def roman_value(text: str) -> int | None:
 
 def page_value(text: str) -> tuple[str, int] | None:
     """``("arabic", 69)`` or ``("roman", 12)``; ``None`` for anything else."""
-    if text.isascii() and text.isdigit():
+    if re.fullmatch(r"[0-9]{1,6}", text):
         return ("arabic", int(text))
     value = roman_value(text.lower())
     return ("roman", value) if value else None

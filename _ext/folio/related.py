@@ -234,7 +234,7 @@ class RelatedReading(SphinxDirective):
         limit = self.config.folio_related_limit
         if "limit" in options:
             text = str(options["limit"]).strip()
-            if text.isdigit():
+            if re.fullmatch(r"[0-9]{1,4}", text):
                 limit = int(text)
             else:
                 self.warn(f"limit {text!r} is not a whole number; using {limit}")
@@ -283,16 +283,18 @@ def append_related(app: Sphinx, doctree: nodes.document) -> None:
     section.append(related_reading(docname=docname))
 
 
-def unknown_names(env: BuildEnvironment) -> list[tuple[Place, str]]:
-    """Listed documents that do not exist (checked every build)."""
+def listed_problems(env: BuildEnvironment) -> list[tuple[Place, str]]:
+    """Listed documents that do not exist, or are not essays (checked every build)."""
     domain = folio_domain(env)
-    missing = []
+    problems = []
     for docname in sorted(domain.requests):
         request = domain.requests[docname]
         for name in (*(request.similar or ()), *(request.different or ())):
             if name not in env.found_docs:
-                missing.append((request.place, name))
-    return missing
+                problems.append((request.place, f"unknown document {name!r}"))
+            elif name not in domain.essays:
+                problems.append((request.place, f"{name!r} is not an essay"))
+    return problems
 
 
 def setup_related(app: Sphinx) -> None:

@@ -7,6 +7,7 @@ ePub, PDF and text readers get; on the web :mod:`folio.pages` swaps in a
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -36,6 +37,11 @@ class Spoiler(SphinxDirective):
             logger.warning("spoiler has nothing in its body", location=self.get_location(),
                            type="folio", subtype="spoiler")
             return []
+        while self.content and re.match(r"^\s*:[\w-]+:", self.content[0]):
+            logger.warning(f"spoiler takes no options; ignoring {self.content[0].strip()!r}",
+                           location=self.get_location(), type="folio", subtype="spoiler")
+            self.content = self.content[1:]
+            self.content_offset += 1
         start_text = f"{default}: {label}" if label and label != default else default
         box = nodes.container(classes=["folio-spoiler"], label=label or default)
         self.set_source_info(box)
