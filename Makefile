@@ -55,7 +55,7 @@ pdf: check-tex $(VENV)/.installed
 	@echo "The collection is $(BUILD)/latex/$(PDFNAME).pdf; one PDF per essay is in $(BUILD)/downloads"
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check _ext tests
+	$(BIN)/ruff check _ext tests bench
 	$(BIN)/mypy
 
 test: lint
