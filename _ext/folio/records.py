@@ -7,7 +7,7 @@ writers' side only ever reads them.  Nothing here knows about docutils.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 
 
 @dataclass(frozen=True, order=True)
@@ -118,7 +118,6 @@ class RelatedRequest:
     different: tuple[str, ...] | None = None
     limit: int = 3
     auto: bool = True
-    explicit: bool = True
 
 
 @dataclass(frozen=True)
@@ -142,5 +141,5 @@ class Entry:
 class Listing:
     """The related reading of one essay, ready to render (compared across builds)."""
 
-    similar: tuple[Entry, ...] = field(default=())
-    different: tuple[Entry, ...] = field(default=())
+    similar: tuple[Entry, ...] = ()
+    different: tuple[Entry, ...] = ()

@@ -279,7 +279,7 @@ def append_related(app: Sphinx, doctree: nodes.document) -> None:
     section: nodes.Element = next(
         (c for c in doctree.children if isinstance(c, nodes.section)), doctree)
     domain.requests[docname] = RelatedRequest(
-        Place(docname, 0), limit=app.config.folio_related_limit, explicit=False)
+        Place(docname, 0), limit=app.config.folio_related_limit)
     section.append(related_reading(docname=docname))
 
 
