@@ -18,6 +18,7 @@ from folio.offline import setup_offline
 from folio.pages import setup_pages
 from folio.quotes import setup_quotes
 from folio.related import setup_related
+from folio.search import setup_search
 from folio.sharing import setup_sharing
 from folio.spoiler import setup_spoiler
 from folio.writers import (
@@ -62,6 +63,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_offline(app)  # a PDF and an ePub of every essay, and links to them
     setup_listings(app)  # essay lists; genre, tag, year, library, quotation pages
     setup_sharing(app)  # Atom feed, sitemap, link previews, schema.org data
+    setup_search(app)  # the search index's stemmer, remembering across pages
     setup_pages(app)  # placeholders filled, web-only markup
     setup_writers(app)  # HTML visitors for web-only nodes
     app.connect("config-inited", add_templates)

@@ -382,7 +382,8 @@ def sidebar(essays: Iterable[Essay], genres: Iterable[str]
 def sidebar_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                     doctree: nodes.document | None) -> None:
     """What the sidebar shows: recent essays, genres, and the ways in; never the whole site."""
-    recent, genres = sidebar(folio_domain(app.env).essays.values(), app.config.folio_genres)
+    # Computed once per build in env-updated (collection.py), not once per page.
+    recent, genres = folio_domain(app.env).data["sidebar"] or ([], [])
     context["folio_recent"] = recent
     context["folio_genres"] = genres
     context["folio_browse"] = [("archive", "Archive"), ("library", "Library"),

@@ -7,6 +7,7 @@ only records what the writer asked for and leaves a placeholder.
 
 from __future__ import annotations
 
+import heapq
 import math
 import posixpath
 import re
@@ -74,63 +75,126 @@ def _newest_first(essay: Essay) -> tuple[int, str]:
     return (-(essay.date.toordinal() if essay.date else 0), essay.docname)
 
 
-def similar_essays(
-    docname: str,
-    essays: Mapping[str, Essay],
-    index: Mapping[str, list[str]],
-    own: set[str],
-    weight: Mapping[str, float],
-    exclude: Collection[str],
-    limit: int,
-) -> list[str]:
-    """The ``limit`` essays sharing the most (weighted) features, best first.
+class LikenessIndex:
+    """The collection indexed by tag, book, author and genre, built once per build.
 
-    A feature's weight falls as more essays share it (``log((N + 1) / df)``).
-    An author every essay shares (a one-writer collection) says nothing about
-    likeness and would make every pair a candidate, so it is never walked.
+    The rule (tests/reference_related.py states it as plain loops): similar
+    essays are those sharing the most weighted features, a feature weighing
+    ``log((N + 1) / df)``, ties to the newest; an author every essay shares
+    (a one-writer collection) says nothing and counts for nothing.  Different
+    essays take turns between the other genres, each genre's list rotated by
+    a stable hash of the essay's name.
+
+    Walking every feature's essays for every essay is quadratic (17 s for
+    10,000 essays).  Instead, an essay sharing two or more *common* features
+    is found in the intersection of a pair of them (cached: 40 tags make at
+    most 780 pairs), one sharing a *rare* feature (a book) through that
+    feature's few essays, and one sharing a single common feature scores just
+    that feature's weight, so only its ``limit`` newest essays can compete.
+    Scores add weights in the same order as the plain loops, so the floats,
+    and the choice, are identical.
     """
-    scores: dict[str, float] = defaultdict(float)
-    for feature in sorted(own):
-        if weight[feature] <= 0:
-            continue
-        for other in index[feature]:
-            scores[other] += weight[feature]
-    candidates = [(round(-score, 9), *_newest_first(essays[other]))
-                  for other, score in scores.items()
-                  if other != docname and other not in exclude]
-    candidates.sort()
-    return [name for *_key, name in candidates[:limit]]
 
+    def __init__(self, essays: Mapping[str, Essay], books: Mapping[str, Collection[str]]):
+        self.essays = essays
+        self.own = {name: features(essay, books.get(name, ())) for name, essay in essays.items()}
+        index: dict[str, list[str]] = defaultdict(list)
+        for name in sorted(self.own):
+            for feature in self.own[name]:
+                index[feature].append(name)
+        total = len(essays)
+        self.weight = {
+            feature: 0.0 if feature.startswith("author:") and len(names) == total > 1
+            else math.log((total + 1) / len(names))
+            for feature, names in index.items()
+        }
+        order = sorted(essays.values(), key=_newest_first)
+        self.rank = {essay.docname: number for number, essay in enumerate(order)}
+        self.rare = max(16, int(math.sqrt(total)))
+        self.members = {feature: set(names) for feature, names in index.items()}
+        self.newest = {feature: sorted(names, key=self.rank.__getitem__)
+                       for feature, names in index.items() if len(names) > self.rare}
+        self.pairs: dict[tuple[str, str], frozenset[str]] = {}
+        self.by_genre: dict[str, list[str]] = defaultdict(list)
+        for essay in order:
+            if essay.genre:
+                self.by_genre[essay.genre].append(essay.docname)
+        self.position = {genre: {name: n for n, name in enumerate(names)}
+                         for genre, names in self.by_genre.items()}
 
-def different_essays(
-    docname: str,
-    essays: Mapping[str, Essay],
-    by_genre: Mapping[str, list[str]],
-    exclude: Collection[str],
-    limit: int,
-) -> list[str]:
-    """Essays from other genres, taking turns between genres.
+    def similar(self, name: str, exclude: Collection[str], limit: int) -> list[str]:
+        """The ``limit`` essays most like ``name``, best first."""
+        if limit <= 0:
+            return []
+        mine = sorted(f for f in self.own[name] if self.weight[f] > 0)
+        common = [f for f in mine if len(self.members[f]) > self.rare]
+        found: set[str] = set()
+        for feature in mine:
+            if len(self.members[feature]) <= self.rare:
+                found |= self.members[feature]
+        for number, first in enumerate(common):
+            for second in common[number + 1:]:
+                both = self.pairs.get((first, second))
+                if both is None:
+                    both = self.pairs[(first, second)] = frozenset(
+                        self.members[first] & self.members[second])
+                found |= both
+        found.discard(name)
+        found.difference_update(exclude)
+        scores: dict[str, float] = defaultdict(float)
+        for feature in mine:  # the plain loops' order of addition: identical floats
+            for other in self.members[feature] & found:
+                scores[other] += self.weight[feature]
+        rounded: dict[float, float] = {}  # few distinct scores: round each once
+        scored = []
+        for other, score in scores.items():
+            key = rounded.get(score)
+            if key is None:
+                key = rounded[score] = round(-score, 9)
+            scored.append((key, self.rank[other], other))
+        for feature in common:  # sharing this one feature only: its newest few
+            taken = 0
+            for other in self.newest[feature]:
+                if taken == limit:
+                    break
+                if other != name and other not in found and other not in exclude:
+                    scored.append((round(-self.weight[feature], 9), self.rank[other], other))
+                    taken += 1
+        # An essay is scored once: through ``found``, or as one feature's newest.
+        return [other for _score, _rank, other in heapq.nsmallest(limit, scored)]
 
-    Within each genre the starting point is rotated by a stable hash of this
-    essay's name, so different essays point readers to different places.
-    """
-    genre = essays[docname].genre
-    start = zlib.crc32(docname.encode("utf-8"))
-    queues = []
-    for other in sorted(g for g in by_genre if g != genre):
-        names = [n for n in by_genre[other] if n not in exclude and n != docname]
-        if names:
-            shift = start % len(names)
-            queues.append(names[shift:] + names[:shift])
-    chosen: list[str] = []
-    while queues and len(chosen) < limit:
-        for queue in list(queues):
-            if len(chosen) == limit:
-                break
-            chosen.append(queue.pop(0))
-            if not queue:
-                queues.remove(queue)
-    return chosen
+    def different(self, name: str, exclude: Collection[str], limit: int) -> list[str]:
+        """Essays from the other genres, taking turns, rotated by ``name``'s hash."""
+        genre = self.essays[name].genre
+        start = zlib.crc32(name.encode("utf-8"))
+        skipped = {*exclude, name}
+        queues = []
+        for other in sorted(g for g in self.by_genre if g != genre):
+            names = self.by_genre[other]
+            gaps = sorted(self.position[other][n] for n in skipped if n in self.position[other])
+            size = len(names) - len(gaps)
+            if not size:
+                continue
+            at = start % size  # the rotation's start among the names not skipped...
+            for gap in gaps:  # ...as a position in the whole list
+                if gap <= at:
+                    at += 1
+            queue: list[str] = []
+            while len(queue) < min(limit, size):
+                candidate = names[at % len(names)]
+                if candidate not in skipped:
+                    queue.append(candidate)
+                at += 1
+            queues.append(queue)
+        chosen: list[str] = []
+        while queues and len(chosen) < limit:
+            for queue in list(queues):
+                if len(chosen) == limit:
+                    break
+                chosen.append(queue.pop(0))
+                if not queue:
+                    queues.remove(queue)
+        return chosen
 
 
 def choose_related(
@@ -143,22 +207,7 @@ def choose_related(
     Deterministic: the result depends only on the records, never on the order
     documents were read in.
     """
-    own = {name: features(essay, books.get(name, ())) for name, essay in essays.items()}
-    index: dict[str, list[str]] = defaultdict(list)
-    for name in sorted(own):
-        for feature in own[name]:
-            index[feature].append(name)
-    total = len(essays)
-    weight = {
-        feature: 0.0 if feature.startswith("author:") and len(names) == total > 1
-        else math.log((total + 1) / len(names))
-        for feature, names in index.items()
-    }
-    by_genre: dict[str, list[str]] = defaultdict(list)
-    for essay in sorted(essays.values(), key=_newest_first):
-        if essay.genre:
-            by_genre[essay.genre].append(essay.docname)
-
+    index = LikenessIndex(essays, books)
     chosen: dict[str, Reading] = {}
     for name in sorted(requests):
         request = requests[name]
@@ -166,11 +215,9 @@ def choose_related(
         different = list(request.different or ())
         if name in essays and request.auto:
             if request.similar is None:
-                similar = similar_essays(name, essays, index, own[name], weight,
-                                         set(different), request.limit)
+                similar = index.similar(name, set(different), request.limit)
             if request.different is None:
-                different = different_essays(name, essays, by_genre, set(similar),
-                                             request.limit)
+                different = index.different(name, set(similar), request.limit)
         chosen[name] = Reading(tuple(similar), tuple(different))
     return chosen
 
