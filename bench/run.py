@@ -136,6 +136,26 @@ def retag(path: Path, number: int) -> list[str]:
     return tags
 
 
+ROW = re.compile(r"^N=(\d+) clean build, (plain|plain-small), -j (\d+)\s+([\d.]+) s\s+"
+                 r"\[([\d./]+)\] peak (\d+) MB")
+
+
+def reuse_baselines(results: Path | None, sizes: str) -> dict[tuple[str, int, int], Build]:
+    """The baseline rows of an earlier run's output (a long run that died late)."""
+    if results is None:
+        return {}
+    wanted = {int(n) for n in sizes.split(",") if n.strip()}
+    found = {}
+    for line in results.read_text(encoding="utf-8").splitlines():
+        match = ROW.match(line)
+        if match and (not wanted or int(match.group(1)) in wanted):
+            n, variant, j = int(match.group(1)), match.group(2), int(match.group(3))
+            runs = [float(r) for r in match.group(5).split("/")]
+            found[(variant, n, j)] = Build(float(match.group(4)), float(match.group(6)),
+                                           runs=runs)
+    return found
+
+
 def time_choose_related(n: int, repeat: int) -> tuple[float, float]:
     """choose_related over ``n`` synthetic essays: (best seconds, essays/second)."""
     import random
@@ -155,7 +175,7 @@ def time_choose_related(n: int, repeat: int) -> tuple[float, float]:
                              tags=tuple(rng.sample(TAG_POOL, rng.randint(1, 4))))
         books[name] = {f"book-{rng.randrange(max(3, n // 10)):05d}"
                        for _ in range(2 if rng.random() < 0.3 else 1)}
-        requests[name] = RelatedRequest(Place(name, 0), limit=3, explicit=False)
+        requests[name] = RelatedRequest(Place(name, 0), limit=3)
     best = float("inf")
     for _ in range(repeat):
         began = time.perf_counter()
@@ -186,6 +206,12 @@ def main() -> None:
                         help="essays for the choose_related timing")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/folio-bench"))
     parser.add_argument("--quick", action="store_true", help="smoke run: N=20, one repetition")
+    parser.add_argument("--reuse-baselines", type=Path, metavar="RESULTS",
+                        help="take the plain/plain-small clean builds from an earlier output of "
+                             "this script (they do not involve Folio's code) instead of "
+                             "re-measuring them")
+    parser.add_argument("--reuse-sizes", default="",
+                        help="with --reuse-baselines: only for these sizes (default: all)")
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.repeat, args.related_n = "20", 1, 1000
@@ -203,7 +229,12 @@ def main() -> None:
     print(f"# Folio benchmark, {datetime.datetime.now():%Y-%m-%d %H:%M}")
     print(f"command: {command}  (from {ROOT})")
     print(f"machine: {machine()}")
-    print(f"repeat: {args.repeat} (table shows the minimum; all runs in brackets)\n", flush=True)
+    print(f"repeat: {args.repeat} (table shows the minimum; all runs in brackets)", flush=True)
+    reused = reuse_baselines(args.reuse_baselines, args.reuse_sizes)
+    if reused:
+        print(f"baselines reused from {args.reuse_baselines}: "
+              f"{', '.join(f'N={n} {v} -j {j}' for v, n, j in sorted(reused))}", flush=True)
+    print()
 
     for n in sizes:
         base = args.workdir / str(n)
@@ -218,12 +249,16 @@ def main() -> None:
         plan = [("folio", j) for j in jobs] + [("plain", j) for j in jobs] + \
             [("plain-small", 1), ("plain-small", 2)]
         for variant, j in plan:
-            log(f"N={n} {variant} -j {j} clean build x{args.repeat}")
-            src = sources[variant][0]
-            result = timed(src, base / f"_build-{variant}-j{j}", j, True, args.repeat)
+            if (variant, n, j) in reused:
+                result, note = reused[(variant, n, j)], " (reused)"
+            else:
+                log(f"N={n} {variant} -j {j} clean build x{args.repeat}")
+                src = sources[variant][0]
+                result = timed(src, base / f"_build-{variant}-j{j}", j, True, args.repeat)
+                note = ""
             clean[(variant, n, j)] = result
             rows.append((f"N={n} clean build, {variant}, -j {j}", f"{result.seconds:.1f} s",
-                         f"[{result.spread}] peak {result.peak_mb:.0f} MB"))
+                         f"[{result.spread}] peak {result.peak_mb:.0f} MB{note}"))
             print(f"{rows[-1][0]:<46} {rows[-1][1]:>9}  {rows[-1][2]}", flush=True)
 
         # Incremental builds (Folio, -j 1), on a build dir of their own.
@@ -260,8 +295,9 @@ def main() -> None:
             print(f"{rows[-1][0]:<46} {rows[-1][1]:>9}  {rows[-1][2]}", flush=True)
         rows.append((f"N={n} retag one essay, folio -j 1", f"{seconds:.2f} s",
                      f"{len(written)} pages rewritten ({len(written_sources)} essay/index "
-                     f"pages); related lists changed on {len(related_changed)} essay pages; "
-                     f"new tags {tags}"))
+                     f"pages); related lists changed on {len(related_changed)} essay pages "
+                     f"(the retagged essay's own: {retagged in related_changed}); "
+                     f"needless {len(needless)}, missed {len(missed)}; new tags {tags}"))
         print(f"{rows[-1][0]:<46} {rows[-1][1]:>9}  {rows[-1][2]}", flush=True)
 
     log(f"choose_related on {args.related_n} synthetic essays")
