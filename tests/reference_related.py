@@ -75,48 +75,6 @@ def different_essays(
     return chosen
 
 
-def choose_related(
-    essays: Mapping[str, Essay],
-    books: Mapping[str, Collection[str]],
-    requests: Mapping[str, RelatedRequest],
-) -> dict[str, Reading]:
-    """Related reading for every document that asks for it.
-
-    Deterministic: the result depends only on the records, never on the order
-    documents were read in.
-    """
-    own = {name: features(essay, books.get(name, ())) for name, essay in essays.items()}
-    index: dict[str, list[str]] = defaultdict(list)
-    for name in sorted(own):
-        for feature in own[name]:
-            index[feature].append(name)
-    total = len(essays)
-    weight = {
-        feature: 0.0 if feature.startswith("author:") and len(names) == total > 1
-        else math.log((total + 1) / len(names))
-        for feature, names in index.items()
-    }
-    by_genre: dict[str, list[str]] = defaultdict(list)
-    for essay in sorted(essays.values(), key=_newest_first):
-        if essay.genre:
-            by_genre[essay.genre].append(essay.docname)
-
-    chosen: dict[str, Reading] = {}
-    for name in sorted(requests):
-        request = requests[name]
-        similar = list(request.similar or ())
-        different = list(request.different or ())
-        if name in essays and request.auto:
-            if request.similar is None:
-                similar = similar_essays(name, essays, index, own[name], weight,
-                                         set(different), request.limit)
-            if request.different is None:
-                different = different_essays(name, essays, by_genre, set(similar),
-                                             request.limit)
-        chosen[name] = Reading(tuple(similar), tuple(different))
-    return chosen
-
-
 def reference_choose_related(
     essays: Mapping[str, Essay],
     books: Mapping[str, Collection[str]],
