@@ -17,9 +17,6 @@ class Place:
     docname: str
     line: int
 
-    def __str__(self) -> str:
-        return f"{self.docname}:{self.line}"
-
 
 @dataclass(frozen=True)
 class Book:
