@@ -230,3 +230,9 @@ def test_sample_listings_follow_front_matter(tmp_path: Path) -> None:
         assert shown == [t.replace("’", "'") for t in expected], genre
     feed = ET.parse(built.outdir / "atom.xml").getroot()
     assert len(feed.findall(f"{ATOM}entry")) == len(essays)
+
+
+def test_sitemap_without_a_feed(tmp_path: Path) -> None:
+    built = build(copy_root("folio", tmp_path), html_baseurl=BASE, folio_feed_length=0)
+    assert not (built.outdir / "atom.xml").exists()
+    assert (built.outdir / "sitemap.xml").exists()

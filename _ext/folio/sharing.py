@@ -61,14 +61,21 @@ def absolute_links(fragment: str, base: str) -> str:
 
 # -- the feed and the sitemap ---------------------------------------------------------------------
 
-def write_feed(app: Sphinx, exception: Exception | None) -> None:
-    """``atom.xml``: the newest essays, as summaries or in full."""
-    if exception or app.builder.name not in WEB_BUILDERS or not app.config.folio_feed_length:
+def write_feed_and_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    """Both need the site's address; without one, say so and write neither."""
+    if exception or app.builder.name not in WEB_BUILDERS:
         return
     base = site_url(app)
     if not base:
         logger.info("folio: no feed or sitemap: set html_baseurl in conf.py to have them")
         return
+    if app.config.folio_feed_length:
+        write_feed(app, base)
+    write_sitemap(app, base)
+
+
+def write_feed(app: Sphinx, base: str) -> None:
+    """``atom.xml``: the newest essays, as summaries or in full."""
     from feedgen.feed import FeedGenerator  # only web builds need it
 
     essays = newest_first(folio_domain(app.env).essays.values())[: app.config.folio_feed_length]
@@ -96,7 +103,6 @@ def write_feed(app: Sphinx, exception: Exception | None) -> None:
         if app.config.folio_feed_content == "full":
             entry.content(full_text(app, essay.docname, url), type="html")
     feed.atom_file(str(Path(app.outdir, FEED)), pretty=True)
-    write_sitemap(app, base)
 
 
 def full_text(app: Sphinx, docname: str, url: str) -> str:
@@ -212,4 +218,4 @@ def raster_cover(app: Sphinx, docname: str) -> str:
 
 def setup_sharing(app: Sphinx) -> None:
     app.connect("html-page-context", add_page_metadata)
-    app.connect("build-finished", write_feed)
+    app.connect("build-finished", write_feed_and_sitemap)
