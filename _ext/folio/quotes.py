@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
@@ -178,7 +179,7 @@ def fill_in_book(app: Sphinx, doctree: nodes.document) -> None:
     docname = env.docname
     domain = folio_domain(env)
     cited = domain.cited_keys(docname)
-    for ref in doctree.findall(nodes.Element):
+    for ref in doctree.findall(addnodes.pending_xref):
         if ref.get("refdomain") != "folio" or ref.get("reftarget"):
             continue
         if len(cited) == 1:
