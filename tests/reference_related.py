@@ -1,78 +1,49 @@
-"""The related-reading rule as plain loops: the specification that
-``folio.related.LikenessIndex`` must match exactly (it is quadratic: tests only)."""
+"""The related-reading rule, written from its statement, not from the code.
+
+The rule (authoring contract, "related-reading"; the weights as documented
+in ``folio.related.LikenessIndex``):
+
+* two essays are alike by what they share: tags (case-insensitive), books
+  cited, and the author;
+* each shared thing weighs ``log((N + 1) / n)`` where ``N`` is the number of
+  essays and ``n`` the number having it, so rare things count more; an
+  author *every* essay has says nothing and weighs 0;
+* similar essays: those with a positive likeness, highest first, ties to the
+  newest, then by name; never the essay itself nor one already listed by
+  hand in the other list;
+* different essays: from the other genres, taking turns between genres in
+  name order; within a genre the newest first, but starting at a place that
+  depends on the essay (``crc32(name) mod count``, going round), so
+  different essays point to different places;
+* a list the writer gave is kept as given; ``auto: false`` fills nothing.
+
+Deliberately quadratic and simple: every pair is compared directly.  Tests
+compare ``folio.related.choose_related`` with this on fixed and generated
+collections.
+"""
 
 from __future__ import annotations
 
+import itertools
 import math
 import zlib
-from collections import defaultdict
 from collections.abc import Collection, Mapping
 
 from folio.records import Essay, Reading, RelatedRequest
-from folio.related import features
 
 
-def _newest_first(essay: Essay) -> tuple[int, str]:
+def things(essay: Essay, books: Collection[str]) -> set[tuple[str, str]]:
+    """What an essay has that another might share: (kind, value) pairs."""
+    have = {("tag", tag.casefold()) for tag in essay.tags}
+    have |= {("book", key) for key in books}
+    if essay.author:
+        have.add(("author", essay.author.casefold()))
+    return have
+
+
+def newness(essay: Essay) -> tuple[int, str]:
+    """Sort key: newest first, then by name."""
     return (-(essay.date.toordinal() if essay.date else 0), essay.docname)
-
-
-def similar_essays(
-    docname: str,
-    essays: Mapping[str, Essay],
-    index: Mapping[str, list[str]],
-    own: set[str],
-    weight: Mapping[str, float],
-    exclude: Collection[str],
-    limit: int,
-) -> list[str]:
-    """The ``limit`` essays sharing the most (weighted) features, best first.
-
-    A feature's weight falls as more essays share it (``log((N + 1) / df)``).
-    An author every essay shares (a one-writer collection) says nothing about
-    likeness and would make every pair a candidate, so it is never walked.
-    """
-    scores: dict[str, float] = defaultdict(float)
-    for feature in sorted(own):
-        if weight[feature] <= 0:
-            continue
-        for other in index[feature]:
-            scores[other] += weight[feature]
-    candidates = [(round(-score, 9), *_newest_first(essays[other]))
-                  for other, score in scores.items()
-                  if other != docname and other not in exclude]
-    candidates.sort()
-    return [name for *_key, name in candidates[:limit]]
-
-
-def different_essays(
-    docname: str,
-    essays: Mapping[str, Essay],
-    by_genre: Mapping[str, list[str]],
-    exclude: Collection[str],
-    limit: int,
-) -> list[str]:
-    """Essays from other genres, taking turns between genres.
-
-    Within each genre the starting point is rotated by a stable hash of this
-    essay's name, so different essays point readers to different places.
-    """
-    genre = essays[docname].genre
-    start = zlib.crc32(docname.encode("utf-8"))
-    queues = []
-    for other in sorted(g for g in by_genre if g != genre):
-        names = [n for n in by_genre[other] if n not in exclude and n != docname]
-        if names:
-            shift = start % len(names)
-            queues.append(names[shift:] + names[:shift])
-    chosen: list[str] = []
-    while queues and len(chosen) < limit:
-        for queue in list(queues):
-            if len(chosen) == limit:
-                break
-            chosen.append(queue.pop(0))
-            if not queue:
-                queues.remove(queue)
-    return chosen
 
 
 def reference_choose_related(
@@ -80,32 +51,56 @@ def reference_choose_related(
     books: Mapping[str, Collection[str]],
     requests: Mapping[str, RelatedRequest],
 ) -> dict[str, Reading]:
-    own = {name: features(essay, books.get(name, ())) for name, essay in essays.items()}
-    index: dict[str, list[str]] = defaultdict(list)
-    for name in sorted(own):
-        for feature in own[name]:
-            index[feature].append(name)
+    has = {name: things(essay, books.get(name, ())) for name, essay in essays.items()}
     total = len(essays)
-    weight = {
-        feature: 0.0 if feature.startswith("author:") and len(names) == total > 1
-        else math.log((total + 1) / len(names))
-        for feature, names in index.items()
-    }
-    by_genre: dict[str, list[str]] = defaultdict(list)
-    for essay in sorted(essays.values(), key=_newest_first):
-        if essay.genre:
-            by_genre[essay.genre].append(essay.docname)
+
+    def weight(thing: tuple[str, str]) -> float:
+        count = sum(1 for name in essays if thing in has[name])
+        if thing[0] == "author" and count == total > 1:
+            return 0.0
+        return math.log((total + 1) / count)
+
+    def likeness(one: str, other: str) -> float:
+        score = 0.0
+        # Added in a fixed order (by the thing's written form) so that equal
+        # sets give bit-identical sums.
+        for thing in sorted(has[one] & has[other], key=lambda t: f"{t[0]}:{t[1]}"):
+            score += weight(thing)
+        return score
+
+    def similar(name: str, exclude: Collection[str], limit: int) -> list[str]:
+        scored = []
+        for other in essays:
+            if other == name or other in exclude:
+                continue
+            score = likeness(name, other)
+            if score > 0:
+                scored.append((-round(score, 9), newness(essays[other])))
+        scored.sort()
+        return [key[1] for _score, key in scored][:limit]
+
+    def different(name: str, exclude: Collection[str], limit: int) -> list[str]:
+        genre = essays[name].genre
+        turns = []
+        for other_genre in sorted({e.genre for e in essays.values() if e.genre} - {genre}):
+            members = sorted((e for e in essays.values()
+                              if e.genre == other_genre and e.docname not in exclude
+                              and e.docname != name), key=newness)
+            if not members:
+                continue
+            start = zlib.crc32(name.encode("utf-8")) % len(members)
+            turns.append([e.docname for e in members[start:] + members[:start]])
+        interleaved = [n for row in itertools.zip_longest(*turns) for n in row if n]
+        return interleaved[:limit]
+
     chosen: dict[str, Reading] = {}
-    for name in sorted(requests):
-        request = requests[name]
-        similar = list(request.similar or ())
-        different = list(request.different or ())
+    for name, request in requests.items():
+        picked_similar = list(request.similar or ())
+        picked_different = list(request.different or ())
         if name in essays and request.auto:
             if request.similar is None:
-                similar = similar_essays(name, essays, index, own[name], weight,
-                                         set(different), request.limit)
+                picked_similar = similar(name, set(picked_different), request.limit)
             if request.different is None:
-                different = different_essays(name, essays, by_genre, set(similar),
-                                             request.limit)
-        chosen[name] = Reading(tuple(similar), tuple(different))
+                picked_different = different(name, set(picked_similar), request.limit)
+        chosen[name] = Reading(tuple(picked_similar), tuple(picked_different))
     return chosen

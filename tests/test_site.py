@@ -80,15 +80,20 @@ def test_library(site: Built) -> None:
     assert authors == ["Jane Austen", "Herman Melville", "Mary Shelley", "Henry David Thoreau"]
     shelf = page.find(id="book-frankenstein")
     assert shelf.select_one(".folio-shelf-edition").get_text() == (
-        "2003 Penguin Classics paperback edition, first published 1818 · ISBN 978-0-14-143947-1")
+        "2003 Penguin Classics paperback edition, first published in 1818 · ISBN 978-0-14-143947-1")
+    # The library's edition phrase is the caption's, word for word.
+    caption = site.soup("essays/ambition.html").select_one("#book-frankenstein figcaption")
+    edition = shelf.select_one(".folio-shelf-edition").get_text().split(" · ")[0]
+    assert f"Cover of the {edition.split(', first')[0]} of" in caption.get_text()
+    assert edition.split(", ")[-1] in caption.get_text()
     assert shelf.find("cite").a["href"] == "essays/ambition.html#book-frankenstein"
     cover = shelf.find("img")["src"]
     assert (site.outdir / cover).is_file()
     essays = {li.a.get_text(): li.get_text() for li in shelf.select(".folio-shelf-essays li")}
     # The essays that cite or quote it; whale.md only names it in passing.
     assert set(essays) == {"Against Ambition", "The Creature Speaks", "Pemberley Days"}
-    assert essays["The Creature Speaks"].endswith("[review]: p42, p69, p120–121")
-    quote_link = shelf.find("a", string="p69")["href"]
+    assert essays["The Creature Speaks"].endswith("[review]: (p42), (p69), (p120–121)")
+    quote_link = shelf.find("a", string="(p69)")["href"]
     page_name, anchor = quote_link.split("#")
     assert site.soup(page_name).find(id=anchor) is not None
 
@@ -99,8 +104,8 @@ def test_quotations_by_book_in_page_order(site: Built) -> None:
     assert books == ["Frankenstein", "Moby-Dick", "Pride and Prejudice", "Walden"]
     frankenstein = page.select(".folio-quoted-book")[0]
     captions = [f.find("figcaption").get_text() for f in frankenstein.select("figure")]
-    assert captions == ["p50, in Against Ambition", "p69, in The Creature Speaks",
-                        "p120–121, in The Creature Speaks"]
+    assert captions == ["(p50), in Against Ambition", "(p69), in The Creature Speaks",
+                        "(p120–121), in The Creature Speaks"]
     for link in page.select("figcaption a"):
         page_name, anchor = link["href"].split("#")
         assert site.soup(page_name).find(id=anchor) is not None

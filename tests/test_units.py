@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from folio.books import caption_parts, check_book, join_names, slug
-from folio.collection import merge_books
-from folio.essays import format_date, parse_date, parse_tags
-from folio.quotes import format_pages, pages_outside, parse_locator, roman_value
+from folio.books import check_book, merge_books, slug
+from folio.essays import parse_date, parse_tags
+from folio.quotes import pages_outside, parse_locator, roman_value
 from folio.records import Book, Citation, Essay, PageSpan, Place, RelatedRequest
 from folio.related import choose_related, resolve_name, split_names
+from folio.wording import caption_parts, format_date, join_names
+from folio.wording import page_reference as format_pages
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,10 @@
 """Folio: a Sphinx extension for essays about books.
 
-Every piece at a glance; each module holds one concern.
+Every piece at a glance.  Each feature module owns its directive or role,
+its nodes, their visitors for every builder, its post-transforms and its
+share of the site-wide views; :mod:`folio.wording` writes every phrase a
+reader sees, :mod:`folio.shared` holds the node helpers and the builder
+policy, :mod:`folio.domain` the records and the typed site-wide views.
 """
 
 from __future__ import annotations
@@ -8,42 +12,46 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from folio.books import setup_books
-from folio.collection import setup_collection
+from folio.books import refresh_books, setup_books
 from folio.config import setup_config
 from folio.domain import FolioDomain
 from folio.essays import setup_essays
-from folio.listings import setup_listings
-from folio.offline import setup_offline
-from folio.pages import setup_pages
+from folio.listings import refresh_listings, setup_listings
+from folio.offline import refresh_downloads, setup_offline
 from folio.quotes import setup_quotes
-from folio.related import setup_related
+from folio.related import refresh_related, setup_related
 from folio.search import setup_search
 from folio.sharing import setup_sharing
 from folio.spoiler import setup_spoiler
-from folio.writers import (
-    draw_epub_cover,
-    set_epub_language,
-    setup_writers,
-)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
 __version__ = "0.1.0"
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"
 
+#: The site-wide views, refreshed once per build in this order (related
+#: reading reads the merged books); each returns the pages it made stale.
+REFRESHES = (refresh_books, refresh_related, refresh_listings, refresh_downloads)
 
-def prepare_builder(app: Sphinx) -> None:
-    """Per-builder set-up: our stylesheet for HTML and ePub; the ePub's language and cover."""
+
+def refresh_site(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: recompute the domain's views; Sphinx rewrites what they staled."""
+    stale: set[str] = set()
+    for refresh in REFRESHES:
+        stale |= refresh(app, env)
+    return sorted(stale & env.found_docs)
+
+
+def add_stylesheet(app: Sphinx) -> None:
+    """Our stylesheet, for HTML-format builders (the web and the ePub)."""
     if app.builder.format == "html":
         app.config.html_static_path.append(str(STATIC))
         app.add_css_file("folio.css")
-    set_epub_language(app)
-    draw_epub_cover(app)
 
 
 def add_templates(app: Sphinx, config: Config) -> None:
@@ -53,24 +61,22 @@ def add_templates(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     setup_config(app)  # folio_* settings
-    app.add_domain(FolioDomain)  # every record, kept per document
-    setup_essays(app)  # front matter, title, byline, copyright line
-    setup_books(app)  # book-citation, {book}
+    app.add_domain(FolioDomain)  # every record, kept per document; the site-wide views
+    setup_essays(app)  # front matter, title, byline, © line
+    setup_books(app)  # book-citation, {book}: caption, cover
     setup_quotes(app)  # page-quote, {page}
     setup_related(app)  # related-reading
     setup_spoiler(app)  # spoiler
-    setup_collection(app)  # site-wide records and checks, once per build
+    setup_listings(app)  # essay-list; genre, tag, year, library, quotation pages; sidebar
     setup_offline(app)  # a PDF and an ePub of every essay, and links to them
-    setup_listings(app)  # essay lists; genre, tag, year, library, quotation pages
     setup_sharing(app)  # Atom feed, sitemap, link previews, schema.org data
     setup_search(app)  # the search index's stemmer, remembering across pages
-    setup_pages(app)  # placeholders filled, web-only markup
-    setup_writers(app)  # HTML visitors for web-only nodes
+    app.connect("env-updated", refresh_site)
     app.connect("config-inited", add_templates)
-    app.connect("builder-inited", prepare_builder)
+    app.connect("builder-inited", add_stylesheet)
     return {
         "version": __version__,
-        "env_version": 3,
+        "env_version": 4,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

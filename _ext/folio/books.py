@@ -1,34 +1,53 @@
 """``book-citation`` and ``{book}``: the book an essay discusses, recorded once.
 
-The directive stores a :class:`Citation` and returns a figure whose cover
-and caption are left for :mod:`folio.pages` to fill in, because the full
-record may come from another essay citing the same key.
+Everything about a book lives here, for every builder: the directive stores
+a :class:`Citation` and returns a figure whose caption and cover wait for
+the merged record (another essay may give the fields this one leaves out);
+``env-updated`` merges the records (:func:`refresh_books`) and checks them;
+a post-transform fills the caption, the alt text and the drawn cover; on
+web pages and in the ePub the drawn cover becomes an SVG image, in LaTeX a
+framed box.  The caption's words come from :mod:`folio.wording`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable
+import textwrap
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
+from xml.sax.saxutils import escape
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
-from sphinx.util import logging
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from stdnum import isbn as isbn_check
 
 from folio.domain import folio_domain
-from folio.essays import clean_text
 from folio.records import Book, Citation, Place
+from folio.shared import add_latex_styles, clean_text, warn
+from folio.wording import (
+    book_title,
+    caption_parts,
+    cover_alt,
+    drawn_cover_alt,
+    join_names,
+)
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
     from sphinx.application import Sphinx
-
-logger = logging.getLogger(__name__)
+    from sphinx.environment import BuildEnvironment
+    from sphinx.writers.html5 import HTML5Translator
 
 KEY = re.compile(r"^[A-Za-z0-9-]+$")
+
+
+class drawn_cover(nodes.General, nodes.Element):
+    """A cover drawn from the book's title and author, for web and ePub."""
 
 
 # -- pure functions -------------------------------------------------------------
@@ -42,37 +61,23 @@ def split_authors(text: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in text.split(";") if name.strip())
 
 
-def join_names(names: tuple[str, ...] | list[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C``."""
-    names = list(names)
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+def merge_books(
+    citations: Mapping[str, list[Citation]],
+) -> tuple[dict[str, Book], dict[str, Citation]]:
+    """One record per key, and the citation a link to the book goes to.
 
-
-def caption_parts(book: Book) -> list[tuple[str, bool]]:
-    """The caption as (text, is_title) runs, so the title can be set as a title.
-
-    "Cover of the 2006 Faber and Faber paperback edition of *Never Let Me Go*
-    by Kazuo Ishiguro, first published in 2005. Page references in this essay
-    are to this edition."
+    The first citation (by document name, then line) owns the record; later
+    ones only fill fields it leaves blank.
     """
-    edition = book.edition.strip()
-    if edition and not edition.lower().endswith("edition"):
-        edition += " edition"
-    described = " ".join(part for part in (book.year, book.publisher, edition) if part)
-    if described and not edition:
-        described += " edition"
-    opening = f"Cover of the {described} of " if described else "Cover of "
-    parts: list[tuple[str, bool]] = [(opening, False), (book.title or book.key, True)]
-    tail = f" by {join_names(book.authors)}" if book.authors else ""
-    if book.first_published and book.first_published != book.year:
-        tail += f", first published in {book.first_published}"
-    tail += "."
-    if described:
-        tail += " Page references in this essay are to this edition."
-    parts.append((tail, False))
-    return parts
+    books: dict[str, Book] = {}
+    homes: dict[str, Citation] = {}
+    ordered = sorted((c for cs in citations.values() for c in cs), key=lambda c: c.place)
+    for citation in ordered:
+        key = citation.book.key
+        books[key] = books[key].merged_with(citation.book) if key in books else citation.book
+        if key not in homes and citation.anchor:
+            homes[key] = citation
+    return books, homes
 
 
 def check_book(book: Book) -> list[tuple[str, str]]:
@@ -117,7 +122,7 @@ class BookCitation(SphinxDirective):
     }
 
     def warn(self, message: str) -> None:
-        logger.warning(message, location=self.get_location(), type="folio", subtype="book")
+        warn(message, self.get_location(), "book")
 
     def run(self) -> list[Node]:
         option = {name: clean_text(str(self.options.get(name, ""))).strip()
@@ -183,7 +188,7 @@ class BookCitation(SphinxDirective):
             uri = ""
         if uri:
             image = nodes.image(uri=directives.uri(uri), classes=["folio-cover"])
-            image["alt"] = alt or f"Cover of {book.title or key}"
+            image["alt"] = alt or cover_alt(book)
             if not alt:
                 image["folio-book"] = key  # the alt text follows the merged record
             self.set_source_info(image)
@@ -217,6 +222,185 @@ class BookRole(SphinxRole):
         return [node], []
 
 
+# -- the drawn cover ------------------------------------------------------------------
+
+def cover_colour(key: str) -> str:
+    """A dark, muted colour that is always the same for the same book."""
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    hue = int.from_bytes(digest[:2], "big") % 360
+    return f"hsl({hue}, 35%, 28%)"
+
+
+def cover_svg(key: str, title: str, authors: str) -> str:
+    """The SVG of a plain cloth-bound cover: title above a rule, author below."""
+    width, height = 300, 450
+    lines = textwrap.wrap(title, 16)[:6] or [key]
+    size = 30 if max(len(line) for line in lines) <= 12 else 24
+    top = 150 - (len(lines) - 1) * size // 3
+    title_lines = "".join(
+        f'<tspan x="150" y="{top + n * (size + 8)}">{escape(line)}</tspan>'
+        for n, line in enumerate(lines))
+    rule_y = top + len(lines) * (size + 8) + 10
+    author_lines = "".join(
+        f'<tspan x="150" y="{rule_y + 40 + n * 26}">{escape(line)}</tspan>'
+        for n, line in enumerate(textwrap.wrap(authors, 22)[:3]))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img">'
+        f"<title>{escape(title)}</title>"
+        f'<rect width="{width}" height="{height}" fill="{cover_colour(key)}"/>'
+        f'<rect x="16" y="16" width="{width - 32}" height="{height - 32}" fill="none" '
+        'stroke="#e8dcc0" stroke-width="2"/>'
+        '<g fill="#f5ecd7" font-family="Georgia, \'Times New Roman\', serif" '
+        'text-anchor="middle">'
+        f'<text font-size="{size}" font-weight="bold">{title_lines}</text>'
+        f'<line x1="90" y1="{rule_y}" x2="210" y2="{rule_y}" stroke="#e8dcc0" '
+        'stroke-width="2"/>'
+        f'<text font-size="20" font-style="italic">{author_lines}</text>'
+        "</g></svg>\n"
+    )
+
+
+def cover_filename(key: str) -> str:
+    safe = "".join(c if c.isalnum() or c == "-" else "-" for c in key) or "book"
+    return f"folio-cover-{safe}.svg"
+
+
+def write_cover(folder: Path, key: str, title: str, authors: str) -> str:
+    """Write a drawn cover's SVG (same bytes each time); return its file name."""
+    name = cover_filename(key)
+    folder.mkdir(parents=True, exist_ok=True)
+    svg = cover_svg(key, title, authors)
+    target = folder / name
+    if not target.exists() or target.read_text(encoding="utf-8") != svg:
+        target.write_text(svg, encoding="utf-8")
+    return name
+
+
+def visit_drawn_cover(self: HTML5Translator, node: drawn_cover) -> None:
+    """Write the SVG beside the page's images and show it."""
+    name = write_cover(Path(self.builder.outdir, self.builder.imagedir), node["key"],
+                       node["title"], node["authors"])
+    src = f"{self.builder.imgpath}/{name}"
+    self.body.append(self.emptytag(node, "img", "", src=src, alt=node["alt"],
+                                   CLASS="folio-cover folio-drawn", width="300", height="450"))
+    raise nodes.SkipNode
+
+
+#: In print the drawn cover is a framed box with the title and author.
+LATEX_STYLES = r"""
+% Folio, books: the drawn cover (see sphinxuseclass).
+\makeatletter
+\newsavebox{\folio@cover}
+\newenvironment{sphinxclassfolio-drawn-cover}%
+  {\begin{lrbox}{\folio@cover}\begin{minipage}[c][6.5cm][c]{4.5cm}\centering\large\bfseries}%
+  {\end{minipage}\end{lrbox}\begin{center}\setlength{\fboxsep}{6pt}%
+   \fbox{\fbox{\usebox{\folio@cover}}}\end{center}}
+\makeatother
+"""
+
+
+# -- filled in once every essay has been read ---------------------------------------------
+
+class FillBookFigures(SphinxPostTransform):
+    """Caption, drawn cover and alt text from the merged book record (every builder)."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        domain = folio_domain(self.env)
+        for figure in self.document.findall(nodes.figure):
+            key = figure.get("folio-book")
+            if not key:
+                continue
+            book = domain.books.get(key, Book(key))
+            for caption in figure.findall(nodes.caption):
+                del caption[:]
+                for text, is_title in caption_parts(book):
+                    caption += nodes.title_reference(text, text) if is_title else nodes.Text(text)
+            for image in figure.findall(nodes.image):
+                if image.get("folio-book"):
+                    image["alt"] = cover_alt(book)
+            for drawn in figure.findall(nodes.container):
+                if "folio-drawn-cover" in drawn["classes"]:
+                    del drawn[:]
+                    title, authors = book_title(book), join_names(book.authors)
+                    drawn += nodes.paragraph(title, title, classes=["folio-cover-title"])
+                    if authors:
+                        drawn += nodes.paragraph(authors, authors, classes=["folio-cover-author"])
+
+
+class DrawCoversForWeb(SphinxPostTransform):
+    """On web pages and in the ePub, the drawn cover becomes an SVG image."""
+
+    default_priority = 6
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        books = folio_domain(self.env).books
+        for drawn in list(self.document.findall(nodes.container)):
+            if "folio-drawn-cover" not in drawn["classes"]:
+                continue
+            key = drawn.parent.get("folio-book", "") if drawn.parent else ""
+            book = books.get(key, Book(key))
+            drawn.replace_self(drawn_cover(
+                key=key, title=book_title(book), authors=join_names(book.authors),
+                alt=drawn.get("alt") or drawn_cover_alt(book)))
+
+
+# -- the whole collection, once per build ---------------------------------------------------
+
+def refresh_books(app: Sphinx, env: BuildEnvironment) -> set[str]:
+    """Merge the records; return the pages showing a book whose record or home changed."""
+    domain = folio_domain(env)
+    views = domain.views
+    old_books = dict(views.books)
+    old_homes = {key: (c.place.docname, c.anchor) for key, c in views.homes.items()}
+    views.books, views.homes = merge_books(domain.citations)
+    new_homes = {key: (c.place.docname, c.anchor) for key, c in views.homes.items()}
+    changed = {key for key in set(views.books) | set(old_books)
+               if views.books.get(key) != old_books.get(key)
+               or new_homes.get(key) != old_homes.get(key)}
+    if not changed:
+        return set()
+    return {name for name in set(domain.citations) | set(domain.quotes) | set(domain.mentions)
+            if domain.keys_used(name) & changed}
+
+
+def check_books(app: Sphinx, env: BuildEnvironment) -> None:
+    """What only the whole collection shows: disagreeing records, missing fields, unknown keys."""
+    domain = folio_domain(env)
+    first: dict[str, Citation] = {}
+    for docname in sorted(domain.citations):
+        for citation in domain.citations[docname]:
+            key = citation.book.key
+            if key not in first:
+                first[key] = citation
+                continue
+            owner = first[key]
+            differ = owner.book.disagreements(citation.book)
+            if differ:
+                where = f"{env.doc2path(owner.place.docname, False)}:{owner.place.line}"
+                warn(f"book {key!r}: {', '.join(differ)} differ from its record at {where}",
+                     (citation.place.docname, citation.place.line), "book")
+    for key, book in sorted(domain.books.items()):
+        missing = [name for name, value in (("title", book.title), ("author", book.authors))
+                   if not value]
+        if missing:
+            warn(f"book {key!r} has no {' or '.join(':' + m + ':' for m in missing)} "
+                 "in any essay", (first[key].place.docname, first[key].place.line), "book")
+    for docname in sorted(domain.mentions):
+        for key, place in domain.mentions[docname]:
+            if key not in domain.books:
+                warn(f"unknown book {key!r}", (place.docname, place.line), "book")
+
+
 def setup_books(app: Sphinx) -> None:
     app.add_directive("book-citation", BookCitation)
     app.add_role("book", BookRole())
+    app.add_node(drawn_cover, html=(visit_drawn_cover, None))
+    app.add_post_transform(FillBookFigures)
+    app.add_post_transform(DrawCoversForWeb)
+    app.connect("env-check-consistency", check_books)
+    add_latex_styles(app, LATEX_STYLES)

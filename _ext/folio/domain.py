@@ -1,15 +1,18 @@
-"""The ``folio`` domain: every record, kept by the document that wrote it.
+"""The ``folio`` domain: every record, kept by the document that wrote it,
+and the site-wide views computed from them.
 
 Keeping records per document is what makes parallel and incremental builds
 correct: ``clear_doc`` forgets exactly one document, ``merge_domaindata``
-copies exactly the documents a parallel reader read.  Site-wide views (the
-merged book records, the related reading) are computed once per build in
-``env-updated`` (see :mod:`folio.collection`) and stored under
-``site``.
+copies exactly the documents a parallel reader read.  The site-wide views
+(:class:`Views`: the merged book records, the related reading, the
+generated pages...) are recomputed once per build in ``env-updated``, by one
+refresh per feature (see :func:`folio.setup`), each returning the pages its
+change made stale.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -27,13 +30,35 @@ if TYPE_CHECKING:
 
 PER_DOCUMENT = ("essays", "citations", "quotes", "mentions", "requests", "lists")
 
+#: The sidebar's lists: recent essays (docname, title), genres (page, genre, count).
+Sidebar = tuple[list[tuple[str, str]], list[tuple[str, str, int]]]
+
+
+@dataclass
+class Views:
+    """What the whole collection shows, recomputed in ``env-updated``; never per document.
+
+    Several fields remember what the last build showed, so a refresh can tell
+    which pages another page's change made stale.
+    """
+
+    books: dict[str, Book] = field(default_factory=dict)  # key -> record merged from citations
+    homes: dict[str, Citation] = field(default_factory=dict)  # key -> where a link to it goes
+    listings: dict[str, Listing] = field(default_factory=dict)  # docname -> related reading
+    titles: dict[str, str] = field(default_factory=dict)  # docname -> title, for navigation
+    downloads: list[str] = field(default_factory=list)  # files offered for download
+    shown: dict[str, Essay] = field(default_factory=dict)  # essays as listed last build
+    generated: list[str] = field(default_factory=list)  # pages written at html-collect-pages
+    gone: list[str] = field(default_factory=list)  # generated pages to delete now
+    sidebar: Sidebar | None = None  # what every page's sidebar showed
+
 
 class FolioDomain(Domain):
     """Books, quotes, essays and related reading for the whole collection."""
 
     name = "folio"
     label = "Folio"
-    data_version = 3  # raise whenever the layout of data changes
+    data_version = 4  # raise whenever the layout of data changes
     initial_data: ClassVar[dict[str, Any]] = {
         "essays": {},  # docname -> Essay
         "citations": {},  # docname -> list[Citation]
@@ -41,16 +66,7 @@ class FolioDomain(Domain):
         "mentions": {},  # docname -> list[tuple[str, Place]]   ({book})
         "requests": {},  # docname -> RelatedRequest
         "lists": {},  # docname -> True, where an essay-list is
-        # Computed in env-updated from all of the above; never per document.
-        "books": {},  # key -> Book, merged from every citation
-        "homes": {},  # key -> Citation that a link to the book goes to
-        "listings": {},  # docname -> Listing
-        "titles": {},  # docname -> title, to see when navigation goes stale
-        "downloads": [],  # files offered for download, likewise
-        "shown": {},  # docname -> Essay, as lists showed them last build
-        "generated": [],  # names of the pages written at html-collect-pages
-        "gone": [],  # generated pages the last change removed, to delete
-        "sidebar": None,  # what every page's sidebar showed last build
+        "views": Views(),  # computed in env-updated from all of the above
     }
 
     # -- per-document records ------------------------------------------------
@@ -75,19 +91,30 @@ class FolioDomain(Domain):
     def requests(self) -> dict[str, RelatedRequest]:
         return self.data["requests"]  # type: ignore[no-any-return]
 
-    # -- site-wide views, refreshed in env-updated -----------------------------
+    @property
+    def lists(self) -> dict[str, bool]:
+        return self.data["lists"]  # type: ignore[no-any-return]
+
+    # -- site-wide views -------------------------------------------------------
+
+    @property
+    def views(self) -> Views:
+        views = self.data.get("views")
+        if not isinstance(views, Views):  # a fresh environment shares initial_data's
+            views = self.data["views"] = Views()
+        return views
 
     @property
     def books(self) -> dict[str, Book]:
-        return self.data["books"]  # type: ignore[no-any-return]
+        return self.views.books
 
     @property
     def homes(self) -> dict[str, Citation]:
-        return self.data["homes"]  # type: ignore[no-any-return]
+        return self.views.homes
 
     @property
     def listings(self) -> dict[str, Listing]:
-        return self.data["listings"]  # type: ignore[no-any-return]
+        return self.views.listings
 
     def add_citation(self, citation: Citation) -> None:
         self.citations.setdefault(citation.place.docname, []).append(citation)
@@ -101,6 +128,13 @@ class FolioDomain(Domain):
     def cited_keys(self, docname: str) -> list[str]:
         """The books an essay cites, in the order it cites them."""
         return list(dict.fromkeys(c.book.key for c in self.citations.get(docname, [])))
+
+    def keys_used(self, docname: str) -> set[str]:
+        """Every book a page shows or links to."""
+        used = set(self.cited_keys(docname))
+        used |= {quote.book_key for quote in self.quotes.get(docname, [])}
+        used |= {key for key, _place in self.mentions.get(docname, [])}
+        return used
 
     def clear_doc(self, docname: str) -> None:
         for kind in PER_DOCUMENT:

@@ -1,9 +1,10 @@
-"""Front matter → :class:`Essay`, and the essay's own header and footer.
+"""Essays: front matter → :class:`Essay`, the title, the byline and the © line.
 
-Runs as a transform just before ``doctree-read`` (priority 880), while the
-docinfo node that MyST front matter and rST field lists both become is
-still in the tree, so the title exists before Sphinx collects titles and
-the table of contents.
+The front matter is read by a transform just before ``doctree-read``
+(priority 880), while the docinfo node that MyST front matter and rST field
+lists both become is still in the tree, so the title exists before Sphinx
+collects titles and the table of contents.  On web pages a post-transform
+links the byline's genre and tags to their listing pages.
 """
 
 from __future__ import annotations
@@ -20,11 +21,20 @@ from docutils.utils.smartquotes import educate_tokens
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
+from sphinx.util.osutil import relative_uri
 
 from folio.domain import folio_domain
+from folio.listings import genre_page, tag_page
 from folio.records import Essay
 from folio.related import related_reading
-from folio.writers import styled_paragraph
+from folio.shared import (
+    WEB_BUILDERS,
+    FolioPostTransform,
+    add_latex_styles,
+    clean_text,
+    styled_paragraph,
+)
+from folio.wording import SEPARATOR, copyright_line, format_date
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -67,13 +77,6 @@ def parse_date(value: str) -> datetime.date | None:
     return None
 
 
-def format_date(date: datetime.date) -> str:
-    """``28 April 2019``: unambiguous to readers everywhere."""
-    months = ("January", "February", "March", "April", "May", "June", "July",
-              "August", "September", "October", "November", "December")
-    return f"{date.day} {months[date.month - 1]} {date.year}"
-
-
 def educate(text: str, config: Config) -> str:
     """Curly quotes and dashes, as Sphinx gives the body (front matter misses out).
 
@@ -84,14 +87,6 @@ def educate(text: str, config: Config) -> str:
         return text
     return "".join(educate_tokens([("text", text)], config.smartquotes_action,
                                   config.language or "en"))
-
-
-def clean_text(text: str) -> str:
-    """Text safe to write anywhere: surrogate pairs joined, lone halves replaced.
-
-    YAML escapes like ``"\\ud800"`` give Python strings that UTF-8 cannot encode.
-    """
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def field_lines(source: str) -> dict[str, int]:
@@ -296,7 +291,7 @@ class EssayFrontMatter(SphinxTransform):
         for kind, text in zip(("date", "genre", "tags"), parts, strict=True):
             if text:
                 if byline:
-                    byline.append(nodes.Text(" · "))
+                    byline.append(nodes.Text(SEPARATOR))
                 byline.append(nodes.inline(text, text, classes=[f"folio-{kind}"]))
         if byline:
             header.append(styled_paragraph("folio-byline", *byline))
@@ -307,7 +302,7 @@ class EssayFrontMatter(SphinxTransform):
     def add_copyright(self, section: nodes.section, essay: Essay) -> None:
         if not essay.copyright:
             return
-        line = styled_paragraph("folio-copyright", nodes.Text(f"© {essay.copyright}"))
+        line = styled_paragraph("folio-copyright", nodes.Text(copyright_line(essay.copyright)))
         last = section.children[-1] if section.children else None
         if isinstance(last, related_reading):  # the copyright line comes before it
             section.insert(len(section.children) - 1, line)
@@ -315,6 +310,57 @@ class EssayFrontMatter(SphinxTransform):
             section += line
 
 
+def header_end(section: nodes.Element) -> int:
+    """The position just after an essay's title, subtitle and byline in its section."""
+    position = 1
+    for index, child in enumerate(section.children):
+        if isinstance(child, nodes.container) and "folio-byline" in child["classes"]:
+            position = index + 1
+    return position
+
+
+class BylineLinks(FolioPostTransform):
+    """On the web, an essay's genre and tags lead to their listing pages."""
+
+    default_priority = 6
+    builders = WEB_BUILDERS
+
+    def run(self, **kwargs: object) -> None:
+        essay = folio_domain(self.env).essays.get(self.env.docname)
+        if essay is None:
+            return
+        here = self.builder.get_target_uri(self.env.docname)
+
+        def link(text: str, page: str) -> nodes.reference:
+            uri = relative_uri(here, self.builder.get_target_uri(page))
+            return nodes.reference(text, text, refuri=uri, internal=True)
+
+        for byline in self.document.findall(nodes.container):
+            if "folio-byline" not in byline["classes"]:
+                continue
+            for inline in list(byline.findall(nodes.inline)):
+                if "folio-genre" in inline["classes"] and essay.genre:
+                    inline.children = []
+                    inline += link(essay.genre, genre_page(essay.genre))
+                elif "folio-tags" in inline["classes"]:
+                    inline.children = []
+                    for number, tag in enumerate(essay.tags):
+                        if number:
+                            inline += nodes.Text(", ")
+                        inline += link(tag, tag_page(tag))
+
+
+#: In print: the subtitle, byline and © line set apart from the body.
+LATEX_STYLES = r"""
+% Folio, essays: subtitle, byline and copyright line.
+\newenvironment{sphinxclassfolio-subtitle}{\par\parindent=0pt\large\itshape}{\par}
+\newenvironment{sphinxclassfolio-byline}{\par\parindent=0pt\small}{\par\medskip}
+\newenvironment{sphinxclassfolio-copyright}{\par\medskip\parindent=0pt\small}{\par}
+"""
+
+
 def setup_essays(app: Sphinx) -> None:
     app.add_transform(EssayFrontMatter)
+    app.add_post_transform(BylineLinks)
+    add_latex_styles(app, LATEX_STYLES)
 

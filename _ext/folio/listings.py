@@ -19,30 +19,26 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 from sphinx.util.osutil import relative_uri
 
-from folio.books import join_names
-from folio.domain import folio_domain
-from folio.essays import format_date
-from folio.pages import FolioPostTransform
+from folio import wording
+from folio.books import write_cover
+from folio.domain import Sidebar, folio_domain
 from folio.quotes import page_value
 from folio.records import Book, Citation, Essay, Quote
-from folio.writers import skip, write_cover
+from folio.shared import WEB_BUILDERS, FolioPostTransform, warn
+from folio.wording import SEPARATOR, format_date, join_names
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
     from sphinx.application import Sphinx
-
-logger = logging.getLogger(__name__)
-
-WEB_BUILDERS = ("html", "dirhtml")
+    from sphinx.environment import BuildEnvironment
 
 
 class essay_list(nodes.General, nodes.Element):
-    """Placeholder for a list of essays, filled when references are resolved."""
+    """Placeholder, always replaced by the list when references are resolved."""
 
 
 # -- pure functions ------------------------------------------------------------------------
@@ -50,6 +46,16 @@ class essay_list(nodes.General, nodes.Element):
 def slug(text: str) -> str:
     """A page name for a tag or genre: ``the sea`` → ``the-sea``."""
     return re.sub(r"[^\w]+", "-", text.casefold()).strip("-") or "untitled"
+
+
+def genre_page(genre: str) -> str:
+    """The name of a genre's listing page."""
+    return f"genres/{slug(genre)}"
+
+
+def tag_page(tag: str) -> str:
+    """The name of a tag's listing page."""
+    return f"tags/{slug(tag)}"
 
 
 def newest_first(essays: Iterable[Essay]) -> list[Essay]:
@@ -108,7 +114,7 @@ def library(books: Mapping[str, Book], homes: Mapping[str, Citation],
                                         key=page_order)))
             for name in sorted(discussed[key]) if name in essays)
         shelf = Shelf(book, homes.get(key), readers)
-        for author in book.authors or ("Unknown author",):
+        for author in book.authors or (wording.UNKNOWN_AUTHOR,):
             shelves[author].append(shelf)
     return sorted(shelves.items(), key=lambda item: surname_key(item[0]))
 
@@ -142,20 +148,19 @@ class EssayList(SphinxDirective):
         text = str(self.options.get(option, "0") or "0").strip()
         if re.fullmatch(r"[0-9]{1,4}", text):
             return int(text)
-        logger.warning(f"essay-list: {option} {text!r} is not a whole number",
-                       location=self.get_location(), type="folio", subtype="listing")
+        warn(f"essay-list: {option} {text!r} is not a whole number", self.get_location(),
+             "listing")
         return 0
 
     def run(self) -> list[Node]:
         genre = str(self.options.get("genre", "") or "").strip()
         if genre and genre not in self.config.folio_genres:
-            logger.warning(f"essay-list: unknown genre {genre!r}", location=self.get_location(),
-                           type="folio", subtype="listing")
+            warn(f"essay-list: unknown genre {genre!r}", self.get_location(), "listing")
         node = essay_list(docname=self.env.docname, featured=self.number("featured"),
                           limit=self.number("limit"), genre=genre,
                           tag=str(self.options.get("tag", "") or "").strip(),
                           year=self.number("year"))
-        folio_domain(self.env).data["lists"][self.env.docname] = True
+        folio_domain(self.env).lists[self.env.docname] = True
         return [node]
 
 
@@ -181,43 +186,12 @@ class FillEssayLists(FolioPostTransform):
         card = nodes.container(classes=["folio-essay", "folio-featured"] if featured
                                else ["folio-essay"])
         card += nodes.paragraph("", "", link, classes=["folio-essay-title"])
-        facts = " · ".join(part for part in (
+        facts = SEPARATOR.join(part for part in (
             format_date(essay.date) if essay.date else "", essay.genre) if part)
         card += nodes.paragraph(facts, facts, classes=["folio-essay-facts"])
         if essay.summary:
             card += nodes.paragraph(essay.summary, essay.summary, classes=["folio-summary"])
         return card
-
-
-class BylineLinks(FolioPostTransform):
-    """On the web, an essay's genre and tags lead to their listing pages."""
-
-    default_priority = 6
-    builders = WEB_BUILDERS
-
-    def run(self, **kwargs: Any) -> None:
-        essay = folio_domain(self.env).essays.get(self.env.docname)
-        if essay is None:
-            return
-        here = self.builder.get_target_uri(self.env.docname)
-
-        def link(text: str, page: str) -> nodes.reference:
-            uri = relative_uri(here, self.builder.get_target_uri(page))
-            return nodes.reference(text, text, refuri=uri, internal=True)
-
-        for byline in self.document.findall(nodes.container):
-            if "folio-byline" not in byline["classes"]:
-                continue
-            for inline in list(byline.findall(nodes.inline)):
-                if "folio-genre" in inline["classes"] and essay.genre:
-                    inline.children = []
-                    inline += link(essay.genre, f"genres/{slug(essay.genre)}")
-                elif "folio-tags" in inline["classes"]:
-                    inline.children = []
-                    for number, tag in enumerate(essay.tags):
-                        if number:
-                            inline += nodes.Text(", ")
-                        inline += link(tag, f"tags/{slug(tag)}")
 
 
 # -- generated pages (web only) -----------------------------------------------------------------
@@ -242,7 +216,8 @@ class Pages:
             "date": format_date(essay.date) if essay.date else "",
             "iso": essay.date.isoformat() if essay.date else "",
             "genre": essay.genre,
-            "genre_href": self.href(f"genres/{slug(essay.genre)}") if essay.genre else "",
+            "label": wording.genre_label(essay.genre) if essay.genre else "",
+            "genre_href": self.href(genre_page(essay.genre)) if essay.genre else "",
             "summary": essay.summary,
         }
 
@@ -255,29 +230,21 @@ def cover_path(app: Sphinx, shelf: Shelf) -> str:
         for citation in citations:
             if citation.book.key == key and citation.cover and citation.cover in images:
                 return f"{app.builder.imagedir}/{images[citation.cover][1]}"
-    name = write_cover(Path(app.outdir, app.builder.imagedir), key, shelf.book.title or key,
-                       join_names(shelf.book.authors))
+    name = write_cover(Path(app.outdir, app.builder.imagedir), key,
+                       wording.book_title(shelf.book), join_names(shelf.book.authors))
     return f"{app.builder.imagedir}/{name}"
 
 
-def edition_line(book: Book) -> str:
-    """``2003 Penguin Classics paperback edition, first published 1818``."""
-    edition = book.edition if book.edition.lower().endswith("edition") or not book.edition \
-        else f"{book.edition} edition"
-    described = " ".join(p for p in (book.year, book.publisher, edition) if p)
-    parts = [described] if described else []
-    if book.first_published and book.first_published != book.year:
-        parts.append(f"first published {book.first_published}")
-    return ", ".join(parts)
-
-
-def pages_quoted(links: Pages, essay: Essay, found: tuple[Quote, ...]) -> list[tuple[str, str]]:
-    """Each page an essay quotes or refers to, once, linked to its quotation if any."""
+def pages_quoted(links: Pages, essay: Essay, found: tuple[Quote, ...],
+                 page_format: str) -> list[tuple[str, str]]:
+    """Each page reference an essay makes, once, worded as on the essay's page and
+    linked to its quotation if any."""
     pages: dict[str, str] = {}
     for quote in found:
         href = links.href(essay.docname, quote.anchor) if quote.anchor else ""
-        if not pages.get(quote.locator):
-            pages[quote.locator] = href
+        reference = wording.page_reference(page_format, quote.pages)
+        if not pages.get(reference):
+            pages[reference] = href
     return list(pages.items())
 
 
@@ -285,7 +252,7 @@ def generated_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """Every generated page; pages no longer generated (a tag nobody uses now) are removed."""
     if app.builder.name not in WEB_BUILDERS:
         return
-    for gone in folio_domain(app.env).data["gone"]:
+    for gone in folio_domain(app.env).views.gone:
         Path(app.outdir, app.builder.get_target_uri(gone)).unlink(missing_ok=True)
     yield from collection_pages(app)
 
@@ -301,7 +268,7 @@ def tag_names(essays: Iterable[Essay]) -> dict[str, str]:
 
 def page_names(essays: Iterable[Essay], genres: Iterable[str]) -> list[str]:
     """The names of the generated pages, known before any is written."""
-    return sorted({*(f"genres/{slug(g)}" for g in genres),
+    return sorted({*(genre_page(g) for g in genres),
                    *(f"tags/{t}" for t in tag_names(essays)),
                    "tags/index", "archive", "library", "quotations"})
 
@@ -319,26 +286,26 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         return name, {"title": title, "body": body}, "page.html"
 
     for genre in app.config.folio_genres:
-        name = f"genres/{slug(genre)}"
+        name = genre_page(genre)
         links = Pages(app, name)
-        yield page(name, genre.capitalize(), "listing.html",
+        yield page(name, wording.genre_page_title(genre), "listing.html",
                    essays=[links.essay(e) for e in select_essays(essays.values(), genre=genre)])
     tags = tag_names(essays.values())
     for tag_slug, tag in tags.items():
         name = f"tags/{tag_slug}"
         links = Pages(app, name)
-        yield page(name, f"Tagged “{tag}”", "listing.html",
+        yield page(name, wording.tag_page_title(tag), "listing.html",
                    essays=[links.essay(e) for e in select_essays(essays.values(), tag=tag)])
     counts = {tag_slug: len(select_essays(essays.values(), tag=tag))
               for tag_slug, tag in tags.items()}
-    yield page("tags/index", "Tags", "tags.html",
+    yield page("tags/index", wording.TAGS_TITLE, "tags.html",
                tags=[(tag, f"{s}", counts[s]) for s, tag in sorted(tags.items())])
     years: dict[int, list[Essay]] = defaultdict(list)
     for essay in newest_first(essays.values()):
         if essay.date:
             years[essay.date.year].append(essay)
     links = Pages(app, "archive")
-    yield page("archive", "Archive", "archive.html",
+    yield page("archive", wording.ARCHIVE_TITLE, "archive.html",
                years=[(year, [links.essay(e) for e in found]) for year, found in years.items()])
     shelves = library(domain.books, domain.homes, domain.citations, domain.quotes, essays)
     links = Pages(app, "library")
@@ -351,50 +318,74 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         shelved.add(key)
         return f"book-{key}"
 
-    yield page("library", "Library", "library.html", authors=[
+    page_format = app.config.folio_page_format
+    yield page("library", wording.LIBRARY_TITLE, "library.html", authors=[
         (author, [{
-            "book": shelf.book, "edition": edition_line(shelf.book),
+            "book": shelf.book, "edition": wording.edition_line(shelf.book),
             "anchor": anchor(shelf.book.key),
             "cover": links.resource(cover_path(app, shelf)),
+            "cover_alt": wording.cover_alt(shelf.book),
             "href": links.href(shelf.home.place.docname, shelf.home.anchor) if shelf.home
             else "",
-            "essays": [(links.essay(essay), pages_quoted(links, essay, found))
+            "essays": [(links.essay(essay), pages_quoted(links, essay, found, page_format))
                        for essay, found in shelf.essays],
         } for shelf in found]) for author, found in shelves])
     links = Pages(app, "quotations")
-    yield page("quotations", "Quotations", "quotations.html", books=[
-        (book, [{"pages": quote.locator, "text": quote.text,
+    yield page("quotations", wording.QUOTATIONS_TITLE, "quotations.html", books=[
+        (book, [{"reference": wording.quoted_in(wording.page_reference(page_format,
+                                                                        quote.pages)),
+                 "text": quote.text,
                  "href": links.href(quote.place.docname, quote.anchor),
                  "essay": essays[quote.place.docname].title
                  if quote.place.docname in essays else quote.place.docname}
                 for quote in found]) for book, found in quotations(domain.books, domain.quotes)])
 
 
-def sidebar(essays: Iterable[Essay], genres: Iterable[str]
-            ) -> tuple[list[tuple[str, str]], list[tuple[str, str, int]]]:
+def sidebar(essays: Iterable[Essay], genres: Iterable[str]) -> Sidebar:
     """The sidebar's lists: six recent essays, and each genre with its count."""
     essays = list(essays)
     recent = [(e.docname, e.title) for e in newest_first(essays)[:6]]
-    counts = [(f"genres/{slug(g)}", g, len(select_essays(essays, genre=g))) for g in genres]
+    counts = [(genre_page(g), g, len(select_essays(essays, genre=g))) for g in genres]
     return recent, counts
 
 
 def sidebar_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                     doctree: nodes.document | None) -> None:
     """What the sidebar shows: recent essays, genres, and the ways in; never the whole site."""
-    # Computed once per build in env-updated (collection.py), not once per page.
-    recent, genres = folio_domain(app.env).data["sidebar"] or ([], [])
+    # Computed once per build in env-updated (refresh_listings), not once per page.
+    recent, genres = folio_domain(app.env).views.sidebar or ([], [])
     context["folio_recent"] = recent
     context["folio_genres"] = genres
-    context["folio_browse"] = [("archive", "Archive"), ("library", "Library"),
-                               ("quotations", "Quotations"), ("tags/index", "Tags")]
+    context["folio_browse"] = list(wording.BROWSE)
+
+
+def refresh_listings(app: Sphinx, env: BuildEnvironment) -> set[str]:
+    """The generated pages, the sidebar and the pages' titles; return what they staled.
+
+    Every page's navigation (the sidebar's recent essays and genre counts,
+    previous/next) shows other pages' titles: when those change, every page
+    is stale, which Sphinx alone would not see.  Pages with an essay-list
+    show every essay's title, date, genre and summary.
+    """
+    domain = folio_domain(env)
+    views = domain.views
+    generated = page_names(domain.essays.values(), app.config.folio_genres)
+    views.gone = sorted(set(views.generated) - set(generated))
+    views.generated = generated
+    titles = {name: env.titles[name].astext() for name in sorted(env.found_docs)
+              if name in env.titles}
+    menu = sidebar(domain.essays.values(), app.config.folio_genres)
+    everywhere = titles != views.titles or menu != views.sidebar
+    views.titles, views.sidebar = titles, menu
+    stale: set[str] = set(env.found_docs) if everywhere else set()
+    if domain.essays != views.shown:
+        views.shown = dict(domain.essays)
+        stale |= set(domain.lists)
+    return stale
 
 
 def setup_listings(app: Sphinx) -> None:
-    app.add_node(essay_list, html=(skip, None), latex=(skip, None), text=(skip, None),
-                 man=(skip, None), texinfo=(skip, None))
     app.add_directive("essay-list", EssayList)
     app.add_post_transform(FillEssayLists)
-    app.add_post_transform(BylineLinks)
     app.connect("html-collect-pages", generated_pages)
     app.connect("html-page-context", sidebar_context)

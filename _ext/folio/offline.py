@@ -20,20 +20,23 @@ import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import quoteattr
 
 from docutils import nodes
 from sphinx.util import logging, texescape
 from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
+from folio.books import cover_svg
 from folio.domain import folio_domain
-from folio.essays import educate, recover_front_matter
-from folio.pages import FolioPostTransform
-from folio.writers import cover_svg, skip
+from folio.essays import educate, header_end, recover_front_matter
+from folio.shared import WEB_BUILDERS, FolioPostTransform, add_latex_styles, is_web
+from folio.wording import download_label
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +44,7 @@ DOWNLOADS = "downloads"
 
 
 class downloads(nodes.General, nodes.Element):
-    """Placeholder for the download links, filled only on web pages."""
+    """Placeholder, always replaced: by the download links on web pages, else by nothing."""
 
 
 # -- which files are essays, before anything is read ---------------------------------
@@ -281,11 +284,7 @@ def mark_downloads(app: Sphinx, doctree: nodes.document) -> None:
     section = next((c for c in doctree.children if isinstance(c, nodes.section)), None)
     if section is None:
         return
-    position = 1
-    for index, child in enumerate(section.children):
-        if isinstance(child, nodes.container) and "folio-byline" in child["classes"]:
-            position = index + 1
-    section.insert(position, downloads(docname=docname, home=is_home))
+    section.insert(header_end(section), downloads(docname=docname, home=is_home))
 
 
 def download_names(config: Config, docname: str, home: bool) -> list[tuple[str, str]]:
@@ -309,7 +308,7 @@ class DownloadLinks(FolioPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        web = self.builder.name in ("html", "dirhtml", "singlehtml")
+        web = is_web(self.builder)
         folder = downloads_folder(self.builder.outdir)
         for placeholder in list(self.document.findall(downloads)):
             docname, home = placeholder["docname"], placeholder["home"]
@@ -319,7 +318,7 @@ class DownloadLinks(FolioPostTransform):
                 placeholder.replace_self([])
                 continue
             paragraph = nodes.paragraph()
-            paragraph += nodes.Text("Download the collection: " if home else "Download: ")
+            paragraph += nodes.Text(download_label(home))
             here = self.builder.get_target_uri(docname)
             for number, (label, name) in enumerate(offered):
                 if number:
@@ -331,7 +330,7 @@ class DownloadLinks(FolioPostTransform):
 
 def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
     """Publish the downloads folder with the web site."""
-    if exception or app.builder.name not in ("html", "dirhtml", "singlehtml"):
+    if exception or app.builder.name not in WEB_BUILDERS:
         return
     folder = downloads_folder(app.outdir)
     if folder.is_dir() and any(folder.iterdir()):
@@ -344,12 +343,63 @@ def available_downloads(app: Sphinx) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
+def refresh_downloads(app: Sphinx, env: BuildEnvironment) -> set[str]:
+    """Every page when the files offered for download changed (the home page offers
+    the collection's, each essay its own)."""
+    views = folio_domain(env).views
+    offered = available_downloads(app)
+    if offered == views.downloads:
+        return set()
+    views.downloads = offered
+    return set(env.found_docs)
+
+
+# -- the collection's ePub: its language and its cover --------------------------------------
+
+def draw_epub_cover(app: Sphinx) -> None:
+    """Give the ePub a cover drawn from the collection's title when it has none."""
+    if app.builder.name != "epub" or app.config.epub_cover:
+        return
+    folder = Path(app.builder.outdir, "_static")
+    folder.mkdir(parents=True, exist_ok=True)
+    title = app.config.epub_title or app.config.project
+    (folder / "folio-collection-cover.svg").write_text(
+        cover_svg("collection", title, app.config.epub_author or app.config.author),
+        encoding="utf-8")
+    app.config.epub_cover = ("_static/folio-collection-cover.svg", "epub-cover.html")
+
+
+def set_epub_language(app: Sphinx) -> None:
+    """ePub pages carry no ``lang`` of their own; readers and checkers want one."""
+    language = app.config.language or "en"
+    if app.builder.name == "epub" and hasattr(app.builder, "html_tag"):
+        app.builder.html_tag = (
+            '<html xmlns="http://www.w3.org/1999/xhtml" '
+            'xmlns:epub="http://www.idpf.org/2007/ops" '
+            f"lang={quoteattr(language)} xml:lang={quoteattr(language)}>")
+
+
+#: One essay's own PDF (howto class): no contents page for a single chapter,
+#: and no release number; the byline gives the essay's date.
+LATEX_STYLES = r"""
+% Folio, offline files: one essay's own PDF.
+\makeatletter
+\@ifclassloaded{sphinxhowto}{%
+  \renewcommand{\sphinxtableofcontents}{}%
+  \renewcommand{\release}[1]{}\renewcommand{\releasename}{}%
+  \renewcommand{\date}[1]{\gdef\@date{}}%
+}{}
+\makeatother
+"""
+
+
 def setup_offline(app: Sphinx) -> None:
-    app.add_node(downloads, html=(skip, None), latex=(skip, None), text=(skip, None),
-                 man=(skip, None), texinfo=(skip, None))
     app.connect("config-inited", add_essay_pdfs)
+    app.connect("builder-inited", set_epub_language)
+    app.connect("builder-inited", draw_epub_cover)
     app.connect("doctree-read", mark_downloads)
     app.add_post_transform(DownloadLinks)
     app.connect("build-finished", add_accessibility_metadata, priority=400)
     app.connect("build-finished", write_essay_epubs)
     app.connect("build-finished", copy_downloads)
+    add_latex_styles(app, LATEX_STYLES)

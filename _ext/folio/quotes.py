@@ -1,7 +1,10 @@
 """``page-quote`` and ``{page}``: quotations that carry their page numbers.
 
-The page reference is formatted once, from ``folio_page_format``, and linked
-to the book's citation when references are resolved.
+The page reference is worded by :func:`folio.wording.page_reference` from
+``folio_page_format`` (the library and the quotations index use the same
+function), and linked to the book's citation when references are resolved.
+A quote without ``:book:`` gets the essay's only book at ``doctree-read``;
+pages are checked against the merged record once every essay is read.
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from folio.books import KEY, book_reference
 from folio.domain import folio_domain
 from folio.records import PageSpan, Place, Quote
-from folio.writers import styled_paragraph
+from folio.shared import add_latex_styles, styled_paragraph, warn
+from folio.wording import page_reference
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
@@ -81,11 +86,6 @@ def parse_locator(text: str) -> tuple[PageSpan, ...]:
     return tuple(spans)
 
 
-def format_pages(page_format: str, spans: tuple[PageSpan, ...]) -> str:
-    """The reference as readers see it: ``(p69)``, ``(p274–275)``."""
-    return page_format.format(page=", ".join(str(span) for span in spans))
-
-
 def pages_outside(spans: tuple[PageSpan, ...], pages: int) -> list[str]:
     """The arabic page numbers in ``spans`` that a ``pages``-page book lacks."""
     outside = []
@@ -137,7 +137,7 @@ class PageQuote(SphinxDirective):
         box += quote
         _source, line = self.get_source_info()
         if spans:
-            text = format_pages(self.config.folio_page_format, spans)
+            text = page_reference(self.config.folio_page_format, spans)
             ref = book_reference("page", key, docname,
                                  nodes.inline(text, text, classes=["folio-page"]))
             ref["folio-anchor"] = anchor
@@ -162,7 +162,7 @@ class PageRole(SphinxRole):
             logger.warning(f"page: {error}", location=self.get_location(),
                            type="folio", subtype="quote")
             return [nodes.inline(self.rawtext, self.text)], []
-        text = format_pages(self.config.folio_page_format, spans)
+        text = page_reference(self.config.folio_page_format, spans)
         node = book_reference("page", key, self.env.docname,
                               nodes.inline(text, text, classes=["folio-page"]))
         self.set_source_info(node)
@@ -196,7 +196,32 @@ def fill_in_book(app: Sphinx, doctree: nodes.document) -> None:
         ]
 
 
+def check_quotes(app: Sphinx, env: BuildEnvironment) -> None:
+    """Quotes of books no essay cites, and pages the book does not have."""
+    domain = folio_domain(env)
+    for docname in sorted(domain.quotes):
+        for quote in domain.quotes[docname]:
+            where = (quote.place.docname, quote.place.line)
+            known = domain.books.get(quote.book_key)
+            if quote.book_key and known is None:
+                warn(f"unknown book {quote.book_key!r}", where, "quote")
+            elif known is not None and known.pages:
+                outside = pages_outside(quote.pages, known.pages)
+                if outside:
+                    warn(f"page {', '.join(outside)} is outside {known.title or known.key!r} "
+                         f"(pages 1–{known.pages})", where, "quote")
+
+
+#: In print the page reference sits at the right, under its quotation.
+LATEX_STYLES = r"""
+% Folio, quotes: the page reference under a quotation.
+\newenvironment{sphinxclassfolio-page-ref}{\par\raggedleft}{\par}
+"""
+
+
 def setup_quotes(app: Sphinx) -> None:
     app.add_directive("page-quote", PageQuote)
     app.add_role("page", PageRole())
     app.connect("doctree-read", fill_in_book)
+    app.connect("env-check-consistency", check_quotes)
+    add_latex_styles(app, LATEX_STYLES)

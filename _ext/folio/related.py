@@ -1,8 +1,11 @@
 """``related-reading``: where a reader goes next.
 
-The choice itself is :func:`choose_related`, a pure function over the whole
-collection's records, run once per build in ``env-updated``; the directive
-only records what the writer asked for and leaves a placeholder.
+The directive (or, for an essay without one, ``doctree-read``) records what
+the writer asked for and leaves a placeholder.  The choice itself is
+:func:`choose_related`, a pure function over the whole collection's records,
+run once per build in ``env-updated`` (:func:`refresh_related`); a
+post-transform then writes the two lists for every builder, and in print
+each entry gets the page it starts on.
 """
 
 from __future__ import annotations
@@ -13,31 +16,35 @@ import posixpath
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import make_refnode
 
-from folio.domain import folio_domain
-from folio.records import Essay, Place, Reading, RelatedRequest
-from folio.writers import skip
+from folio.domain import folio_domain, in_this_book
+from folio.records import Entry, Essay, Listing, Place, Reading, RelatedRequest
+from folio.shared import FolioPostTransform, skip, warn
+from folio.wording import genre_label, print_page_reference
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
-
-logger = logging.getLogger(__name__)
+    from sphinx.writers.latex import LaTeXTranslator
 
 SOURCE_SUFFIXES = (".md", ".rst", ".txt")
 OPTION_LINE = re.compile(r"^\s*:([\w-]+):\s*(.*)$")
 
 
 class related_reading(nodes.General, nodes.Element):
-    """Placeholder, replaced by the lists when references are resolved."""
+    """Placeholder, always replaced by the lists when references are resolved."""
+
+
+class page_in_print(nodes.Inline, nodes.Element):
+    """``, page 12`` after a related essay's title, in print only (links cannot be followed)."""
 
 
 # -- pure functions --------------------------------------------------------------
@@ -268,8 +275,7 @@ class RelatedReading(SphinxDirective):
         return options
 
     def warn(self, message: str) -> None:
-        logger.warning(message, location=self.get_location(), type="folio",
-                       subtype="related")
+        warn(message, self.get_location(), "related")
 
     def run(self) -> list[Node]:
         docname = self.env.docname
@@ -330,22 +336,96 @@ def append_related(app: Sphinx, doctree: nodes.document) -> None:
     section.append(related_reading(docname=docname))
 
 
-def listed_problems(env: BuildEnvironment) -> list[tuple[Place, str]]:
+def entries_for(env: BuildEnvironment, names: Iterable[str]) -> tuple[Entry, ...]:
+    """What each listed document shows: an essay's title and genre, else its title."""
+    essays = folio_domain(env).essays
+    entries = []
+    for name in names:
+        if name in essays:
+            entries.append(Entry(name, essays[name].title, essays[name].genre))
+        elif name in env.titles:
+            entries.append(Entry(name, env.titles[name].astext(), ""))
+    return tuple(entries)
+
+
+def refresh_related(app: Sphinx, env: BuildEnvironment) -> set[str]:
+    """Choose everyone's related reading; return the essays whose lists changed."""
+    domain = folio_domain(env)
+    cited = {name: domain.cited_keys(name) for name in domain.essays}
+    readings = choose_related(domain.essays, cited, domain.requests)
+    old = domain.views.listings
+    domain.views.listings = {
+        name: Listing(entries_for(env, r.similar), entries_for(env, r.different))
+        for name, r in readings.items()}
+    return {name for name, found in domain.views.listings.items() if found != old.get(name)}
+
+
+def check_related(app: Sphinx, env: BuildEnvironment) -> None:
     """Listed documents that do not exist, or are not essays (checked every build)."""
     domain = folio_domain(env)
-    problems = []
     for docname in sorted(domain.requests):
         request = domain.requests[docname]
+        where = (request.place.docname, request.place.line)
         for name in (*(request.similar or ()), *(request.different or ())):
             if name not in env.found_docs:
-                problems.append((request.place, f"unknown document {name!r}"))
+                warn(f"related-reading: unknown document {name!r}", where, "related")
             elif name not in domain.essays:
-                problems.append((request.place, f"{name!r} is not an essay"))
-    return problems
+                warn(f"related-reading: {name!r} is not an essay", where, "related")
+
+
+class FillRelatedReading(FolioPostTransform):
+    """The two related-reading lists, as links with each essay's genre (every builder)."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        domain = folio_domain(self.env)
+        for placeholder in list(self.document.findall(related_reading)):
+            found = domain.listings.get(placeholder["docname"])
+            box = nodes.container(classes=["folio-related"])
+            if found:
+                for heading, entries in (
+                    (self.config.folio_similar_heading, found.similar),
+                    (self.config.folio_different_heading, found.different),
+                ):
+                    if entries:
+                        box += nodes.rubric(heading, heading, classes=["folio-related-heading"])
+                        box += self.entries(entries)
+            placeholder.replace_self(box if box.children else [])
+
+    def entries(self, entries: tuple[Entry, ...]) -> nodes.bullet_list:
+        items = nodes.bullet_list(classes=["folio-related-list"])
+        baseurl = self.config.html_baseurl
+        for entry in entries:
+            text = nodes.inline(entry.title, entry.title)
+            inside = in_this_book(self.builder, entry.docname)
+            link: nodes.Node = text
+            if inside:
+                link = make_refnode(self.builder, self.env.docname, entry.docname, "", text)
+            elif baseurl:  # an essay's own PDF: point to the essay on the web
+                link = nodes.reference("", "", text,
+                                       refuri=f"{baseurl.rstrip('/')}/{entry.docname}.html")
+            paragraph = nodes.paragraph("", "", link)
+            if entry.genre:
+                label = genre_label(entry.genre)
+                paragraph += nodes.Text(" ")
+                paragraph += nodes.inline(label, label, classes=["folio-genre"])
+            if inside:
+                paragraph += page_in_print(docname=entry.docname)
+            items += nodes.list_item("", paragraph)
+        return items
+
+
+def visit_page_in_print(self: LaTeXTranslator, node: page_in_print) -> None:
+    label = rf"\detokenize{{{node['docname']}::doc}}"
+    self.body.append(rf"{self.encode(print_page_reference())}\pageref{{{label}}}")
+    raise nodes.SkipNode
 
 
 def setup_related(app: Sphinx) -> None:
-    app.add_node(related_reading, html=(skip, None), latex=(skip, None), text=(skip, None),
-                 man=(skip, None), texinfo=(skip, None))
     app.add_directive("related-reading", RelatedReading)
+    app.add_node(page_in_print, latex=(visit_page_in_print, None), html=(skip, None),
+                 text=(skip, None), man=(skip, None), texinfo=(skip, None))
     app.connect("doctree-read", append_related)
+    app.add_post_transform(FillRelatedReading)
+    app.connect("env-check-consistency", check_related)

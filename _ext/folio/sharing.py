@@ -23,8 +23,9 @@ from xml.etree import ElementTree
 from sphinx.util import logging
 
 from folio.domain import folio_domain
-from folio.listings import WEB_BUILDERS, newest_first
+from folio.listings import newest_first
 from folio.records import Book, Essay
+from folio.shared import WEB_BUILDERS
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -118,7 +119,7 @@ def write_sitemap(app: Sphinx, base: str) -> None:
     From the records, not the output folder, which still holds the pages of
     essays deleted since the last clean build.
     """
-    names = sorted({*app.env.found_docs, *folio_domain(app.env).data["generated"]})
+    names = sorted({*app.env.found_docs, *folio_domain(app.env).views.generated})
     ElementTree.register_namespace("", "http://www.sitemaps.org/schemas/sitemap/0.9")
     root = ElementTree.Element("{http://www.sitemaps.org/schemas/sitemap/0.9}urlset")
     for name in names:

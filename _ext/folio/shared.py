@@ -1,0 +1,93 @@
+"""Small helpers every feature module shares: node shapes, the builder policy,
+and a way for each feature to add its own LaTeX styles.
+
+The builder policy, in one place:
+
+* ``WEB_BUILDERS`` names the builders that make a web site (pages with
+  links to other pages, generated listings, download links, ``<details>``);
+* post-transforms that only make sense in HTML-format output (the web and
+  the ePub) declare ``formats = ("html",)``;
+* LaTeX output comes from LaTeX styles for the classes the plain nodes carry
+  (``sphinxclass<class>`` environments), registered by each feature with
+  :func:`add_latex_styles`, never from a transform that runs for every
+  builder.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.config import Config
+
+logger = logging.getLogger("folio")
+
+#: Builders that write a web site (not the ePub, which is HTML-format too).
+WEB_BUILDERS = ("html", "dirhtml", "singlehtml")
+
+
+def is_web(builder: Builder) -> bool:
+    """Whether ``builder`` writes a web site."""
+    return builder.name in WEB_BUILDERS
+
+
+def styled_paragraph(style: str, *children: nodes.Node) -> nodes.container:
+    """A paragraph with a style every writer can see (LaTeX styles containers only)."""
+    return nodes.container("", nodes.paragraph("", "", *children), classes=[style])
+
+
+def clean_text(text: str) -> str:
+    """Text safe to write anywhere: surrogate pairs joined, lone halves replaced.
+
+    YAML escapes like ``"\\ud800"`` give Python strings that UTF-8 cannot encode.
+    """
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def has_class(node: nodes.Node, name: str) -> bool:
+    return isinstance(node, nodes.Element) and name in node["classes"]
+
+
+def skip(translator: object, node: nodes.Element) -> None:
+    """Visitor for a node some builders never show."""
+    raise nodes.SkipNode
+
+
+#: Visitors for every builder, for a node that those builders skip.
+SKIP_EVERYWHERE = {name: (skip, None) for name in ("html", "latex", "text", "man", "texinfo")}
+
+
+class FolioPostTransform(SphinxPostTransform):
+    """A post-transform that needs the builder (to make links)."""
+
+    @property
+    def builder(self) -> Builder:
+        # Sphinx 9 deprecates ``self.app``; its own transforms use ``env._app``.
+        app = getattr(self.env, "_app", None) or self.app
+        return app.builder  # type: ignore[no-any-return]
+
+
+def warn(message: str, location: str | tuple[str | None, int | None] | nodes.Node | None,
+         subtype: str) -> None:
+    """A warning writers can silence by kind (``suppress_warnings = ["folio.quote"]``)."""
+    logger.warning(message, location=location, type="folio", subtype=subtype)
+
+
+def add_latex_styles(app: Sphinx, styles: str) -> None:
+    """Append one feature's LaTeX styles to the preamble the writer set.
+
+    At ``config-inited``: the LaTeX builder reads its elements before
+    ``builder-inited``.
+    """
+    def append(app: Sphinx, config: Config) -> None:
+        elements = dict(config.latex_elements)
+        elements["preamble"] = elements.get("preamble", "") + styles
+        config.latex_elements = elements
+
+    app.connect("config-inited", append)

@@ -1,0 +1,165 @@
+"""Every phrase a reader sees, written once.
+
+Captions, edition phrases, alt text, page references, labels, headings and
+the names of the generated pages are composed here and nowhere else: the
+directives, the post-transforms, the templates (which receive these strings
+already formatted), the feed and the offline files all call these
+functions, so a setting such as ``folio_page_format`` reads the same on
+every page and in every output.  Pure functions of records and settings.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from folio.records import Book, PageSpan
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+          "August", "September", "October", "November", "December")
+
+#: Between the date, genre and tags of a byline, and the facts of a listing.
+SEPARATOR = " · "
+
+
+def format_date(date: datetime.date) -> str:
+    """``28 April 2019``: unambiguous to readers everywhere."""
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+def join_names(names: Sequence[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# -- books ------------------------------------------------------------------------------
+
+def book_title(book: Book) -> str:
+    """The title a reader sees (the key when no essay gave one)."""
+    return book.title or book.key
+
+
+def edition_phrase(book: Book) -> str:
+    """``2006 Faber and Faber paperback edition``, or ``""`` when nothing is known."""
+    edition = book.edition.strip()
+    if edition and not edition.lower().endswith("edition"):
+        edition += " edition"
+    described = " ".join(part for part in (book.year, book.publisher, edition) if part)
+    if described and not edition:
+        described += " edition"
+    return described
+
+
+def first_published_phrase(book: Book) -> str:
+    """``first published in 2005``, when that differs from the edition's year."""
+    if book.first_published and book.first_published != book.year:
+        return f"first published in {book.first_published}"
+    return ""
+
+
+def caption_parts(book: Book) -> list[tuple[str, bool]]:
+    """The caption as (text, is_title) runs, so the title can be set as a title.
+
+    "Cover of the 2006 Faber and Faber paperback edition of *Never Let Me Go*
+    by Kazuo Ishiguro, first published in 2005. Page references in this essay
+    are to this edition."
+    """
+    described = edition_phrase(book)
+    opening = f"Cover of the {described} of " if described else "Cover of "
+    parts: list[tuple[str, bool]] = [(opening, False), (book_title(book), True)]
+    tail = f" by {join_names(book.authors)}" if book.authors else ""
+    first = first_published_phrase(book)
+    if first:
+        tail += f", {first}"
+    tail += "."
+    if described:
+        tail += " Page references in this essay are to this edition."
+    parts.append((tail, False))
+    return parts
+
+
+def edition_line(book: Book) -> str:
+    """The library's line under a title: the caption's own edition phrase.
+
+    ``2003 Penguin Classics paperback edition, first published in 1818``.
+    """
+    return ", ".join(part for part in (edition_phrase(book), first_published_phrase(book))
+                     if part)
+
+
+def cover_alt(book: Book) -> str:
+    """Alt text of a cover image the writer gave no ``:cover-alt:`` for."""
+    return f"Cover of {book_title(book)}"
+
+
+def drawn_cover_alt(book: Book) -> str:
+    """Alt text of a cover Folio drew from the record."""
+    return f"{cover_alt(book)} (drawn)"
+
+
+# -- quotes -------------------------------------------------------------------------------
+
+def page_reference(page_format: str, spans: Sequence[PageSpan]) -> str:
+    """The reference as readers see it: ``(p69)``, ``(p274–275)``."""
+    return page_format.format(page=", ".join(str(span) for span in spans))
+
+
+def quoted_in(reference: str) -> str:
+    """Under a quotation in the quotations index: ``(p69), in``, before the essay's link."""
+    return f"{reference}, in"
+
+
+# -- essays and related reading -------------------------------------------------------------
+
+def copyright_line(copyright_: str) -> str:
+    return f"© {copyright_}"
+
+
+def genre_label(genre: str) -> str:
+    """The bracketed label after an essay's title in related reading and listings."""
+    return f"[{genre}]"
+
+
+def print_page_reference() -> str:
+    """After a related essay's title in print: ``, page `` and the page number."""
+    return ", page "
+
+
+# -- the spoiler --------------------------------------------------------------------------
+
+def spoiler_start(label: str, default: str) -> str:
+    """``Spoilers: What happens at the end`` (just ``Spoilers`` without a label)."""
+    return f"{default}: {label}" if label and label != default else default
+
+
+def spoiler_end(default: str) -> str:
+    return f"End of {default.lower()}"
+
+
+# -- offline files --------------------------------------------------------------------------
+
+def download_label(home: bool) -> str:
+    return "Download the collection: " if home else "Download: "
+
+
+# -- generated pages ------------------------------------------------------------------------
+
+def genre_page_title(genre: str) -> str:
+    return genre.capitalize()
+
+
+def tag_page_title(tag: str) -> str:
+    return f"Tagged “{tag}”"
+
+
+#: The ways into the collection the sidebar offers: (page, heading).
+BROWSE = (("archive", "Archive"), ("library", "Library"), ("quotations", "Quotations"),
+          ("tags/index", "Tags"))
+TAGS_TITLE = "Tags"
+ARCHIVE_TITLE = "Archive"
+LIBRARY_TITLE = "Library"
+QUOTATIONS_TITLE = "Quotations"
+UNKNOWN_AUTHOR = "Unknown author"
