@@ -19,7 +19,7 @@ import re
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -136,13 +136,13 @@ def collection_files(collection: Collection) -> dict[str, str]:
     return files
 
 
-def essay_text(title: str, date: datetime.date, genres: Sequence[str]) -> str:
+def essay_text(title: str, date: datetime.date, genre: str) -> str:
     """A new essay: its front matter filled in, the optional fields as YAML comments."""
-    genre = genres[0] if len(genres) == 1 else f"[{', '.join(genres)}]"
+    plain_genre = genre if re.fullmatch(r"\w[\w -]*", genre) else json.dumps(genre)
     return f"""---
 title: {json.dumps(title, ensure_ascii=False)}
 date: {date.isoformat()}
-genre: {genre}
+genre: {plain_genre}
 tags: []
 # subtitle: thoughts on ‘The Book’ by Its Author
 # summary: One sentence for listings, the feed and link previews.
@@ -294,9 +294,8 @@ def start_collection(folder: Path, title: str | None, author: str | None) -> int
 
 def add_new_essay_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("title", metavar="TITLE", help="the essay's title")
-    parser.add_argument("--genre", action="append", metavar="G",
-                        help="its genre, one of conf.py folio_genres (repeat for several; "
-                             "default: the first)")
+    parser.add_argument("--genre", metavar="G",
+                        help="its genre, one of conf.py folio_genres (default: the first)")
     parser.add_argument("--dir", default=ESSAYS_DIR,
                         help=f"the folder of essays (default: {ESSAYS_DIR})")
     parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
@@ -304,12 +303,12 @@ def add_new_essay_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_new_essay(args: argparse.Namespace) -> int:
     try:
-        return write_essay(args.title, args.genre or [], Path(args.dir), args.date)
+        return write_essay(args.title, args.genre, Path(args.dir), args.date)
     except (Refusal, OSError) as error:
         return refuse("new-essay", error)
 
 
-def write_essay(title: str, genres: list[str], folder: Path, date: str | None) -> int:
+def write_essay(title: str, genre: str | None, folder: Path, date: str | None) -> int:
     from folio.config import DEFAULT_GENRES
 
     title = check_text("title", title)
@@ -321,10 +320,9 @@ def write_essay(title: str, genres: list[str], folder: Path, date: str | None) -
     conf = next((c for c in (Path("conf.py"), folder.parent / "conf.py") if c.is_file()), None)
     known = genres_in(conf.read_text(encoding="utf-8")) if conf else None
     known = known or list(DEFAULT_GENRES)
-    genres = [check_text("genre", g) for g in genres] or known[:1]
-    unknown = [g for g in genres if g not in known]
-    if unknown:
-        raise Refusal(f"unknown genre {unknown[0]!r}; conf.py folio_genres: {', '.join(known)}")
+    genre = check_text("genre", genre) if genre is not None else known[0]
+    if genre not in known:
+        raise Refusal(f"unknown genre {genre!r}; conf.py folio_genres: {', '.join(known)}")
     if folder.exists() and not folder.is_dir():
         raise Refusal(f"{folder} is a file, not a folder of essays")
     taken = [p for p in sorted(folder.glob(f"{slug}.*")) if p.suffix in (".md", ".rst")]
@@ -333,6 +331,6 @@ def write_essay(title: str, genres: list[str], folder: Path, date: str | None) -
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug}.md"
     with path.open("x", encoding="utf-8") as out:
-        out.write(essay_text(title, day, genres))
+        out.write(essay_text(title, day, genre))
     print(f"Wrote {path}")
     return 0
