@@ -27,11 +27,12 @@ from urllib.parse import unquote, urlparse
 STARTER_FILES = Path(__file__).parent / "starter_files"
 
 #: Each file of a new collection, and the file in ``starter_files/`` it comes
-#: from (packages keep no dot-files, and ``conf.py.in`` is not a module).
+#: from (packages keep no dot-files; ``.in`` files are neither a module nor a page
+#: of the sample collection).
 COLLECTION: tuple[tuple[str, str], ...] = (
     ("conf.py", "conf.py.in"),
-    ("index.md", "index.md"),
-    ("essays/looking-at-work.md", "example-essay.md"),
+    ("index.md", "index.md.in"),
+    ("essays/looking-at-work.md", "example-essay.md.in"),
     ("Makefile", "Makefile"),
     ("requirements.txt", "requirements.txt"),
     (".readthedocs.yaml", "readthedocs.yaml"),
