@@ -89,6 +89,22 @@ def test_new_collection_builds_without_a_warning(tmp_path: Path, builder: str) -
         assert (folder / "_build/latex/reading-notes.tex").is_file()
 
 
+def test_make_html_in_the_new_collection(tmp_path: Path) -> None:
+    """``folio new /tmp/x && make -C /tmp/x html``, with this checkout's Folio."""
+    if not shutil.which("make"):
+        pytest.skip("needs make")
+    folder = tmp_path / "x"
+    assert folio("new", str(folder), "--author", "Ada Lovelace") == 0
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("FOLIO_BASEURL", "READTHEDOCS_CANONICAL_URL", "MAKEFLAGS")}
+    env["PYTHONPATH"] = str(ROOT / "_ext")
+    made = subprocess.run(["make", "-C", str(folder), "html", f"PYTHON={sys.executable}"],
+                          capture_output=True, text=True, env=env, timeout=600, check=False)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "WARNING" not in made.stderr and "build succeeded." in made.stdout
+    assert (folder / "_build/html/essays/looking-at-work.html").is_file()
+
+
 def test_new_collection_settings_are_the_ones_given(tmp_path: Path) -> None:
     """Names with quotes, backslashes and Markdown or LaTeX marks come out as written."""
     title, author = 'Notes & "Asides" #1', "Jo O\\Brien_100% {x}"
