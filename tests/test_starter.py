@@ -16,6 +16,7 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import ROOT
 from folio.cli import main
+from folio.starter import requirement_from
 
 FILES = ["conf.py", "index.md", "essays/looking-at-work.md", "Makefile", "requirements.txt",
          ".readthedocs.yaml", ".github/workflows/pages.yml", ".gitignore"]
@@ -240,3 +241,33 @@ def test_new_essay_refuses_the_name_of_an_rst_essay(collection: Path,
     assert folio("new-essay", "Walden", cwd=collection) == 2
     assert "walden.rst already exists" in one_line_refusal(capsys, "new-essay")
     assert not (collection / "essays/walden.md").exists()
+
+
+# -- requirements.txt: the same Folio on the web hosts ---------------------------------
+
+
+@pytest.mark.parametrize(("recorded", "origin", "line"), [
+    (None, "", "folio[live]==0.1.0"),
+    ('{"url": "https://github.com/o/folio", "vcs_info": {"vcs": "git", "commit_id": "ab12"}}',
+     "", "folio[live] @ git+https://github.com/o/folio@ab12"),
+    ('{"url": "https://example.org/folio-0.1.0-py3-none-any.whl", "archive_info": {}}',
+     "", "folio[live] @ https://example.org/folio-0.1.0-py3-none-any.whl"),
+    ('{"url": "file:///home/me/folio", "dir_info": {"editable": true}}',
+     "https://github.com/o/folio", "folio[live] @ git+https://github.com/o/folio"),
+    ('{"url": "file:///home/me/folio", "dir_info": {}}', "", None),
+    ('{"url": "file:///home/me/folio-0.1.0.whl", "archive_info": {}}', "", None),
+    ("not json", "", None),
+])
+def test_requirement_names_this_folio(recorded: str | None, origin: str,
+                                      line: str | None) -> None:
+    assert requirement_from(recorded, "0.1.0", lambda folder: origin) == line
+
+
+def test_new_collection_requirements_name_this_folio(tmp_path: Path) -> None:
+    from folio.starter import Collection, collection_files
+
+    today = datetime.date(2026, 1, 2)
+    known = collection_files(Collection("T", "A", today, "folio[live]==0.1.0"))
+    assert known["requirements.txt"].splitlines()[-1] == "folio[live]==0.1.0"
+    unknown = collection_files(Collection("T", "A", today, None))["requirements.txt"]
+    assert all(line.startswith("#") for line in unknown.splitlines())

@@ -19,7 +19,7 @@ import re
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -210,21 +210,34 @@ def git_output(*args: str) -> str:
 
 
 def folio_requirement() -> str | None:
-    """How the web hosts install this same Folio (PEP 610's record), or None if unknown.
-
-    A wheel from an index is pinned by version; one from a git URL by commit; a
-    checkout on this machine by its ``origin``, when that is a web address.
-    """
+    """How the web hosts install this same Folio, or None when that is not known."""
     try:
         dist = importlib.metadata.distribution("folio")
     except importlib.metadata.PackageNotFoundError:
         return None
-    recorded = dist.read_text("direct_url.json")
+    return requirement_from(dist.read_text("direct_url.json"), dist.version, git_origin)
+
+
+def git_origin(folder: str) -> str:
+    return git_output("-C", folder, "remote", "get-url", "origin")
+
+
+def requirement_from(recorded: str | None, version: str,
+                     origin: Callable[[str], str]) -> str | None:
+    """A requirements.txt line from where pip says it installed Folio (PEP 610's record).
+
+    From an index: pinned by version; from a git URL: by commit; from a web
+    archive: its URL; from a checkout on this machine: its ``origin``, when that
+    is a web address (``origin`` looks it up). Anything else is unknown: a
+    bare ``folio`` could name someone else's package on PyPI.
+    """
     if not recorded:
-        return f"folio[live]=={dist.version}"
+        return f"folio[live]=={version}"
     try:
         direct = json.loads(recorded)
     except ValueError:
+        return None
+    if not isinstance(direct, dict):
         return None
     url = str(direct.get("url", ""))
     vcs = direct.get("vcs_info") or {}
@@ -233,9 +246,9 @@ def folio_requirement() -> str | None:
     if "archive_info" in direct and url.startswith("https://"):
         return f"folio[live] @ {url}"
     if url.startswith("file://") and "dir_info" in direct:
-        origin = git_output("-C", unquote(urlparse(url).path), "remote", "get-url", "origin")
-        if origin.startswith("https://"):
-            return f"folio[live] @ git+{origin}"
+        remote = origin(unquote(urlparse(url).path))
+        if remote.startswith("https://"):
+            return f"folio[live] @ git+{remote}"
     return None
 
 
