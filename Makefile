@@ -58,7 +58,24 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check _ext tests bench
 	$(BIN)/mypy
 
-test: lint
+# The validators the tests run on the built pages (the Nu HTML checker, axe-core,
+# DAISY Ace), installed as package-lock.json pins them when node_modules is missing
+# or older than the lock file and holds other versions; Ace drives Debian's
+# Chromium, so puppeteer downloads no browser. Without npm the validator tests
+# are skipped (in CI they fail).
+NODE_STAMP := node_modules/.package-lock.json
+
+$(NODE_STAMP): package-lock.json
+	@if $(PYTHON) tools/node_modules_current.py; then \
+		touch $@; \
+	elif command -v npm >/dev/null; then \
+		echo "Installing the validators from package-lock.json (npm ci)"; \
+		PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund && touch $@; \
+	else \
+		echo "No npm: the validator tests will be skipped (sudo apt-get install nodejs npm)."; \
+	fi
+
+test: lint $(NODE_STAMP)
 	$(BIN)/pytest -n auto
 
 live: $(VENV)/.installed

@@ -35,7 +35,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      parser_class=OneLineParser)
     runners = {}
     for name, (module_name, help_text) in COMMANDS.items():
-        module = importlib.import_module(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if not error.name or not module_name.startswith(error.name):
+                raise  # a bug or a missing dependency, not a missing feature
+            continue  # a feature this copy of Folio does not have yet
         sub = commands.add_parser(name, help=help_text, description=help_text)
         getattr(module, f"add_{name.replace('-', '_')}_arguments")(sub)
         runners[name] = getattr(module, f"run_{name.replace('-', '_')}")

@@ -1,0 +1,350 @@
+"""``folio new`` and ``folio new-essay``: a collection, and an essay, started for you.
+
+``folio new DIR`` writes a collection of one's own (``conf.py`` with the
+settings a writer changes, a home page, one example essay, a Makefile, the
+Read the Docs and GitHub Pages files) from the files in ``starter_files/``;
+``folio new-essay "Title"`` writes a dated essay with its front matter filled
+in. Both ask nothing they can default, and neither ever overwrites a file:
+a refusal is one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime
+import importlib.metadata
+import json
+import re
+import subprocess
+import sys
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+STARTER_FILES = Path(__file__).parent / "starter_files"
+
+#: Each file of a new collection, and the file in ``starter_files/`` it comes
+#: from (packages keep no dot-files; ``.in`` files are neither a module nor a page
+#: of the sample collection).
+COLLECTION: tuple[tuple[str, str], ...] = (
+    ("conf.py", "conf.py.in"),
+    ("index.md", "index.md.in"),
+    ("essays/looking-at-work.md", "example-essay.md.in"),
+    ("Makefile", "Makefile"),
+    ("requirements.txt", "requirements.txt"),
+    (".readthedocs.yaml", "readthedocs.yaml"),
+    (".github/workflows/pages.yml", "pages.yml"),
+    (".gitignore", "gitignore"),
+)
+
+AUTHOR_PLACEHOLDER = "Your Name"
+#: Where the essays of a collection live (``folio_essays``' default).
+ESSAYS_DIR = "essays"
+
+
+class Refusal(Exception):
+    """What the writer typed cannot be done: the one line that says why."""
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What a new collection's files are filled in with."""
+
+    title: str
+    author: str
+    today: datetime.date
+    #: the requirements.txt line that installs this Folio, or None when unknown
+    requirement: str | None
+
+
+# -- Pure functions: text in, text out ------------------------------------------------
+
+
+def slugify(text: str) -> str:
+    """A file name from a title: ASCII letters, digits and hyphens ("Ça va!" -> "ca-va")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def title_from_folder(name: str) -> str:
+    """A collection's title from its folder's name: "reading-notes" -> "Reading Notes"."""
+    words = re.sub(r"[-_.\s]+", " ", name).split()
+    if not words:
+        return "Essays"
+    if name == name.lower():
+        return " ".join(word[:1].upper() + word[1:] for word in words)
+    return " ".join(words)
+
+
+def check_text(what: str, text: str) -> str:
+    """A one-line value (a title, a name): stripped, never empty or multi-line."""
+    text = text.strip()
+    if not text:
+        raise Refusal(f"the {what} is empty")
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise Refusal(f"the {what} {text!r} has a line break or control character")
+    return text
+
+
+def markdown_text(text: str) -> str:
+    """Text set in Markdown as itself: every punctuation mark that means something escaped."""
+    return re.sub(r"([\\`*_{}\[\]<>#|~$%&])", r"\\\1", text)
+
+
+def python_text(text: str) -> str:
+    """A Python string literal of one-line text, in double quotes like the rest of conf.py."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """Put each ``{{name}}`` of a starter file in (``${{ x }}`` in a workflow is left alone)."""
+
+    def value(match: re.Match[str]) -> str:
+        return values[match.group(1)]
+
+    return re.sub(r"\{\{([a-z_]+)\}\}", value, template)
+
+
+def collection_files(collection: Collection) -> dict[str, str]:
+    """Every file of a new collection, by its path in the collection's folder."""
+    slug = slugify(collection.title) or "essays"
+    if not slug[0].isalpha():
+        slug = f"essays-{slug}"  # the ePub's identifier must be an XML name
+    year = collection.today.year
+    requirement = collection.requirement or (
+        "# This Folio was installed from a folder on your machine: name where the\n"
+        "# web hosts get it, e.g.  folio[live] @ git+https://github.com/OWNER/folio")
+    values = {
+        "title": collection.title,
+        "project": python_text(collection.title),
+        "author": python_text(collection.author),
+        "author_text": markdown_text(collection.author),
+        "copyright": python_text(f"{year} {collection.author}"),
+        "version": python_text(collection.today.strftime("%Y.%m")),
+        "slug": slug,
+        "today": collection.today.isoformat(),
+        "folio_requirement": requirement,
+    }
+    files = {}
+    for target, source in COLLECTION:
+        template = (STARTER_FILES / source).read_text(encoding="utf-8")
+        if target == "index.md":
+            values = {**values, "title": markdown_text(collection.title)}
+        files[target] = fill(template, values)
+    return files
+
+
+def essay_text(title: str, date: datetime.date, genre: str) -> str:
+    """A new essay: its front matter filled in, the optional fields as YAML comments."""
+    plain_genre = genre if re.fullmatch(r"\w[\w -]*", genre) else json.dumps(genre)
+    return f"""---
+title: {json.dumps(title, ensure_ascii=False)}
+date: {date.isoformat()}
+genre: {plain_genre}
+tags: []
+# subtitle: thoughts on ‘The Book’ by Its Author
+# summary: One sentence for listings, the feed and link previews.
+---
+
+% Write the essay below. The book it discusses, recorded once (see the writing guide):
+%
+% ```{{book-citation}} the-book
+% :title: The Book
+% :author: Its Author
+% :publisher: The Publisher
+% :year: 2001
+% ```
+%
+% A quotation with its page:
+%
+% ```{{page-quote}} 12
+% The words quoted.
+% ```
+"""
+
+
+def genres_in(conf: str) -> list[str] | None:
+    """``folio_genres`` as written in a ``conf.py``: read, never run; None when it is not a list."""
+    try:
+        module = ast.parse(conf)
+    except (SyntaxError, ValueError):
+        return None
+    for statement in module.body:
+        if (isinstance(statement, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "folio_genres"
+                        for t in statement.targets)):
+            try:
+                value = ast.literal_eval(statement.value)
+            except ValueError:
+                return None
+            if isinstance(value, list | tuple) and all(isinstance(g, str) for g in value):
+                return [g.strip() for g in value if g.strip()]
+            return None
+    return None
+
+
+def parse_date(text: str) -> datetime.date:
+    """An essay's date, written the way its front matter wants it: YYYY-MM-DD."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise Refusal(f"--date {text!r} is not a date written YYYY-MM-DD") from None
+
+
+# -- What the commands ask of the machine -----------------------------------------------
+
+
+def git_output(*args: str) -> str:
+    """One git answer, or "" when git is missing, fails or has nothing to say."""
+    try:
+        result = subprocess.run(["git", *args], capture_output=True, text=True, timeout=10,
+                                check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def folio_requirement() -> str | None:
+    """How the web hosts install this same Folio, or None when that is not known."""
+    try:
+        dist = importlib.metadata.distribution("folio")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    return requirement_from(dist.read_text("direct_url.json"), dist.version, git_origin)
+
+
+def git_origin(folder: str) -> str:
+    return git_output("-C", folder, "remote", "get-url", "origin")
+
+
+def requirement_from(recorded: str | None, version: str,
+                     origin: Callable[[str], str]) -> str | None:
+    """A requirements.txt line from where pip says it installed Folio (PEP 610's record).
+
+    From an index: pinned by version; from a git URL: by commit; from a web
+    archive: its URL; from a checkout on this machine: its ``origin``, when that
+    is a web address (``origin`` looks it up). Anything else is unknown: a
+    bare ``folio`` could name someone else's package on PyPI.
+    """
+    if not recorded:
+        return f"folio[live]=={version}"
+    try:
+        direct = json.loads(recorded)
+    except ValueError:
+        return None
+    if not isinstance(direct, dict):
+        return None
+    url = str(direct.get("url", ""))
+    vcs = direct.get("vcs_info") or {}
+    if vcs.get("vcs") == "git" and url.startswith("https://") and vcs.get("commit_id"):
+        return f"folio[live] @ git+{url}@{vcs['commit_id']}"
+    if "archive_info" in direct and url.startswith("https://"):
+        return f"folio[live] @ {url}"
+    if url.startswith("file://") and "dir_info" in direct:
+        remote = origin(unquote(urlparse(url).path))
+        if remote.startswith("https://"):
+            return f"folio[live] @ git+{remote}"
+    return None
+
+
+def refuse(command: str, error: Refusal | OSError) -> int:
+    """The one line a refusal prints; exit status 2."""
+    if isinstance(error, OSError):
+        message = f"cannot write {error.filename}: {error.strerror}"
+    else:
+        message = str(error)
+    sys.stderr.write(f"folio {command}: {message}\n")
+    return 2
+
+
+# -- folio new ------------------------------------------------------------------------
+
+
+def add_new_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", metavar="DIR", help="a new (or empty) folder")
+    parser.add_argument("--title", help="the collection's title (default: from DIR's name)")
+    parser.add_argument("--author", help="your name (default: git config user.name)")
+
+
+def run_new(args: argparse.Namespace) -> int:
+    try:
+        return start_collection(Path(args.folder), args.title, args.author)
+    except (Refusal, OSError) as error:
+        return refuse("new", error)
+
+
+def start_collection(folder: Path, title: str | None, author: str | None) -> int:
+    if folder.exists() and not folder.is_dir():
+        raise Refusal(f"{folder} is a file, not a folder")
+    if folder.is_dir() and any(folder.iterdir()):
+        raise Refusal(f"{folder} is not empty; give a new or empty folder")
+    title = check_text("title", title if title is not None
+                       else title_from_folder(folder.resolve().name))
+    named = author if author is not None else git_output("config", "user.name")
+    author = check_text("author", named) if named else AUTHOR_PLACEHOLDER
+    collection = Collection(title, author, datetime.date.today(), folio_requirement())
+    files = collection_files(collection)
+    for target, text in files.items():
+        path = folder / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as out:
+            out.write(text)
+    print(f"Started {title!r} in {folder}: {', '.join(files)}")
+    if author == AUTHOR_PLACEHOLDER:
+        print("Put your name in conf.py (author): git has no user.name to borrow.")
+    if collection.requirement is None:
+        print("Say in requirements.txt where the web hosts install Folio from.")
+    print(f"Next: cd {folder} && make html, then open _build/html/index.html")
+    return 0
+
+
+# -- folio new-essay ------------------------------------------------------------------
+
+
+def add_new_essay_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("title", metavar="TITLE", help="the essay's title")
+    parser.add_argument("--genre", metavar="G",
+                        help="its genre, one of conf.py folio_genres (default: the first)")
+    parser.add_argument("--dir", default=ESSAYS_DIR,
+                        help=f"the folder of essays (default: {ESSAYS_DIR})")
+    parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
+
+
+def run_new_essay(args: argparse.Namespace) -> int:
+    try:
+        return write_essay(args.title, args.genre, Path(args.dir), args.date)
+    except (Refusal, OSError) as error:
+        return refuse("new-essay", error)
+
+
+def write_essay(title: str, genre: str | None, folder: Path, date: str | None) -> int:
+    from folio.config import DEFAULT_GENRES
+
+    title = check_text("title", title)
+    day = parse_date(date) if date is not None else datetime.date.today()
+    slug = slugify(title)
+    if not slug:
+        raise Refusal(f"no file name can be made from the title {title!r}: "
+                      "give it some letters or digits")
+    conf = next((c for c in (Path("conf.py"), folder.parent / "conf.py") if c.is_file()), None)
+    known = genres_in(conf.read_text(encoding="utf-8")) if conf else None
+    known = known or list(DEFAULT_GENRES)
+    genre = check_text("genre", genre) if genre is not None else known[0]
+    if genre not in known:
+        raise Refusal(f"unknown genre {genre!r}; conf.py folio_genres: {', '.join(known)}")
+    if folder.exists() and not folder.is_dir():
+        raise Refusal(f"{folder} is a file, not a folder of essays")
+    taken = [p for p in sorted(folder.glob(f"{slug}.*")) if p.suffix in (".md", ".rst")]
+    if taken:
+        raise Refusal(f"{taken[0]} already exists; choose another title")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{slug}.md"
+    with path.open("x", encoding="utf-8") as out:
+        out.write(essay_text(title, day, genre))
+    print(f"Wrote {path}")
+    return 0

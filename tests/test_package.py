@@ -1,0 +1,98 @@
+"""Folio as a package: the wheel carries every file the extension needs, and a fresh
+virtual environment with nothing but the wheel (and Folio's dependencies) builds a
+collection with ``extensions = ["folio"]`` and no ``sys.path`` edit.
+
+Offline: the wheel is built with the test environment's own setuptools (no build
+isolation, no index), and the fresh environment borrows the test environment's
+installed dependencies through a ``.pth`` file rather than downloading them.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+PACKAGE = ROOT / "_ext" / "folio"
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "FOLIO_BASEURL", "READTHEDOCS_CANONICAL_URL")}
+    result = subprocess.run([str(a) for a in args], capture_output=True, text=True, cwd=cwd,
+                            env=env, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel, built from a copy of the sources (a build writes into its source tree)."""
+    work = tmp_path_factory.mktemp("wheel")
+    source = work / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source)
+    shutil.copytree(PACKAGE, source / "_ext" / "folio",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+        "--no-index", "--wheel-dir", work / "dist", source)
+    (built,) = (work / "dist").glob("folio-*.whl")
+    return built
+
+
+def test_the_wheel_holds_every_file_of_the_extension(wheel: Path) -> None:
+    """Templates, static files and the starter's files, at any depth (fonts in
+    ``static/fonts/``, say), and the ``folio`` command."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        info = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+        entry_points = configparser.ConfigParser()
+        entry_points.read_string(archive.read(info).decode())
+    wanted = {f"folio/{p.relative_to(PACKAGE).as_posix()}" for p in PACKAGE.rglob("*")
+              if p.is_file() and "__pycache__" not in p.parts}
+    assert {"folio/static/folio.css", "folio/templates/folio-sidebar.html",
+            "folio/starter_files/conf.py.in"} <= wanted
+    assert wanted - names == set()
+    assert entry_points["console_scripts"]["folio"] == "folio.cli:main"
+
+
+def test_a_fresh_environment_builds_a_collection_from_the_wheel(
+        wheel: Path, tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", "--without-pip", venv)
+    python = venv / "bin" / "python"
+    # Folio's dependencies, as installed here, without Folio itself (this checkout's
+    # editable install must not be what the fresh environment imports).
+    shared = Path(sysconfig.get_paths()["purelib"])
+    deps = tmp_path / "deps"
+    deps.mkdir()
+    for entry in shared.iterdir():
+        if not entry.name.startswith(("folio", "__editable__")):
+            (deps / entry.name).symlink_to(entry)
+    purelib = run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+    Path(purelib.stdout.strip(), "dependencies.pth").write_text(f"{deps}\n")
+    run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps",
+        "--no-index", wheel)
+
+    where = run(python, "-c", "import folio; print(folio.__file__)").stdout.strip()
+    assert Path(where).is_relative_to(venv)
+    collection = tmp_path / "notes"
+    run(venv / "bin" / "folio", "new", collection, "--author", "Ada Lovelace")
+    assert "sys.path" not in (collection / "conf.py").read_text()
+    built = run(python, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n", "-q",
+                collection, collection / "_build" / "html", cwd=tmp_path)
+    assert "WARNING" not in built.stderr
+    html = collection / "_build" / "html"
+    assert (html / "_static" / "folio.css").read_text() == \
+        (PACKAGE / "static" / "folio.css").read_text()
+    page = (html / "essays" / "looking-at-work.html").read_text()
+    assert 'class="bd-links folio-nav"' in page  # the sidebar template from the package
