@@ -92,7 +92,8 @@ def test_library(site: Built) -> None:
     essays = {li.a.get_text(): li.get_text() for li in shelf.select(".folio-shelf-essays li")}
     # The essays that cite or quote it; whale.md only names it in passing.
     assert set(essays) == {"Against Ambition", "The Creature Speaks", "Pemberley Days"}
-    assert essays["The Creature Speaks"].endswith("[review]: (p42), (p69), (p120–121)")
+    assert essays["The Creature Speaks"].endswith(
+        "[review of Frankenstein]: (p42), (p69), (p120–121)")
     quote_link = shelf.find("a", string="(p69)")["href"]
     page_name, anchor = quote_link.split("#")
     assert site.soup(page_name).find(id=anchor) is not None
@@ -241,3 +242,21 @@ def test_sitemap_without_a_feed(tmp_path: Path) -> None:
     built = build(copy_root("folio", tmp_path), html_baseurl=BASE, folio_feed_length=0)
     assert not (built.outdir / "atom.xml").exists()
     assert (built.outdir / "sitemap.xml").exists()
+
+
+def test_page_format_is_the_same_on_every_page(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """``folio_page_format`` reaches essays, the library and the quotations index alike."""
+    import re
+
+    site = build(copy_root("folio", tmp_path_factory.mktemp("format")),
+                 folio_page_format="[page {page}]")
+    shown: dict[str, list[str]] = {}
+    for page in sorted(site.outdir.rglob("*.html")):
+        text = site.soup(str(page.relative_to(site.outdir))).get_text(" ")
+        assert not re.search(r"\(p[0-9ivxl]+", text), page.name
+        found = re.findall(r"\[page [0-9ivxl–, ]+\]", text)
+        if found:
+            shown[page.relative_to(site.outdir).as_posix()] = found
+    assert {"library.html", "quotations.html", "essays/creature.html"} <= set(shown)
+    assert "[page 69]" in shown["library.html"]
+    assert "[page 69]" in shown["quotations.html"]

@@ -58,8 +58,32 @@ def test_caption_full_record() -> None:
     text = "".join(part for part, _ in caption_parts(book))
     assert text == (
         "Cover of the 2006 Faber and Faber paperback edition of Never Let Me Go by Kazuo "
-        "Ishiguro, first published in 2005. Page references in this essay are to this edition.")
+        "Ishiguro, first published in 2005. Page references in this essay are to this "
+        "paperback edition.")
     assert [part for part, is_title in caption_parts(book) if is_title] == ["Never Let Me Go"]
+    # The reference's wording, from the contract.
+    book = Book("never-let-me-go", "Never let me go", ("Kazuo Ishiguro",), "Faber and Faber",
+                "2006", "2005", "paperback")
+    assert "".join(part for part, _ in caption_parts(book, "article", "quoted", "en")) == (
+        "Cover of the 2006 Faber and Faber paperback edition of ‘Never let me go’ by Kazuo "
+        "Ishiguro, first published in 2005. Page references in this article are to this "
+        "paperback edition.")
+    # Not in an essay: neutral wording.
+    assert "".join(part for part, _ in caption_parts(book, None)).endswith(
+        "Page references are to this paperback edition.")
+
+
+def test_essay_labels() -> None:
+    from folio.wording import essay_label
+
+    review = Essay("a", "Real hope", None, "review")
+    assert essay_label(review, ["Curing Affluenza"]) == "review of Curing Affluenza"
+    assert essay_label(review, ["Real Hope"]) == "review"  # the title names the book
+    assert essay_label(review, ["A", "B"]) == "review"
+    both = Essay("b", "Old books", None, "review", other_genres=("memoir",))
+    assert essay_label(both, ["Curing Affluenza"]) == "review – memoir"
+    own = Essay("c", "Away", None, "opinion", label="opinion – the mad appeal of Mars")
+    assert essay_label(own, []) == "opinion – the mad appeal of Mars"
 
 
 def test_caption_sparse_record() -> None:

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from folio.books import refresh_books, setup_books
+from folio.comments import setup_comments
 from folio.config import setup_config
 from folio.domain import FolioDomain
-from folio.essays import setup_essays
+from folio.essays import refresh_labels, setup_essays
 from folio.listings import refresh_listings, setup_listings
 from folio.offline import refresh_downloads, setup_offline
 from folio.quotes import setup_quotes
@@ -34,9 +35,9 @@ __version__ = "0.1.0"
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"
 
-#: The site-wide views, refreshed once per build in this order (related
-#: reading reads the merged books); each returns the pages it made stale.
-REFRESHES = (refresh_books, refresh_related, refresh_listings, refresh_downloads)
+#: The site-wide views, refreshed once per build in this order (labels name
+#: merged books; related lists show labels); each returns the pages it staled.
+REFRESHES = (refresh_books, refresh_labels, refresh_related, refresh_listings, refresh_downloads)
 
 
 def refresh_site(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -69,6 +70,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_spoiler(app)  # spoiler
     setup_listings(app)  # essay-list; genre, tag, year, library, quotation pages; sidebar
     setup_offline(app)  # a PDF and an ePub of every essay, and links to them
+    setup_comments(app)  # folio_comments: giscus or reply by email, web pages only
     setup_sharing(app)  # Atom feed, sitemap, link previews, schema.org data
     setup_search(app)  # the search index's stemmer, remembering across pages
     app.connect("env-updated", refresh_site)

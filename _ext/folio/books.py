@@ -35,11 +35,13 @@ from folio.wording import (
     cover_alt,
     drawn_cover_alt,
     join_names,
+    styled_title,
 )
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
     from sphinx.writers.html5 import HTML5Translator
 
@@ -169,6 +171,7 @@ class BookCitation(SphinxDirective):
 
         figure = nodes.figure(classes=["folio-book"], ids=[anchor] if anchor else [])
         figure["folio-book"] = key
+        figure["folio-docname"] = self.env.docname  # LaTeX resolves one doctree for all
         self.set_source_info(figure)
         if anchor:
             self.state.document.ids[anchor] = figure
@@ -207,6 +210,14 @@ def book_reference(reftype: str, key: str, docname: str, content: nodes.Node) ->
     ref["folio-docname"] = docname
     ref += content
     return ref
+
+
+def title_node(title: str, config: Config) -> nodes.Element:
+    """A book title in running text, set as ``folio_title_style`` says."""
+    text, italic = styled_title(title, config.folio_title_style, config.language or "en")
+    if italic:
+        return nodes.title_reference(text, text)
+    return nodes.inline(text, text, classes=["folio-book-title"])
 
 
 class BookRole(SphinxRole):
@@ -315,9 +326,12 @@ class FillBookFigures(SphinxPostTransform):
             if not key:
                 continue
             book = domain.books.get(key, Book(key))
+            docname = figure.get("folio-docname", self.env.docname)
+            noun = self.config.folio_essay_noun if docname in domain.essays else None
             for caption in figure.findall(nodes.caption):
                 del caption[:]
-                for text, is_title in caption_parts(book):
+                for text, is_title in caption_parts(book, noun, self.config.folio_title_style,
+                                                    self.config.language or "en"):
                     caption += nodes.title_reference(text, text) if is_title else nodes.Text(text)
             for image in figure.findall(nodes.image):
                 if image.get("folio-book"):

@@ -14,6 +14,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_GENRES = ("review", "memoir", "fiction", "opinion")
 DEFAULT_PAGE_FORMAT = "(p{page})"
+TITLE_STYLES = ("italic", "quoted")
+SPOILER_STYLES = ("fold", "warn")
 
 
 def setup_config(app: Sphinx) -> None:
@@ -31,6 +33,14 @@ def setup_config(app: Sphinx) -> None:
     add("folio_essay_downloads", True, "env", types=frozenset({bool}))
     add("folio_feed_length", 20, "html", types=frozenset({int}))
     add("folio_feed_content", "summary", "html", types=frozenset({str}))
+    # How the piece is named in the caption's last sentence ("in this essay").
+    add("folio_essay_noun", "essay", "env", types=frozenset({str}))
+    # Book titles set in italics, or in the language's quotes (‘Never let me go’).
+    add("folio_title_style", "italic", "env", types=frozenset({str}))
+    # A spoiler folds on the web, or warns and stays open.
+    add("folio_spoiler_style", "fold", "env", types=frozenset({str}))
+    # None, {"provider": "giscus", ...} or {"provider": "email", "address": ...}.
+    add("folio_comments", None, "env", types=frozenset({dict, type(None)}))
     app.connect("config-inited", check_config)
 
 
@@ -53,6 +63,17 @@ def check_config(app: Sphinx, config: Config) -> None:
         logger.warning("folio_feed_content must be 'summary' or 'full'; using 'summary'",
                        type="folio", subtype="config")
         config.folio_feed_content = "summary"
+    for name, allowed in (("folio_title_style", TITLE_STYLES),
+                          ("folio_spoiler_style", SPOILER_STYLES)):
+        if getattr(config, name) not in allowed:
+            logger.warning("%s must be %s; using %r", name,
+                           " or ".join(repr(a) for a in allowed), allowed[0],
+                           type="folio", subtype="config")
+            setattr(config, name, allowed[0])
+    noun = " ".join(str(config.folio_essay_noun).split())
+    if not noun:
+        logger.warning("folio_essay_noun is empty; using 'essay'", type="folio", subtype="config")
+    config.folio_essay_noun = noun or "essay"
     if config.folio_related_limit < 0:
         logger.warning("folio_related_limit must be 0 or more; using 3",
                        type="folio", subtype="config")

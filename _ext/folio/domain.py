@@ -47,6 +47,7 @@ class Views:
     listings: dict[str, Listing] = field(default_factory=dict)  # docname -> related reading
     titles: dict[str, str] = field(default_factory=dict)  # docname -> title, for navigation
     downloads: list[str] = field(default_factory=list)  # files offered for download
+    labels: dict[str, str] = field(default_factory=dict)  # docname -> label in lists
     shown: dict[str, Essay] = field(default_factory=dict)  # essays as listed last build
     generated: list[str] = field(default_factory=list)  # pages written at html-collect-pages
     gone: list[str] = field(default_factory=list)  # generated pages to delete now
@@ -171,7 +172,9 @@ class FolioDomain(Domain):
             return None
         title = self.books.get(target, home.book).title
         if typ == "book":
-            contnode = nodes.title_reference(title, title)
+            from folio.books import title_node  # books.py imports this module
+
+            contnode = title_node(title, env.config)
         if not in_this_book(builder, home.place.docname):
             return contnode  # type: ignore[return-value]
         return make_refnode(builder, fromdocname, home.place.docname, home.anchor, contnode,

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from docutils import nodes
@@ -34,15 +35,24 @@ from folio.shared import (
     clean_text,
     styled_paragraph,
 )
-from folio.wording import SEPARATOR, copyright_line, format_date
+from folio.wording import (
+    GENRE_JOINER,
+    SEPARATOR,
+    byline_author,
+    copyright_line,
+    essay_label,
+    format_date,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
-FIELDS = ("title", "subtitle", "author", "date", "genre", "tags", "summary", "copyright")
+FIELDS = ("title", "subtitle", "author", "date", "genre", "tags", "label", "summary",
+          "copyright")
 #: Keys other tools give meaning to; accepted without a warning.
 OTHER_KEYS = frozenset({"orphan", "nocomments", "nosearch", "tocdepth", "authors",
                         "description", "keywords", "html_meta", "myst", "substitutions"})
@@ -64,6 +74,14 @@ def parse_tags(value: str) -> tuple[str, ...]:
         items = list(value.split(","))
     tags = (str(item).strip().strip("'\"").strip() for item in items)
     return tuple(dict.fromkeys(tag for tag in tags if tag))
+
+
+def is_json_collection(value: str) -> bool:
+    """Whether a front matter value was a YAML list or mapping (MyST hands those over as JSON)."""
+    try:
+        return isinstance(json.loads(value), list | dict)
+    except ValueError:
+        return False
 
 
 def parse_date(value: str) -> datetime.date | None:
@@ -227,13 +245,11 @@ class EssayFrontMatter(SphinxTransform):
             if date is None:
                 self.warn(f"date {values['date']!r} is not a date (use YYYY-MM-DD)",
                           line("date"), "front-matter")
-        genre = values.get("genre", "")
-        genres = self.config.folio_genres
-        if not genre:
-            missing(f"essay has no 'genre' (one of: {', '.join(genres)})")
-        elif genre not in genres:
-            self.warn(f"unknown genre {genre!r} (one of: {', '.join(genres)})",
-                      line("genre"), "front-matter")
+        genres = self.read_genres(values.get("genre", ""), line("genre"), missing)
+        label = values.get("label", "").strip()
+        if label.startswith(("[", "{")) and is_json_collection(label):
+            self.warn(f"label must be text, not {label!r}", line("label"), "front-matter")
+            label = ""
         author = values.get("author") or self.config.folio_author or ""
         copyright_ = values.get("copyright", "")
         if not copyright_:
@@ -242,13 +258,39 @@ class EssayFrontMatter(SphinxTransform):
             docname=docname,
             title=self.educate(title) or self.existing_title() or docname.rsplit("/", 1)[-1],
             date=date,
-            genre=genre,
+            genre=genres[0] if genres else "",
+            other_genres=genres[1:],
+            label=self.educate(" ".join(label.split())),
             subtitle=self.educate(values.get("subtitle", "")),
             author=author,
             tags=parse_tags(values.get("tags", "")),
             summary=self.educate(values.get("summary", "")),
             copyright=copyright_.removeprefix("©").strip(),
         )
+
+    def read_genres(self, value: str, line: int, missing: Callable[[str], None]
+                    ) -> tuple[str, ...]:
+        """``review`` or ``[review, memoir]``: the first is the main genre."""
+        known = self.config.folio_genres
+        listed = value.strip().startswith("[")
+        written = parse_tags(value) if listed else ((value.strip(),) if value.strip() else ())
+        if not written:
+            if listed:
+                self.warn(f"the genre list is empty (one of: {', '.join(known)})", line,
+                          "front-matter")
+            else:
+                missing(f"essay has no 'genre' (one of: {', '.join(known)})")
+            return ()
+        genres: list[str] = []
+        for genre in written:
+            if genre in genres:
+                self.warn(f"genre {genre!r} is listed twice", line, "front-matter")
+                continue
+            if genre not in known:
+                self.warn(f"unknown genre {genre!r} (one of: {', '.join(known)})", line,
+                          "front-matter")
+            genres.append(genre)
+        return tuple(genres)
 
     def educate(self, text: str) -> str:
         return educate(text, self.config)
@@ -286,13 +328,28 @@ class EssayFrontMatter(SphinxTransform):
         if essay.subtitle:
             header.append(styled_paragraph("folio-subtitle", nodes.Text(essay.subtitle)))
         byline: list[nodes.Node] = []
-        parts = [format_date(essay.date) if essay.date else "", essay.genre,
-                 ", ".join(essay.tags)]
-        for kind, text in zip(("date", "genre", "tags"), parts, strict=True):
-            if text:
-                if byline:
-                    byline.append(nodes.Text(SEPARATOR))
-                byline.append(nodes.inline(text, text, classes=[f"folio-{kind}"]))
+
+        def add(*inlines: nodes.Node) -> None:
+            if byline:
+                byline.append(nodes.Text(SEPARATOR))
+            byline.extend(inlines)
+
+        if essay.author and essay.author != self.config.folio_author:
+            by = byline_author(essay.author)
+            add(nodes.inline(by, by, classes=["folio-author"]))
+        if essay.date:
+            date = format_date(essay.date)
+            add(nodes.inline(date, date, classes=["folio-date"]))
+        if essay.genres:
+            genres: list[nodes.Node] = []
+            for number, genre in enumerate(essay.genres):
+                if number:
+                    genres.append(nodes.Text(GENRE_JOINER))
+                genres.append(nodes.inline(genre, genre, classes=["folio-genre"]))
+            add(*genres)
+        if essay.tags:
+            tags = ", ".join(essay.tags)
+            add(nodes.inline(tags, tags, classes=["folio-tags"]))
         if byline:
             header.append(styled_paragraph("folio-byline", *byline))
         position = 1 if section.children and isinstance(section[0], nodes.title) else 0
@@ -339,9 +396,10 @@ class BylineLinks(FolioPostTransform):
             if "folio-byline" not in byline["classes"]:
                 continue
             for inline in list(byline.findall(nodes.inline)):
-                if "folio-genre" in inline["classes"] and essay.genre:
+                if "folio-genre" in inline["classes"]:
+                    genre = inline.astext()
                     inline.children = []
-                    inline += link(essay.genre, genre_page(essay.genre))
+                    inline += link(genre, genre_page(genre))
                 elif "folio-tags" in inline["classes"]:
                     inline.children = []
                     for number, tag in enumerate(essay.tags):
@@ -359,8 +417,37 @@ LATEX_STYLES = r"""
 """
 
 
+def refresh_labels(app: Sphinx, env: BuildEnvironment) -> set[str]:
+    """Each essay's label (it may name a book, known once records are merged);
+    return the pages listing an essay whose label changed."""
+    domain = folio_domain(env)
+    views = domain.views
+    labels = {}
+    for name, essay in domain.essays.items():
+        titles = [domain.books[key].title for key in domain.cited_keys(name)
+                  if key in domain.books]
+        labels[name] = essay_label(essay, titles)
+    if labels == views.labels:
+        return set()
+    views.labels = labels
+    return set(domain.lists)
+
+
+def essay_footer(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                 doctree: nodes.document | None) -> None:
+    """The site footer names the essay's own author on an essay's page ("By …", "©")."""
+    essay = folio_domain(app.env).essays.get(pagename)
+    if essay is None:
+        return
+    if essay.author:
+        context["author"] = essay.author
+    if essay.copyright:
+        context["copyright"] = essay.copyright
+
+
 def setup_essays(app: Sphinx) -> None:
     app.add_transform(EssayFrontMatter)
     app.add_post_transform(BylineLinks)
+    app.connect("html-page-context", essay_footer)
     add_latex_styles(app, LATEX_STYLES)
 

@@ -66,7 +66,7 @@ def select_essays(essays: Iterable[Essay], genre: str = "", tag: str = "", year:
                   limit: int = 0) -> list[Essay]:
     """Essays newest first, optionally of one genre, tag or year."""
     chosen = [e for e in newest_first(essays)
-              if (not genre or e.genre == genre)
+              if (not genre or genre in e.genres)
               and (not tag or slug(tag) in {slug(t) for t in e.tags})
               and (not year or (e.date is not None and e.date.year == year))]
     return chosen[:limit] if limit else chosen
@@ -186,8 +186,9 @@ class FillEssayLists(FolioPostTransform):
         card = nodes.container(classes=["folio-essay", "folio-featured"] if featured
                                else ["folio-essay"])
         card += nodes.paragraph("", "", link, classes=["folio-essay-title"])
+        label = folio_domain(self.env).views.labels.get(essay.docname, essay.genre)
         facts = SEPARATOR.join(part for part in (
-            format_date(essay.date) if essay.date else "", essay.genre) if part)
+            format_date(essay.date) if essay.date else "", label) if part)
         card += nodes.paragraph(facts, facts, classes=["folio-essay-facts"])
         if essay.summary:
             card += nodes.paragraph(essay.summary, essay.summary, classes=["folio-summary"])
@@ -202,6 +203,7 @@ class Pages:
     def __init__(self, app: Sphinx, pagename: str) -> None:
         self.builder = app.builder
         self.here = app.builder.get_target_uri(pagename)
+        self.labels = folio_domain(app.env).views.labels
 
     def href(self, page: str, anchor: str = "") -> str:
         uri = relative_uri(self.here, self.builder.get_target_uri(page))
@@ -216,7 +218,9 @@ class Pages:
             "date": format_date(essay.date) if essay.date else "",
             "iso": essay.date.isoformat() if essay.date else "",
             "genre": essay.genre,
-            "label": wording.genre_label(essay.genre) if essay.genre else "",
+            "kind": self.labels.get(essay.docname, essay.genre),
+            "label": wording.genre_label(self.labels[essay.docname])
+            if self.labels.get(essay.docname) else "",
             "genre_href": self.href(genre_page(essay.genre)) if essay.genre else "",
             "summary": essay.summary,
         }
@@ -236,16 +240,16 @@ def cover_path(app: Sphinx, shelf: Shelf) -> str:
 
 
 def pages_quoted(links: Pages, essay: Essay, found: tuple[Quote, ...],
-                 page_format: str) -> list[tuple[str, str]]:
-    """Each page reference an essay makes, once, worded as on the essay's page and
-    linked to its quotation if any."""
-    pages: dict[str, str] = {}
+                 page_format: str) -> list[tuple[str, str, bool]]:
+    """Each page reference an essay makes, once, worded as on the essay's page,
+    linked to its quotation if any, and whether that quotation is a spoiler."""
+    pages: dict[str, tuple[str, bool]] = {}
     for quote in found:
         href = links.href(essay.docname, quote.anchor) if quote.anchor else ""
         reference = wording.page_reference(page_format, quote.pages)
-        if not pages.get(reference):
-            pages[reference] = href
-    return list(pages.items())
+        if not pages.get(reference, ("", False))[0]:
+            pages[reference] = (href, quote.spoiler)
+    return [(reference, href, spoiler) for reference, (href, spoiler) in pages.items()]
 
 
 def generated_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
@@ -319,9 +323,21 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         return f"book-{key}"
 
     page_format = app.config.folio_page_format
-    yield page("library", wording.LIBRARY_TITLE, "library.html", authors=[
+
+    def title(book: Book) -> dict[str, Any]:
+        """A book's title as ``folio_title_style`` sets it: the text, and whether in italics."""
+        text, italic = wording.styled_title(wording.book_title(book),
+                                            app.config.folio_title_style,
+                                            app.config.language or "en")
+        return {"text": text, "italic": italic}
+
+    spoilers = {"label": app.config.folio_spoiler_label,
+                "mark": wording.spoiler_mark(app.config.folio_spoiler_label),
+                "fold": app.config.folio_spoiler_style == "fold"}
+    yield page("library", wording.LIBRARY_TITLE, "library.html", spoilers=spoilers, authors=[
         (author, [{
             "book": shelf.book, "edition": wording.edition_line(shelf.book),
+            "title": title(shelf.book),
             "anchor": anchor(shelf.book.key),
             "cover": links.resource(cover_path(app, shelf)),
             "cover_alt": wording.cover_alt(shelf.book),
@@ -331,14 +347,16 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                        for essay, found in shelf.essays],
         } for shelf in found]) for author, found in shelves])
     links = Pages(app, "quotations")
-    yield page("quotations", wording.QUOTATIONS_TITLE, "quotations.html", books=[
+    yield page("quotations", wording.QUOTATIONS_TITLE, "quotations.html", spoilers=spoilers,
+               books=[
         (book, [{"reference": wording.quoted_in(wording.page_reference(page_format,
                                                                         quote.pages)),
-                 "text": quote.text,
+                 "text": quote.text, "spoiler": quote.spoiler,
                  "href": links.href(quote.place.docname, quote.anchor),
                  "essay": essays[quote.place.docname].title
                  if quote.place.docname in essays else quote.place.docname}
-                for quote in found]) for book, found in quotations(domain.books, domain.quotes)])
+                for quote in found], title(book))
+               for book, found in quotations(domain.books, domain.quotes)])
 
 
 def sidebar(essays: Iterable[Essay], genres: Iterable[str]) -> Sidebar:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -22,7 +23,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from folio.books import KEY, book_reference
 from folio.domain import folio_domain
 from folio.records import PageSpan, Place, Quote
-from folio.shared import add_latex_styles, styled_paragraph, warn
+from folio.shared import add_latex_styles, has_class, styled_paragraph, warn
 from folio.wording import page_reference
 
 if TYPE_CHECKING:
@@ -171,9 +172,11 @@ class PageRole(SphinxRole):
 
 
 def fill_in_book(app: Sphinx, doctree: nodes.document) -> None:
-    """Give page references without a book the essay's only book, or warn.
+    """Give page references without a book the essay's only book, or warn; and
+    mark the quotations that sit inside a spoiler.
 
-    Runs at ``doctree-read`` because a quote may come before the citation.
+    Runs at ``doctree-read`` because a quote may come before the citation,
+    and a quote's directive cannot see the spoiler around it.
     """
     env = app.env
     docname = env.docname
@@ -186,12 +189,16 @@ def fill_in_book(app: Sphinx, doctree: nodes.document) -> None:
             ref["reftarget"] = cited[0]
         else:
             why = "cites no book" if not cited else f"cites {len(cited)} books"
-            logger.warning(f"this essay {why}: name one with :book: (or <key> in {{page}})",
-                           location=ref, type="folio", subtype="quote")
-    if len(cited) == 1 and docname in domain.quotes:
+            warn(f"this essay {why}: name one with :book: (or <key> in {{page}})", ref, "quote")
+    hidden = {anchor for box in doctree.findall(nodes.container)
+              if has_class(box, "folio-spoiler")
+              for inner in box.findall(nodes.container) if has_class(inner, "folio-quote")
+              for anchor in inner["ids"]}
+    if docname in domain.quotes:
+        only = cited[0] if len(cited) == 1 else ""
         domain.quotes[docname] = [
-            quote if quote.book_key else Quote(cited[0], quote.pages, quote.place,
-                                               quote.anchor, quote.text)
+            replace(quote, book_key=quote.book_key or only,
+                    spoiler=bool(quote.anchor) and quote.anchor in hidden)
             for quote in domain.quotes[docname]
         ]
 

@@ -81,6 +81,7 @@ class Quote:
     place: Place
     anchor: str = ""
     text: str = ""
+    spoiler: bool = False  # inside a spoiler: listed behind it, never in plain view
 
     @property
     def locator(self) -> str:
@@ -94,12 +95,32 @@ class Essay:
     docname: str
     title: str
     date: datetime.date | None
-    genre: str
+    genre: str  # the main genre: the first of a genre list
     subtitle: str = ""
     author: str = ""
     tags: tuple[str, ...] = ()
     summary: str = ""
     copyright: str = ""
+    other_genres: tuple[str, ...] = ()  # the rest of a genre list
+    label: str = ""  # the writer's own label for lists ("opinion – the mad appeal of Mars")
+
+    @property
+    def genres(self) -> tuple[str, ...]:
+        """Every genre the essay is listed under, the main one first."""
+        return tuple(g for g in (self.genre, *self.other_genres) if g)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What the similar essays are about, as the heading links to it.
+
+    ``kind`` is ``book``, ``tag`` or ``document``; ``target`` the book key,
+    the tag or the docname.
+    """
+
+    kind: str
+    target: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -115,6 +136,7 @@ class RelatedRequest:
     different: tuple[str, ...] | None = None
     limit: int = 3
     auto: bool = True
+    topic: str = ""  # as the writer wrote it; resolved once every essay is read
 
 
 @dataclass(frozen=True)
@@ -127,11 +149,12 @@ class Reading:
 
 @dataclass(frozen=True)
 class Entry:
-    """What a related-reading link shows: the essay's title and genre."""
+    """What a related-reading link shows: the essay's title and its label
+    (``review of Curing Affluenza``; shown in brackets)."""
 
     docname: str
     title: str
-    genre: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -140,3 +163,4 @@ class Listing:
 
     similar: tuple[Entry, ...] = ()
     different: tuple[Entry, ...] = ()
+    topic: Topic | None = None

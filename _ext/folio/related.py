@@ -23,10 +23,13 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
+from sphinx.util.osutil import relative_uri
 
+from folio.books import title_node
 from folio.domain import folio_domain, in_this_book
-from folio.records import Entry, Essay, Listing, Place, Reading, RelatedRequest
-from folio.shared import FolioPostTransform, skip, warn
+from folio.listings import tag_page
+from folio.records import Entry, Essay, Listing, Place, Reading, RelatedRequest, Topic
+from folio.shared import FolioPostTransform, is_web, skip, warn
 from folio.wording import genre_label, print_page_reference
 
 if TYPE_CHECKING:
@@ -249,6 +252,7 @@ class RelatedReading(SphinxDirective):
         "different": directives.unchanged,
         "limit": directives.unchanged,
         "auto": directives.unchanged,
+        "topic": directives.unchanged,
     }
 
     def options_with_continuations(self) -> dict[str, str]:
@@ -313,8 +317,9 @@ class RelatedReading(SphinxDirective):
                     names.append(name)
             lists[which] = tuple(names)
         _source, line = self.get_source_info()
+        topic = " ".join(str(options.get("topic", "") or "").split())
         domain.requests[docname] = RelatedRequest(
-            Place(docname, line), lists["similar"], lists["different"], limit, auto)
+            Place(docname, line), lists["similar"], lists["different"], limit, auto, topic)
         node = related_reading(docname=docname)
         self.set_source_info(node)
         return [node]
@@ -337,15 +342,34 @@ def append_related(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def entries_for(env: BuildEnvironment, names: Iterable[str]) -> tuple[Entry, ...]:
-    """What each listed document shows: an essay's title and genre, else its title."""
-    essays = folio_domain(env).essays
+    """What each listed document shows: an essay's title and label, else its title."""
+    domain = folio_domain(env)
+    essays, labels = domain.essays, domain.views.labels
     entries = []
     for name in names:
         if name in essays:
-            entries.append(Entry(name, essays[name].title, essays[name].genre))
+            entries.append(Entry(name, essays[name].title, labels.get(name, "")))
         elif name in env.titles:
             entries.append(Entry(name, env.titles[name].astext(), ""))
     return tuple(entries)
+
+
+def find_topic(env: BuildEnvironment, docname: str, written: str) -> Topic | None:
+    """What ``:topic:`` names: a book key, else a tag, else a document."""
+    if not written:
+        return None
+    domain = folio_domain(env)
+    book = domain.books.get(written)
+    if book is not None:
+        return Topic("book", written, book.title or written)
+    for essay in sorted(domain.essays.values(), key=lambda e: e.docname):
+        for tag in essay.tags:
+            if tag.casefold() == written.casefold():
+                return Topic("tag", tag, tag)
+    name = resolve_name(written, docname, env.found_docs)
+    if name in env.found_docs and name in env.titles:
+        return Topic("document", name, env.titles[name].astext())
+    return None
 
 
 def refresh_related(app: Sphinx, env: BuildEnvironment) -> set[str]:
@@ -355,7 +379,8 @@ def refresh_related(app: Sphinx, env: BuildEnvironment) -> set[str]:
     readings = choose_related(domain.essays, cited, domain.requests)
     old = domain.views.listings
     domain.views.listings = {
-        name: Listing(entries_for(env, r.similar), entries_for(env, r.different))
+        name: Listing(entries_for(env, r.similar), entries_for(env, r.different),
+                      find_topic(env, name, domain.requests[name].topic))
         for name, r in readings.items()}
     return {name for name, found in domain.views.listings.items() if found != old.get(name)}
 
@@ -366,6 +391,9 @@ def check_related(app: Sphinx, env: BuildEnvironment) -> None:
     for docname in sorted(domain.requests):
         request = domain.requests[docname]
         where = (request.place.docname, request.place.line)
+        if request.topic and find_topic(env, docname, request.topic) is None:
+            warn(f"related-reading: topic {request.topic!r} names no book key, tag or document",
+                 where, "related")
         for name in (*(request.similar or ()), *(request.different or ())):
             if name not in env.found_docs:
                 warn(f"related-reading: unknown document {name!r}", where, "related")
@@ -384,14 +412,45 @@ class FillRelatedReading(FolioPostTransform):
             found = domain.listings.get(placeholder["docname"])
             box = nodes.container(classes=["folio-related"])
             if found:
-                for heading, entries in (
-                    (self.config.folio_similar_heading, found.similar),
-                    (self.config.folio_different_heading, found.different),
+                for heading, entries, topic in (
+                    (self.config.folio_similar_heading, found.similar, found.topic),
+                    (self.config.folio_different_heading, found.different, None),
                 ):
                     if entries:
-                        box += nodes.rubric(heading, heading, classes=["folio-related-heading"])
+                        rubric = nodes.rubric(heading, heading, classes=["folio-related-heading"])
+                        if topic is not None:
+                            rubric += nodes.Text(" ")
+                            rubric += self.topic_link(topic)
+                        box += rubric
                         box += self.entries(entries)
             placeholder.replace_self(box if box.children else [])
+
+    def topic_link(self, topic: Topic) -> nodes.Node:
+        """The topic in the heading: a book's library entry, a tag's page, a document.
+
+        Offline there is no library or tag page: a book links to its
+        citation, a tag is plain text.
+        """
+        domain = folio_domain(self.env)
+        text: nodes.Element = nodes.inline(topic.text, topic.text, classes=["folio-topic"])
+        if topic.kind == "book":
+            text = title_node(topic.text, self.config)
+            text["classes"].append("folio-topic")
+        here = self.env.docname
+        if is_web(self.builder) and topic.kind in ("book", "tag"):
+            page = "library" if topic.kind == "book" else tag_page(topic.target)
+            uri = relative_uri(self.builder.get_target_uri(here),
+                               self.builder.get_target_uri(page))
+            if topic.kind == "book":
+                uri += f"#book-{topic.target}"
+            return nodes.reference("", "", text, refuri=uri, internal=True)
+        if topic.kind == "book":
+            home = domain.homes.get(topic.target)
+            if home is not None and in_this_book(self.builder, home.place.docname):
+                return make_refnode(self.builder, here, home.place.docname, home.anchor, text)
+        if topic.kind == "document" and in_this_book(self.builder, topic.target):
+            return make_refnode(self.builder, here, topic.target, "", text)
+        return text
 
     def entries(self, entries: tuple[Entry, ...]) -> nodes.bullet_list:
         items = nodes.bullet_list(classes=["folio-related-list"])
@@ -406,8 +465,8 @@ class FillRelatedReading(FolioPostTransform):
                 link = nodes.reference("", "", text,
                                        refuri=f"{baseurl.rstrip('/')}/{entry.docname}.html")
             paragraph = nodes.paragraph("", "", link)
-            if entry.genre:
-                label = genre_label(entry.genre)
+            if entry.label:
+                label = genre_label(entry.label)
                 paragraph += nodes.Text(" ")
                 paragraph += nodes.inline(label, label, classes=["folio-genre"])
             if inside:

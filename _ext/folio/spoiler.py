@@ -55,7 +55,8 @@ class Spoiler(SphinxDirective):
 
 
 class SpoilersForWeb(SphinxPostTransform):
-    """On web pages a spoiler starts closed, in a ``<details>`` element."""
+    """On web pages a spoiler starts closed, in a ``<details>`` element (``fold``),
+    or stays open under its warning (``warn``)."""
 
     default_priority = 6
     builders = WEB_BUILDERS
@@ -63,6 +64,9 @@ class SpoilersForWeb(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         for box in list(self.document.findall(nodes.container)):
             if "folio-spoiler" not in box["classes"]:
+                continue
+            if self.config.folio_spoiler_style == "warn":  # open, its warning in view
+                box["classes"].append("folio-spoiler-warning")
                 continue
             inner = [child for child in box.children
                      if not (has_class(child, "folio-spoiler-start")

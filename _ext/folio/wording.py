@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from folio.records import Book, PageSpan
+from folio.records import Book, Essay, PageSpan
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
@@ -60,23 +60,64 @@ def first_published_phrase(book: Book) -> str:
     return ""
 
 
-def caption_parts(book: Book) -> list[tuple[str, bool]]:
+def quote_marks(language: str) -> tuple[str, str]:
+    """The language's inner quotation marks (‘ ’ in English), as smartquotes knows them."""
+    from docutils.utils.smartquotes import smartchars
+
+    table = smartchars.quotes
+    marks = table.get(language) or table.get(language.split("-")[0].split("_")[0]) or "“”‘’"
+    return marks[2], marks[3]
+
+
+def styled_title(title: str, style: str, language: str) -> tuple[str, bool]:
+    r"""A book title as set in running text: (text, set in italics?).
+
+    ``italic`` leaves the text for the writer to set in italics (``<cite>``,
+    ``\sphinxtitleref``); ``quoted`` puts it in the language's quotes.
+    """
+    if style == "quoted":
+        opening, closing = quote_marks(language)
+        return f"{opening}{title}{closing}", False
+    return title, True
+
+
+def edition_kind(book: Book) -> str:
+    """``paperback`` from ``:edition: paperback`` (or ``paperback edition``)."""
+    kind = " ".join(book.edition.split())
+    return kind[: -len("edition")].strip() if kind.lower().endswith("edition") else kind
+
+
+def page_references_sentence(book: Book, noun: str | None) -> str:
+    """The caption's last sentence: which edition the page numbers follow.
+
+    ``noun`` names the piece ("essay", "article"); ``None`` on a page that is
+    not an essay, where "in this essay" would be wrong.
+    """
+    kind = edition_kind(book)
+    edition = f"this {kind} edition" if kind else "this edition"
+    where = f" in this {noun}" if noun else ""
+    return f"Page references{where} are to {edition}."
+
+
+def caption_parts(book: Book, noun: str | None = "essay", style: str = "italic",
+                  language: str = "en") -> list[tuple[str, bool]]:
     """The caption as (text, is_title) runs, so the title can be set as a title.
 
     "Cover of the 2006 Faber and Faber paperback edition of *Never Let Me Go*
     by Kazuo Ishiguro, first published in 2005. Page references in this essay
-    are to this edition."
+    are to this paperback edition."
     """
     described = edition_phrase(book)
     opening = f"Cover of the {described} of " if described else "Cover of "
-    parts: list[tuple[str, bool]] = [(opening, False), (book_title(book), True)]
+    title, italic = styled_title(book_title(book), style, language)
+    parts: list[tuple[str, bool]] = [(opening, False), (title, italic)]
     tail = f" by {join_names(book.authors)}" if book.authors else ""
     first = first_published_phrase(book)
     if first:
         tail += f", {first}"
     tail += "."
     if described:
-        tail += " Page references in this essay are to this edition."
+        tail += " " + page_references_sentence(book, noun)
     parts.append((tail, False))
     return parts
 
@@ -114,13 +155,38 @@ def quoted_in(reference: str) -> str:
 
 # -- essays and related reading -------------------------------------------------------------
 
+def byline_author(author: str) -> str:
+    """In the byline of an essay by someone other than the collection's author."""
+    return f"by {author}"
+
+
 def copyright_line(copyright_: str) -> str:
     return f"© {copyright_}"
 
 
-def genre_label(genre: str) -> str:
-    """The bracketed label after an essay's title in related reading and listings."""
-    return f"[{genre}]"
+#: Between the genres of an essay listed under several.
+GENRE_JOINER = " – "
+
+
+def essay_label(essay: Essay, cited_titles: Sequence[str]) -> str:
+    """What follows an essay's title in brackets in related reading and listings.
+
+    The writer's own ``label``; else, for a review (genre exactly
+    ``review``) of exactly one book its title does not name, ``review of
+    <Book title>``; else its genres joined by " – ".
+    """
+    if essay.label:
+        return essay.label
+    if essay.genres == ("review",) and len(cited_titles) == 1:
+        title = cited_titles[0]
+        if title and title.casefold() not in essay.title.casefold():
+            return f"review of {title}"
+    return GENRE_JOINER.join(essay.genres)
+
+
+def genre_label(label: str) -> str:
+    """The label as shown after a title: ``[review of Curing Affluenza]``."""
+    return f"[{label}]"
 
 
 def print_page_reference() -> str:
@@ -137,6 +203,22 @@ def spoiler_start(label: str, default: str) -> str:
 
 def spoiler_end(default: str) -> str:
     return f"End of {default.lower()}"
+
+
+def spoiler_mark(default: str) -> str:
+    """Beside a page reference to a quotation inside a spoiler, in the library."""
+    return f"({default.lower()})"
+
+
+# -- responses ------------------------------------------------------------------------------
+
+def reply_by_email() -> str:
+    return "Reply by email"
+
+
+def reply_subject(essay_title: str) -> str:
+    """The subject of a reply by e-mail: it names the essay."""
+    return f"Re: {essay_title}"
 
 
 # -- offline files --------------------------------------------------------------------------

@@ -1,0 +1,96 @@
+"""The reference essay (../shared/reference-essay.md) written with Folio, word for word.
+
+The root ``test-reference`` holds it with its neighbours and the
+reference's settings: ``folio_essay_noun = "article"``,
+``folio_title_style = "quoted"``, ``folio_spoiler_style = "warn"``; the
+essay has its own author, who is not the collection's.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import Built, build, copy_root
+
+CAPTION = ("Cover of the 2006 Faber and Faber paperback edition of ‘Never let me go’ by "
+           "Kazuo Ishiguro, first published in 2005. Page references in this article are "
+           "to this paperback edition.")
+SIMILAR = ["Real hope [review of Curing Affluenza]", "Tarzan of the Apes [review]",
+           "Reviews of old books [review – memoir]"]
+DIFFERENT = ["All Saints Hunters Hill Soccer Football Club [memoir]",
+             "When you do the wrong thing, the feeling in your heart is indescribable, "
+             "really [fiction]",
+             "the innocents [fiction]",
+             "Getting carried away [opinion – the mad appeal of Mars]"]
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build(copy_root("reference", tmp_path_factory.mktemp("reference")))
+
+
+def text(node: object) -> str:
+    words = node.get_text().replace("¶", "")  # type: ignore[attr-defined]
+    return re.sub(r"\s+", " ", words).strip()
+
+
+def test_builds_without_warnings(room: Built) -> None:
+    assert room.warnings == ""
+
+
+def test_caption_word_for_word(room: Built) -> None:
+    page = room.soup("essays/enmeshed.html")
+    assert text(page.select_one("figure.folio-book figcaption")) == CAPTION
+
+
+def test_related_entries_and_topic(room: Built) -> None:
+    page = room.soup("essays/enmeshed.html")
+    headings = page.select(".folio-related-heading")
+    assert [text(h) for h in headings] == ["Read something similar: Curing Affluenza",
+                                          "Read something different:"]
+    topic = headings[0].find("a")
+    assert text(topic) == "Curing Affluenza"
+    assert topic["href"] == "../tags/curing-affluenza.html"
+    assert (room.outdir / "tags/curing-affluenza.html").is_file()
+    lists = page.select(".folio-related-list")
+    assert [text(li) for li in lists[0].find_all("li")] == SIMILAR
+    assert [text(li) for li in lists[1].find_all("li")] == DIFFERENT
+
+
+def test_copyright_and_author(room: Built) -> None:
+    page = room.soup("essays/enmeshed.html")
+    assert text(page.select_one(".folio-copyright")) == "© 2019 A. Writer"
+    assert "by A. Writer" in text(page.select_one(".folio-byline"))
+    # The collection's author appears nowhere on this essay's page.
+    assert "Hester Vale" not in str(page)
+    footer = page.select_one("footer") or page.select_one(".footer")
+    assert "2019 A. Writer" in text(footer)
+
+
+def test_spoiler_warns_and_stays_open(room: Built) -> None:
+    page = room.soup("essays/enmeshed.html")
+    assert page.find("details") is None
+    warning = page.select_one(".folio-spoiler-warning")
+    assert warning is not None
+    assert "If you have not read the book, stop here" in text(warning)
+    assert "What follows talks about the ending." in text(warning)
+
+
+def test_labels_in_listings_and_several_genres(room: Built) -> None:
+    for genre in ("review", "memoir"):
+        page = room.soup(f"genres/{genre}.html")
+        titles = [text(a) for a in page.select(".folio-essay-title a")]
+        assert "Reviews of old books" in titles, genre
+    archive = room.soup("archive.html")
+    facts = {text(e.select_one(".folio-essay-title")): text(e.select_one(".folio-essay-facts"))
+             for e in archive.select(".folio-essay")}
+    assert facts["Real hope"].endswith("review of Curing Affluenza")
+    assert facts["Getting carried away"].endswith("opinion – the mad appeal of Mars")
+
+
+def test_book_titles_quoted_everywhere(room: Built) -> None:
+    library = room.soup("library.html")
+    titles = [text(p) for p in library.select(".folio-shelf-title")]
+    assert "‘Never let me go’" in titles
+    assert library.select_one(".folio-shelf-title cite") is None
