@@ -18,6 +18,7 @@ from folio.offline import setup_offline
 from folio.pages import setup_pages
 from folio.quotes import setup_quotes
 from folio.related import setup_related
+from folio.responses import setup_responses
 from folio.search import setup_search
 from folio.sharing import setup_sharing
 from folio.spoiler import setup_spoiler
@@ -59,6 +60,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_quotes(app)  # page-quote, {page}
     setup_related(app)  # related-reading
     setup_spoiler(app)  # spoiler
+    setup_responses(app)  # responses: readers' responses kept with the essay
     setup_collection(app)  # site-wide records and checks, once per build
     setup_offline(app)  # a PDF and an ePub of every essay, and links to them
     setup_listings(app)  # essay lists; genre, tag, year, library, quotation pages
