@@ -246,6 +246,9 @@ def write_if_changed(path: Path, text: str) -> bool:
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
                                      suffix=".tmp") as handle:
         handle.write(text)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(handle.name, 0o666 & ~umask)  # as any file the writer makes, not 0600
     os.replace(handle.name, path)
     return True
 
@@ -418,3 +421,12 @@ def print_report(report: Report, plan: Plan, into: Path, redirects: int,
             out.write("  recovered: " + "; ".join(written.recovered) + "\n")
         for note in written.not_recovered:
             out.write(f"  not recovered: {note}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command on its own (tests, the benchmark): ``folio import-wordpress ARGS``."""
+    from folio.cli import OneLineParser
+
+    parser = OneLineParser(prog="folio import-wordpress")
+    add_import_wordpress_arguments(parser)
+    return run_import_wordpress(parser.parse_args(argv))

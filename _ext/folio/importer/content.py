@@ -521,7 +521,8 @@ class PostConverter:
                     self.note("related reading listed the post itself; dropped")
                 elif name not in seen:
                     seen.add(name)
-                    names[which].append(name)
+                    names[which].append(
+                        posixpath.relpath(name, posixpath.dirname(self.context.docname) or "."))
         first = used[0]
         options = [f":{which}: {', '.join(found)}" for which, found in names.items() if found]
         if topic:
@@ -601,7 +602,7 @@ class PostConverter:
             name = self.context.essay_for_url(href)
             if name is not None:
                 fragment = urlparse(href).fragment
-                target = posixpath.relpath(name, posixpath.dirname(self.context.docname))
+                target = posixpath.relpath(name, posixpath.dirname(self.context.docname) or ".")
                 link["href"] = f"{target}.md" + (f"#{fragment}" if fragment else "")
                 internal += 1
             elif not web_url(href) and not href.startswith(("mailto:", "#")):
@@ -622,7 +623,7 @@ class PostConverter:
             alt = " ".join(str(image.get("alt") or "").split())
             local = self.context.media_for_url(src) if src else None
             if local:
-                target = posixpath.relpath(local, posixpath.dirname(self.context.docname))
+                target = posixpath.relpath(local, posixpath.dirname(self.context.docname) or ".")
                 image["src"] = target
                 image.attrs = {"src": target, "alt": alt}
                 if image.parent is not None and image.parent.name == "a":
@@ -695,7 +696,7 @@ def response_markdown(content: str) -> str:
 def plain_text(fragment: str) -> str:
     """Text of an HTML fragment on one line (titles, excerpts, names)."""
     text = BeautifulSoup(html.unescape(fragment), "html.parser").get_text(" ")
-    return " ".join(text.split())
+    return re.sub(r"\s+([.,;:!?’”)])", r"\1", " ".join(text.split()))
 
 
 def url_key(url: str) -> str:

@@ -121,7 +121,7 @@ def responses_block(comments: tuple[Comment, ...], notes: list[str]) -> tuple[st
             skipped[why] = skipped.get(why, 0) + 1
             continue
         if comment.kind not in ("", "comment"):
-            skipped[comment.kind + "s"] = skipped.get(comment.kind + "s", 0) + 1
+            skipped[comment.kind] = skipped.get(comment.kind, 0) + 1
             continue
         date = post_comment_date(comment.date)
         if date is None:
@@ -141,7 +141,8 @@ def responses_block(comments: tuple[Comment, ...], notes: list[str]) -> tuple[st
         entry["text"] = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
         entries.append((date, comment.comment_id.zfill(12), entry))
     for why, count in sorted(skipped.items()):
-        notes.append(f"{count} {why} comment{'s' if count > 1 else ''} left out")
+        noun = "" if why in ("pingback", "trackback") else " comment"
+        notes.append(f"{count} {why}{noun}{'s' if count > 1 else ''} left out")
     if not entries:
         return "", 0
     entries.sort(key=lambda e: (e[0], e[1]))
