@@ -333,7 +333,20 @@ def responses_last(app: Sphinx, doctree: nodes.document) -> None:
         while not isinstance(parent, nodes.section | nodes.document) and parent.parent:
             parent = parent.parent
         box.parent.remove(box)
+        keep_copyright_first(parent)
         parent.append(box)
+
+
+def keep_copyright_first(section: nodes.Element) -> None:
+    """The © line goes before a related reading that ends the essay (as :mod:`folio.essays`
+    places it), which it could not see while the responses came last."""
+    children = section.children
+    if len(children) >= 2 and isinstance(children[-1], nodes.container) \
+            and "folio-copyright" in children[-1]["classes"] \
+            and type(children[-2]).__name__ == "related_reading":
+        line = children[-1]
+        section.remove(line)
+        section.insert(len(section.children) - 1, line)
 
 
 def setup_responses(app: Sphinx) -> None:

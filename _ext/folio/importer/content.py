@@ -350,6 +350,7 @@ class PostConverter:
         self.page_roles(soup)
         self.links(soup)
         self.images(soup)
+        self.headings(soup)
         markdown = to_markdown(soup)
         for token, text in self.blocks.items():
             markdown = markdown.replace(token, text)
@@ -600,16 +601,30 @@ class PostConverter:
                 link.unwrap()
                 continue
             name = self.context.essay_for_url(href)
-            if name is not None:
-                fragment = urlparse(href).fragment
+            if name is not None:  # fragments (#comments, #more-12) name nothing in an essay
                 target = posixpath.relpath(name, posixpath.dirname(self.context.docname) or ".")
-                link["href"] = f"{target}.md" + (f"#{fragment}" if fragment else "")
+                link["href"] = f"{target}.md"
                 internal += 1
             elif not web_url(href) and not href.startswith(("mailto:", "#")):
                 self.note(f"link {shorten(href)!r} is not a web address; kept as text")
                 link.unwrap()
         if internal:
             self.got(f"{internal} link{'s' if internal > 1 else ''} to other essays")
+
+    def headings(self, soup: BeautifulSoup) -> None:
+        """Headings from level 1, never skipping one: what MyST accepts without a warning.
+
+        The essay's title comes from the front matter; the post's own headings
+        become its sections.
+        """
+        found = soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])
+        ranks = {level: rank for rank, level in
+                 enumerate(sorted({int(h.name[1]) for h in found}), start=1)}
+        previous = 0
+        for heading in found:
+            level = min(ranks[int(heading.name[1])], previous + 1)
+            heading.name = f"h{level}"
+            previous = level
 
     def images(self, soup: BeautifulSoup) -> None:
         """Images not recovered as covers: local copies, or links to the original."""
@@ -646,9 +661,8 @@ def mostly_links(tag: Tag) -> bool:
     links = tag.find_all("a")
     if not links:
         return False
-    rest = tag.get_text(" ", strip=True)
-    for link in links:
-        rest = rest.replace(link.get_text(" ", strip=True), "")
+    rest = "".join(str(text) for text in tag.find_all(string=True)
+                   if text.find_parent("a") is None)
     rest = re.sub(r"\[[^\]]*\]|[\s,;·•|–—-]", "", rest)
     return len(rest) <= 3
 
