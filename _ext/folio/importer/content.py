@@ -66,6 +66,9 @@ def wpautop(text: str) -> str:
     text = re.sub(r"<pre\b.*?</pre>", keep, text, flags=re.DOTALL | re.IGNORECASE)
     text = OPENING_BLOCK.sub(r"\n\n\1", text)
     text = CLOSING_BLOCK.sub(r"\1\n\n", text)
+    # A quotation holds paragraphs of its own (WordPress moves <p> inside it).
+    text = re.sub(r"(<blockquote\b[^>]*>)", r"\1\n\n", text, flags=re.IGNORECASE)
+    text = re.sub(r"(</blockquote>)", r"\n\n\1", text, flags=re.IGNORECASE)
     out = []
     for chunk in re.split(r"\n\s*\n", text):
         chunk = chunk.strip()
@@ -195,7 +198,8 @@ LOCATOR = rf"(?:\d+|{ROMAN})(?:\s*[-–—]\s*(?:\d+|{ROMAN}))?"
 LOCATORS = rf"{LOCATOR}(?:\s*,\s*{LOCATOR})*"
 PAGE_AT_END = re.compile(rf"\(\s*pp?\.?\s*(?P<loc>{LOCATORS})\s*\)\s*$", re.IGNORECASE)
 PAGE_IN_TEXT = re.compile(rf"\(\s*pp?\.?\s*(?P<loc>{LOCATORS})\s*\)", re.IGNORECASE)
-NEAR_PAGE = re.compile(r"\(\s*(?:pp?\b|pp?\.|pages?\b|pg\.?)[^)]{0,20}\)?\s*$", re.IGNORECASE)
+NEAR_PAGE = re.compile(r"\(\s*(?:pp?\b|pp?\.|pp?\d|pages?\b|pg\.?)[^)]{0,20}\)?\s*$",
+                       re.IGNORECASE)
 SIMILAR = re.compile(r"^\s*read something similar\s*:?", re.IGNORECASE)
 DIFFERENT = re.compile(r"^\s*read something different\s*:?", re.IGNORECASE)
 COPYRIGHT = re.compile(r"^\s*(?:copyright\s*)?(?:©|\(c\))\s*(\d{4}(?:\s*[-–]\s*\d{4})?)\s+"
