@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, Built, build
-
 from folio.importer import content
 from folio.importer.command import main
 from folio.importer.essay import split_title, yaml_text

@@ -7,7 +7,6 @@ import zipfile
 
 import pytest
 from conftest import Built, build, compile_pdf, copy_root, epubcheck
-
 from folio.responses import read_responses, text_to_nodes
 
 HOSTILE = ("alert", "onerror", "onclick", "javascript", "<iframe", "evil.example",
