@@ -499,3 +499,30 @@ def test_private_data() -> None:
     assert private_data("mail a.b+c@x.example.org or 10.0.0.1, or fe80::1.") == [
         "a.b+c@x.example.org", "10.0.0.1", "fe80::1"]
     assert private_data("at 10:30 on 3.4.2019, version 1.2.3") == []
+
+
+def test_imported_epub_is_valid(tmp_path: Path) -> None:
+    """Redirect pages are for the web: the ePub stays valid and holds none of them."""
+    from conftest import epubcheck
+
+    root = new_root(tmp_path)
+    assert run_import(root, DATA / "classic.xml").code == 0
+    built = build_clean(root, "epub")
+    assert not (built.outdir / "2019").exists()
+    assert "(p69)" in (built.outdir / "essays" / "creature.xhtml").read_text(encoding="utf-8")
+    report = epubcheck(next(built.outdir.glob("*.epub")))
+    assert "No errors or warnings detected" in report, report[-2000:]
+
+
+def test_imported_pdf(tmp_path: Path) -> None:
+    from conftest import compile_pdf
+
+    root = new_root(tmp_path)
+    assert run_import(root, DATA / "classic.xml").code == 0
+    built = build_clean(root, "latex")
+    tex = next(p for p in built.outdir.glob("*.tex") if "{sphinxmanual}" in p.read_text())
+    _pdf, log, text = compile_pdf(built, tex.stem)
+    # Only the emoji-only title lacks glyphs (the PDF's fonts have no emoji).
+    assert set(re.findall(r"Missing character: There is no (\S+)", log)) <= {"📚", "🔥"}
+    assert "Beware; for I am fearless, and therefore powerful. (p69)" in text
+    assert "Responses Mallory · 1 May 2019" in text

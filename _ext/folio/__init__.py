@@ -17,6 +17,7 @@ from folio.listings import setup_listings
 from folio.offline import setup_offline
 from folio.pages import setup_pages
 from folio.quotes import setup_quotes
+from folio.redirects import setup_redirects
 from folio.related import setup_related
 from folio.responses import setup_responses
 from folio.search import setup_search
@@ -61,6 +62,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_related(app)  # related-reading
     setup_spoiler(app)  # spoiler
     setup_responses(app)  # responses: readers' responses kept with the essay
+    setup_redirects(app)  # old WordPress addresses → essays (wordpress-redirects.json)
     setup_collection(app)  # site-wide records and checks, once per build
     setup_offline(app)  # a PDF and an ePub of every essay, and links to them
     setup_listings(app)  # essay lists; genre, tag, year, library, quotation pages

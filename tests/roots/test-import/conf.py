@@ -1,6 +1,3 @@
-import json
-from pathlib import Path
-
 project = "Imported"
 author = "Hester Vale"
 extensions = ["myst_parser", "folio"]
@@ -14,8 +11,3 @@ latex_elements = {"fontpkg": "\\setmainfont{FreeSerif}\n\\setsansfont{FreeSans}\
 html_baseurl = "https://example.org/imported/"
 folio_genres = ["review", "memoir", "fiction", "opinion"]
 
-# Old WordPress addresses, written by `folio import-wordpress` (see the writing guide).
-_redirects = Path(__file__).parent / "wordpress-redirects.json"
-if _redirects.exists():
-    extensions.append("sphinx_reredirects")
-    redirects = json.loads(_redirects.read_text(encoding="utf-8"))
