@@ -119,6 +119,7 @@ class Plan:
     others: Counter[str] = field(default_factory=Counter)
     attachments: dict[str, str] = field(default_factory=dict)  # url → url
     renamed: dict[str, str] = field(default_factory=dict)  # post id → why
+    links: dict[str, str] = field(default_factory=dict)  # post id → its permalink
     site: Site | None = None
 
 
@@ -163,6 +164,7 @@ def make_plan(export: Path, drafts: bool) -> Plan:
             plan.renamed[item.post_id] = f"slug {base!r} was taken; written as {name!r}"
         used.add(name)
         plan.names[item.post_id] = name
+        plan.links[item.post_id] = item.link
         for url in (item.link, item.guid):
             if url and not post_id_in(url):
                 plan.by_url.setdefault(url_key(url), item.post_id)
@@ -348,7 +350,7 @@ def run(args: argparse.Namespace) -> int:
                     shutil.copyfile(path, target)
     if manifest:
         write_if_changed(manifest_path, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    redirects_written = write_redirects(root / REDIRECTS, plan, export, docdir)
+    redirects_written = write_redirects(root / REDIRECTS, plan, docdir)
     print_report(report, plan, into, redirects_written, root / REDIRECTS)
     return 0
 
@@ -375,21 +377,17 @@ def commit(stage: Path, into: Path, manifest: dict[str, str], force: bool,
         report.written.append(filename)
 
 
-def write_redirects(path: Path, plan: Plan, export: Path, docdir: str) -> int:
+def write_redirects(path: Path, plan: Plan, docdir: str) -> int:
     """Old permalink paths → the essays, for sphinx-reredirects; merged with what is there."""
     redirects = read_json(path)
     before = dict(redirects)
-    for entry in iter_export(export):
-        if isinstance(entry, Site) or entry.post_id not in plan.names:
+    for post_id, link in plan.links.items():
+        old = unquote(urlparse(link).path).strip("/")
+        if not old or post_id_in(link) or old.endswith((".html", ".htm")):
             continue
-        old = unquote(urlparse(entry.link).path).strip("/")
-        if not old or post_id_in(entry.link) or old.endswith((".html", ".htm")):
-            continue
-        source = f"{old}/index"
-        docname = posixpath.join(docdir, plan.names[entry.post_id])
-        target = posixpath.relpath(f"{docname}.html", old)
+        docname = posixpath.join(docdir, plan.names[post_id])
         if docname != old:
-            redirects[source] = target
+            redirects[f"{old}/index"] = posixpath.relpath(f"{docname}.html", old)
     if redirects != before or (redirects and not path.exists()):
         write_if_changed(path, json.dumps(redirects, indent=1, sort_keys=True,
                                           ensure_ascii=False) + "\n")

@@ -276,8 +276,9 @@ class EssayConverter(MarkdownConverter):  # type: ignore[misc]
 
 
 def to_markdown(soup_or_html: BeautifulSoup | str) -> str:
-    text = soup_or_html if isinstance(soup_or_html, str) else str(soup_or_html)
-    markdown = str(EssayConverter().convert(text))
+    converter = EssayConverter()
+    markdown = str(converter.convert(soup_or_html) if isinstance(soup_or_html, str)
+                   else converter.convert_soup(soup_or_html))  # no second parse
     lines = []
     in_code = False
     for line in markdown.splitlines():
@@ -580,11 +581,9 @@ class PostConverter:
             return
         count = 0
         for string in list(soup.find_all(string=True)):
-            if not isinstance(string, NavigableString) or \
-                    string.find_parent(["blockquote", "pre", "code", "a"]) is not None:
-                continue
             text = str(string)
-            if not PAGE_IN_TEXT.search(text):
+            if not PAGE_IN_TEXT.search(text) or not isinstance(string, NavigableString) or \
+                    string.find_parent(["blockquote", "pre", "code", "a"]) is not None:
                 continue
 
             def role(match: re.Match[str]) -> str:
@@ -713,7 +712,10 @@ def response_markdown(content: str) -> str:
 
 def plain_text(fragment: str) -> str:
     """Text of an HTML fragment on one line (titles, excerpts, names)."""
-    text = BeautifulSoup(html.unescape(fragment), "html.parser").get_text(" ")
+    if "<" not in fragment and "&" not in fragment:  # most names and titles: no parse
+        text = fragment
+    else:
+        text = BeautifulSoup(html.unescape(fragment), "html.parser").get_text(" ")
     return re.sub(r"\s+([.,;:!?’”)])", r"\1", " ".join(text.split()))
 
 
