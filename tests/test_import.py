@@ -526,3 +526,40 @@ def test_imported_pdf(tmp_path: Path) -> None:
     assert set(re.findall(r"Missing character: There is no (\S+)", log)) <= {"📚", "🔥"}
     assert "Beware; for I am fearless, and therefore powerful. (p69)" in text
     assert "Responses Mallory · 1 May 2019" in text
+
+
+def test_download_once_then_cached(tmp_path: Path) -> None:
+    """``--download`` fetches a cover once (from a server on 127.0.0.1), then reuses it."""
+    import functools
+    import http.server
+    import threading
+
+    served = tmp_path / "www" / "wp-content" / "uploads" / "2020" / "03"
+    served.mkdir(parents=True)
+    (served / "walden.png").write_bytes(tiny_png())
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=str(tmp_path / "www"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    address = f"http://127.0.0.1:{server.server_address[1]}"
+    export = tmp_path / "export.xml"
+    export.write_text((DATA / "block.xml").read_text(encoding="utf-8").replace(
+        "https://slowpages.files.wordpress.com/2020/03/walden.jpg?w=300",
+        f"{address}/wp-content/uploads/2020/03/walden.png"), encoding="utf-8")
+    root = new_root(tmp_path)
+    try:
+        offline = run_import(new_root(tmp_path / "offline"), export)  # no --download: no fetch
+        assert ":cover:" not in offline.essay("on-walden")
+        first = run_import(root, export, "--download")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert first.code == 0, first.err
+    assert ":cover: /essays/media/2020/03/walden.png\n" in first.essay("on-walden")
+    assert (root / "essays/media/2020/03/walden.png").read_bytes() == tiny_png()
+    again = run_import(root, export, "--download")  # the server is gone: the copy is kept
+    assert "0 written, 2 unchanged" in again.out
+    assert ":cover: /essays/media/2020/03/walden.png\n" in again.essay("on-walden")
+    without_topic(run_import(root, export), "on-walden")
+    build_clean(root)
