@@ -563,3 +563,32 @@ def test_download_once_then_cached(tmp_path: Path) -> None:
     assert ":cover: /essays/media/2020/03/walden.png\n" in again.essay("on-walden")
     without_topic(run_import(root, export), "on-walden")
     build_clean(root)
+
+
+def test_imported_pages_pass_nu_and_axe(tmp_path: Path) -> None:
+    """Imported essays are valid HTML and accessible, like the sample's (the site's theme)."""
+    import test_validators as validators
+
+    root = new_root(tmp_path)
+    assert run_import(root, DATA / "classic.xml").code == 0
+    sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "folio-sidebar.html"]}
+    built = build(root, "html", html_theme="sphinx_book_theme", html_sidebars=sidebars)
+    assert built.warnings == ""
+    essays = sorted((built.outdir / "essays").glob("*.html"))
+    assert len(essays) == 6
+    unexplained, _used = validators.nu_errors(essays)
+    assert unexplained == []
+    validators.require(validators.CHROMIUM, str(validators.AXE_JS))
+    validators.require_module("playwright")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=validators.CHROMIUM,
+                                              args=validators.CHROMIUM_ARGS)
+        page = chromium.new_page()
+        serious = [f"{essay.name}: {violation['id']}"
+                   for essay in essays
+                   for violation in validators.axe(page, essay.as_uri())
+                   if violation["impact"] in {"serious", "critical"}]
+        chromium.close()
+    assert serious == []
