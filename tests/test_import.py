@@ -592,3 +592,51 @@ def test_imported_pages_pass_nu_and_axe(tmp_path: Path) -> None:
                    if violation["impact"] in {"serious", "critical"}]
         chromium.close()
     assert serious == []
+
+
+CAPTION = ("Cover of the 2004 Princeton University Press anniversary edition of <em>Walden</em> "
+           "by Henry David Thoreau, first published in 1854.")
+
+
+def with_second_cover(tmp_path: Path, caption: str) -> Path:
+    """block.xml with a cover in the second post too."""
+    source = (DATA / "block.xml").read_text(encoding="utf-8")
+    figure = (f'<figure class="wp-block-image"><img src="https://x.example/w.jpg" '
+              f'alt="The same green cover"/><figcaption>{caption}</figcaption></figure>')
+    source = source.replace("<p>© 2020 June Abbot</p>", f"{figure}\n<p>© 2020 June Abbot</p>")
+    export = tmp_path / "two-covers.xml"
+    export.write_text(source, encoding="utf-8")
+    return export
+
+
+def test_same_book_in_two_posts_is_one_key(tmp_path: Path) -> None:
+    root = new_root(tmp_path)
+    run = run_import(root, with_second_cover(tmp_path, CAPTION), "--genre-map", "diary=memoir")
+    assert run.code == 0, run.err
+    assert "```{book-citation} walden\n" in run.essay("on-walden")
+    assert "```{book-citation} walden\n" in run.essay("cabin-notes")
+    without_topic(run, "on-walden")
+    build_clean(root)
+
+
+def test_another_edition_gets_its_own_key(tmp_path: Path) -> None:
+    other = CAPTION.replace("2004 Princeton University Press anniversary", "1995 Dover")
+    root = new_root(tmp_path)
+    run = run_import(root, with_second_cover(tmp_path, other), "--genre-map", "diary=memoir")
+    assert "```{book-citation} walden-1995\n:title: Walden\n" in run.essay("cabin-notes")
+    assert "book 'walden' is described differently in an earlier post; recorded as " \
+           "'walden-1995'" in run.out
+    without_topic(run, "on-walden")
+    build_clean(root)
+
+
+def test_several_genres_make_a_list(tmp_path: Path) -> None:
+    """The contract's ``genre: [a, b]`` (the list itself is built by issue 10's work)."""
+    source = (DATA / "block.xml").read_text(encoding="utf-8").replace(
+        '<category domain="category" nicename="diary"><![CDATA[Diary]]></category>',
+        '<category domain="category" nicename="memoir"><![CDATA[Memoir]]></category>'
+        '<category domain="category" nicename="opinion"><![CDATA[Opinion]]></category>')
+    export = tmp_path / "genres.xml"
+    export.write_text(source, encoding="utf-8")
+    run = run_import(new_root(tmp_path), export)
+    assert "genre: [memoir, opinion]\n" in run.essay("cabin-notes")
