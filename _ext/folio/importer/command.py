@@ -339,7 +339,8 @@ def run(args: argparse.Namespace) -> int:
                 written = Written(written.name, written.text, written.recovered,
                                   (plan.renamed[item.post_id], *written.not_recovered))
             (stage / f"{name}.md").write_text(written.text, encoding="utf-8")
-            report.essays.append(written)
+            # The report keeps what it prints, not the essay (flat memory).
+            report.essays.append(Written(name, "", written.recovered, written.not_recovered))
         # The whole export is read: now move into place.
         commit(stage, into, manifest, args.force, report)
         for path in sorted(stage.rglob("*")):
