@@ -47,11 +47,10 @@ def file_slug(text: str) -> str:
 
 def post_date(item: Item) -> datetime.date | None:
     """The post's own date; a draft's is often ``0000-00-00``, so other dates follow."""
-    for text in (item.date[:10],):
-        try:
-            return datetime.date.fromisoformat(text)
-        except ValueError:
-            pass
+    try:
+        return datetime.date.fromisoformat(item.date[:10])
+    except ValueError:
+        pass
     try:
         return email.utils.parsedate_to_datetime(item.pub_date).date()
     except (TypeError, ValueError, IndexError):
@@ -181,6 +180,8 @@ def essay_text(item: Item, name: str, *, genres: list[str], genre_map: dict[str,
         notes.append("the post has no title; called it " + repr(title))
     title, subtitle = split_title(title)
     date = post_date(item)
+    if date is None:
+        notes.append("the post has no date: add one (YYYY-MM-DD) to the front matter")
     chosen, tags = classify(item, genres, genre_map)
     if not chosen:
         chosen = [default_genre]
