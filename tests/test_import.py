@@ -640,3 +640,13 @@ def test_several_genres_make_a_list(tmp_path: Path) -> None:
     export.write_text(source, encoding="utf-8")
     run = run_import(new_root(tmp_path), export)
     assert "genre: [memoir, opinion]\n" in run.essay("cabin-notes")
+
+
+def test_other_shortcodes() -> None:
+    notes: list[str] = []
+    text = content.expand_shortcodes(
+        'until they switch [us] off [contact-form-7 id="12"] and [spoiler]hidden[/spoiler] '
+        "[sic]", notes)
+    assert text == "until they switch [us] off  and hidden [sic]"
+    assert notes == ["shortcode [contact-form-7] could not be expressed; left out",
+                     "shortcode [spoiler] could not be expressed; left out"]

@@ -129,7 +129,16 @@ def expand_shortcodes(text: str, notes: list[str]) -> str:
 
     text = re.sub(r"\[(audio|video|embed|gallery|playlist|tweet|youtube|soundcloud)\b"
                   r"([^\]]*)\](?:(.*?)\[/\1\])?", media, text, flags=re.DOTALL | re.IGNORECASE)
-    return text
+
+    # Any other shortcode (a plugin's): one with attributes or a closing tag is
+    # markup, not words; "[sic]" or "[us]" in a quotation is left alone.
+    def other(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(4)
+        notes.append(f"shortcode [{name}] could not be expressed; left out")
+        return match.group(3) or match.group(5) or ""
+
+    return re.sub(r"\[([A-Za-z][\w-]*)(\s[^\]]*=[^\]]*)\](?:(.*?)\[/\1\])?|"
+                  r"\[([A-Za-z][\w-]*)\](.*?)\[/\4\]", other, text, flags=re.DOTALL)
 
 
 def kind_label(name: str) -> str:
