@@ -131,3 +131,10 @@ def test_read_responses_sorted_and_typed() -> None:
     assert problems == []
     assert read_responses("name: A")[1] == [
         (1, "responses: the body must be a YAML list ('- name: ...')")]
+
+
+def test_parallel_build_is_the_same(html: Built, tmp_path_factory: pytest.TempPathFactory) -> None:
+    parallel = build(copy_root("responses", tmp_path_factory.mktemp("parallel")), parallel=2)
+    for page in ("essays/answered.html", "essays/broken.html"):
+        assert str(parallel.soup(page).select_one(".folio-responses")) == \
+            str(html.soup(page).select_one(".folio-responses"))
