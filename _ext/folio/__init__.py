@@ -20,7 +20,9 @@ from folio.essays import refresh_labels, setup_essays
 from folio.listings import refresh_listings, setup_listings
 from folio.offline import refresh_downloads, setup_offline
 from folio.quotes import setup_quotes
+from folio.redirects import setup_redirects
 from folio.related import refresh_related, setup_related
+from folio.responses import setup_responses
 from folio.search import setup_search
 from folio.sharing import setup_sharing
 from folio.spoiler import setup_spoiler
@@ -68,6 +70,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_quotes(app)  # page-quote, {page}
     setup_related(app)  # related-reading
     setup_spoiler(app)  # spoiler
+    setup_responses(app)  # responses: readers' responses kept with the essay
+    setup_redirects(app)  # old WordPress addresses → essays (wordpress-redirects.json)
     setup_listings(app)  # essay-list; genre, tag, year, library, quotation pages; sidebar
     setup_offline(app)  # a PDF and an ePub of every essay, and links to them
     setup_comments(app)  # folio_comments: giscus or reply by email, web pages only

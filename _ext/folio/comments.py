@@ -81,7 +81,7 @@ def check_comments(app: Sphinx, config: Config) -> None:
 
 
 def mark_comments(app: Sphinx, doctree: nodes.document) -> None:
-    """Leave a placeholder at the end of every essay when comments are on."""
+    """Leave a placeholder at the very end of every essay (after its responses)."""
     if app.config.folio_comments is None:
         return
     if app.env.docname not in folio_domain(app.env).essays:
@@ -128,6 +128,6 @@ def visit_comments_form(self: HTML5Translator, node: comments_form) -> None:
 
 def setup_comments(app: Sphinx) -> None:
     app.connect("config-inited", check_comments)
-    app.connect("doctree-read", mark_comments)
+    app.connect("doctree-read", mark_comments, priority=950)  # after the responses
     app.add_post_transform(PlaceComments)
     app.add_node(comments_form, html=(visit_comments_form, None))
