@@ -56,6 +56,13 @@ The ship goes down.
 ```
 """,
     "essay-list": "# Home\n\n```{essay-list}\n:featured: 1\n```\n",
+    "responses": FRONT + """```{responses}
+- name: Ann Reader
+  date: 2020-03-01
+  text: |
+    I read it *twice*.
+```
+""",
 }
 
 OTHERS = {

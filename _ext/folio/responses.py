@@ -43,7 +43,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from folio.related import related_reading
-from folio.wording import format_date
+from folio.wording import RESPONSES_HEADING, SEPARATOR, format_date
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-HEADING = "Responses"
 KEYS = ("name", "date", "link", "text")
 REMOVED = "[removed]"
 
@@ -279,7 +278,7 @@ def text_to_nodes(markdown: str) -> list[Node]:
 def response_nodes(responses: list[Response]) -> nodes.container:
     """The whole section: its heading and every response, oldest first."""
     box = nodes.container(classes=["folio-responses"], ids=["responses"])
-    box += nodes.rubric(HEADING, HEADING, classes=["folio-responses-heading"],
+    box += nodes.rubric(RESPONSES_HEADING, RESPONSES_HEADING, classes=["folio-responses-heading"],
                         **{"heading-level": 2})
     for response in responses:
         item = nodes.container(classes=["folio-response"])
@@ -287,7 +286,7 @@ def response_nodes(responses: list[Response]) -> nodes.container:
         if response.link:
             name = nodes.reference("", "", name, refuri=response.link)
         when = format_date(response.date)
-        meta = nodes.paragraph("", "", name, nodes.Text(" · "),
+        meta = nodes.paragraph("", "", name, nodes.Text(SEPARATOR),
                                nodes.inline(when, when, classes=["folio-response-date"]),
                                classes=["folio-response-meta"])
         item += meta

@@ -212,6 +212,10 @@ def spoiler_mark(default: str) -> str:
 
 # -- responses ------------------------------------------------------------------------------
 
+#: Above the responses stored with an essay.
+RESPONSES_HEADING = "Responses"
+
+
 def reply_by_email() -> str:
     return "Reply by email"
 
