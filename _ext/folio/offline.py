@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import json
 import os
 import posixpath
 import re
@@ -107,6 +108,33 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
         documents.append((docname, target, texescape.escape(title, engine),
                           texescape.escape(author, engine), "howto"))
     config.latex_documents = documents
+
+
+def write_offprint_list(app: Sphinx, exception: Exception | None) -> None:
+    """Tell ``folio.offprints`` which ``.tex`` files are essays, and whose they are.
+
+    The essays' own PDFs are typeset together and cut apart afterwards
+    (see ``offprints.py``); the records give each PDF its title and the
+    essay's own author, which ``config-inited`` could not know.
+    """
+    if exception or app.builder.name != "latex":
+        return
+    essays = folio_domain(app.env).essays
+    engine = app.config.latex_engine
+    texescape.init()
+    listed, collections = [], []
+    for entry in app.config.latex_documents:
+        docname, target = entry[0], str(entry[1])
+        essay = essays.get(docname)
+        if essay is None or not app.config.folio_essay_downloads:
+            collections.append(target)
+            continue
+        author = essay.author or app.config.folio_author or app.config.author
+        listed.append({"docname": docname, "tex": target, "stem": essay_stem(app.config, docname),
+                       "title": essay.title, "author": author,
+                       "author_tex": texescape.escape(author, engine)})
+    Path(app.builder.outdir, "folio-essays.json").write_text(
+        json.dumps({"essays": listed, "collections": collections}, indent=1), encoding="utf-8")
 
 
 #: schema.org accessibility metadata (EPUB Accessibility 1.1): what the books
@@ -350,6 +378,7 @@ def setup_offline(app: Sphinx) -> None:
     app.connect("config-inited", add_essay_pdfs)
     app.connect("doctree-read", mark_downloads)
     app.add_post_transform(DownloadLinks)
+    app.connect("build-finished", write_offprint_list)
     app.connect("build-finished", add_accessibility_metadata, priority=400)
     app.connect("build-finished", write_essay_epubs)
     app.connect("build-finished", copy_downloads)
