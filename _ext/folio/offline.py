@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import datetime
 import html
+import io
 import json
 import os
 import posixpath
 import re
 import shutil
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx.util import logging, texescape
@@ -201,6 +204,7 @@ def write_essay_epubs(app: Sphinx, exception: Exception | None) -> None:
     styles = [name for name in ("_static/epub.css", "_static/pygments.css", "_static/folio.css")
               if (outdir / name).exists()]
     language = config.language or "en"
+    written = 0
     for docname, essay in sorted(folio_domain(app.env).essays.items()):
         chapter_path = outdir / f"{docname}.xhtml"
         if not chapter_path.exists():
@@ -234,12 +238,35 @@ def write_essay_epubs(app: Sphinx, exception: Exception | None) -> None:
         book.spine = ["cover", chapter]
         for prop, value in ACCESSIBILITY:
             book.add_metadata(None, "meta", value, {"property": prop})
-        writer = LanguageTaggedWriter(
-            str(target / f"{essay_stem(config, docname)}.epub"), book,
-            {"mtime": essay_epub_date(essay.date), "epub2_guide": False,
-             "epub3_landmark": False})
+        buffer = io.BytesIO()
+        modified = essay_epub_date(essay.date)
+        writer = LanguageTaggedWriter(buffer, book, {"mtime": modified, "epub2_guide": False,
+                                                     "epub3_landmark": False})
         writer.process()
         writer.write()
+        path = target / f"{essay_stem(config, docname)}.epub"
+        data = stamped_zip(buffer.getvalue(), modified)
+        # Rewritten only when the book differs: an unchanged essay keeps its file and time.
+        if not path.is_file() or path.read_bytes() != data:
+            path.write_bytes(data)
+            written += 1
+    if written:
+        logger.info("folio: %d essay ePubs written in %s", written, target)
+    # For the build report (same build, so the builder holds it; nothing is pickled).
+    app.builder.folio_epubs_written = written  # type: ignore[attr-defined]
+
+
+def stamped_zip(data: bytes, when: datetime.datetime) -> bytes:
+    """The same zip with every entry dated ``when``: the same book, the same bytes."""
+    stamp = when.timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as copy:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)  # type: ignore[arg-type]
+            info.compress_type = entry.compress_type
+            info.external_attr = 0o644 << 16
+            copy.writestr(info, source.read(entry))
+    return out.getvalue()
 
 
 def stylesheets(outdir: Path, styles: list[str]) -> dict[str, bytes]:
@@ -366,6 +393,55 @@ def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
         shutil.copytree(folder, Path(app.outdir) / DOWNLOADS, dirs_exist_ok=True)
 
 
+def example_address(url: str) -> bool:
+    """Whether ``url`` is on a domain reserved for examples (RFC 2606), like the sample's."""
+    host = urlsplit(url).hostname or ""
+    return bool(re.search(r"(^|\.)(example\.(com|net|org)|example|invalid|test)$", host))
+
+
+def missing_downloads(app: Sphinx) -> list[str]:
+    """The essays' files a web page would offer but the downloads folder lacks."""
+    if not app.config.folio_essay_downloads:
+        return []
+    folder = downloads_folder(app.outdir)
+    missing = []
+    for docname in sorted(folio_domain(app.env).essays):
+        for _label, name in download_names(app.config, docname, home=False):
+            if not (folder / name).is_file():
+                missing.append(name)
+    return missing
+
+
+def write_build_report(app: Sphinx, exception: Exception | None) -> None:
+    """What this build made, for ``make``'s summary (``folio.make_summary``).
+
+    Kept beside the doctrees, never published.  The two notes a writer needs
+    before it matters: offline files linking to an example address, and web
+    pages without their download links.
+    """
+    if exception:
+        return
+    name = app.builder.name
+    report: dict[str, Any] = {"builder": name, "outdir": str(app.outdir),
+                              "essays": len(folio_domain(app.env).essays),
+                              "downloads": str(downloads_folder(app.outdir))}
+    baseurl = str(app.config.html_baseurl or "")
+    if name in ("epub", "latex") and app.config.folio_essay_downloads:
+        report["example_baseurl"] = baseurl if example_address(baseurl) else ""
+    if name == "epub":
+        report["epub"] = f"{app.config.epub_basename}.epub"
+        report["written"] = getattr(app.builder, "folio_epubs_written", 0)
+    if name in ("html", "dirhtml", "singlehtml"):
+        report["missing_downloads"] = len(missing_downloads(app))
+        if report["missing_downloads"]:
+            logger.info("folio: %d essay PDFs or ePubs are not built yet, so their pages offer "
+                        "no download links; 'make' (or 'make epub pdf', then 'make html') "
+                        "builds them", report["missing_downloads"])
+    Path(app.doctreedir).mkdir(parents=True, exist_ok=True)
+    Path(app.doctreedir, "folio-report.json").write_text(json.dumps(report, indent=1),
+                                                         encoding="utf-8")
+
+
 def available_downloads(app: Sphinx) -> list[str]:
     """The files offered now, so pages are rewritten when that changes."""
     folder = downloads_folder(app.outdir)
@@ -382,3 +458,4 @@ def setup_offline(app: Sphinx) -> None:
     app.connect("build-finished", add_accessibility_metadata, priority=400)
     app.connect("build-finished", write_essay_epubs)
     app.connect("build-finished", copy_downloads)
+    app.connect("build-finished", write_build_report, priority=900)

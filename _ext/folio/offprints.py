@@ -43,6 +43,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 #: Written by the LaTeX build (``offline.write_offprint_list``): what to make.
 ESSAY_LIST = "folio-essays.json"
@@ -132,7 +133,8 @@ def split_document(essay: EssayDocument, text: str) -> SetEssay:
     """The shared preamble, the essay's own title lines and its body."""
     head, _, rest = text.partition("\\begin{document}")
     body, _, _ = rest.rpartition("\\end{document}")
-    shared, own = [], []
+    shared: list[str] = []
+    own: list[str] = []
     for line in head.splitlines():
         (own if OWN_LINES.match(line) else shared).append(line)
     if essay.author_tex:
@@ -198,20 +200,36 @@ def cut_essays(book: Path, parts: Sequence[SetEssay], downloads: Path,
 
     reader = PdfReader(book)
     ranges = page_ranges(book.with_suffix(".pages"))
+    outline = reader.outline
     for number, part in enumerate(parts):
         first, last = ranges[number]
         writer = PdfWriter()
-        writer.append(reader, pages=(first - 1, last))
+        writer.append(reader, pages=(first - 1, last), import_outline=False)
+        # The outline: the essay's title, its sections (the book's bookmarks
+        # on its pages) under it.
+        top = writer.add_outline_item(title=part.essay.title, page_number=0)
+        add_outline(writer, reader, outline, range(first - 1, last), top)
         writer.add_metadata({"/Title": part.essay.title, "/Author": part.essay.author,
                              "/Creator": "Folio", "/Producer": "Folio (XeTeX, pypdf)"})
-        # The same essay gives the same bytes: no dates, an ID from the content.
-        identity = bytes.fromhex(part.digest[:32])
-        from pypdf.generic import ArrayObject, ByteStringObject
-
-        writer._ID = ArrayObject([ByteStringObject(identity), ByteStringObject(identity)])
+        # No dates and no file identifier: the same pages give the same bytes.
         buffer = io.BytesIO()
         writer.write(buffer)
         write_if_changed(downloads / f"{part.essay.stem}.pdf", buffer.getvalue(), report)
+
+
+def add_outline(writer: Any, reader: Any, items: list[Any], pages: range,
+                parent: Any) -> None:
+    """Copy the bookmarks that point into ``pages``, nested as they were."""
+    previous = parent
+    for item in items:
+        if isinstance(item, list):
+            add_outline(writer, reader, item, pages, previous)
+            continue
+        page = reader.get_destination_page_number(item)
+        if page in pages:
+            previous = writer.add_outline_item(title=str(item.title),
+                                               page_number=page - pages.start,
+                                                parent=parent)
 
 
 def write_if_changed(path: Path, data: bytes, report: Report) -> None:
