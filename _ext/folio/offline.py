@@ -2,7 +2,9 @@
 
 * PDF: each essay becomes an extra entry in ``latex_documents`` (added at
   ``config-inited``, so writers never edit ``conf.py`` for it); the LaTeX
-  builder writes one ``.tex`` per essay from the same environment.
+  builder writes one ``.tex`` per essay from the same environment, and a
+  list of them (``folio-essays.json``); ``folio.offprints`` typesets them a
+  few dozen at a time and cuts each essay's PDF out (``make pdf``).
 * ePub: after the collection's ePub is written, each essay's chapter is
   packaged as a book of its own with EbookLib; links to other essays become
   links to the web site (``html_baseurl``) or plain text.
