@@ -8,8 +8,12 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 BUILD   := _build
 SPHINX  := $(BIN)/sphinx-build
-# Warnings fail the build, but every one is reported first.
-SPHINXOPTS ?= -W --keep-going -n
+# Warnings fail the build, but every one is reported first; -q: nothing else.
+SPHINXOPTS ?= -W --keep-going -n -q
+# Our own commands (the PDFs, the summary) run from the extension's folder.
+FOLIO   := PYTHONPATH=_ext $(BIN)/python -m
+# TeX runs at once for the PDFs (the essays' offprint books and the collection).
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 PDFNAME := margins
 XELATEX ?= xelatex
 LATEXMK ?= latexmk
@@ -26,21 +30,26 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,live]'
 	touch $@
 
-# The offline files first, so the web pages can link to them.
-site: epub
+# The offline files first, so the web pages can link to them.  Each step
+# prints a line or two; TeX's logs stay in _build/latex (shown on failure).
+site: $(VENV)/.installed
+	@$(MAKE) --no-print-directory epub SUMMARY_FLAGS=--no-address-note
 	@if command -v $(XELATEX) >/dev/null && command -v $(LATEXMK) >/dev/null; then \
-		$(MAKE) --no-print-directory pdf; \
+		$(MAKE) --no-print-directory pdf SUMMARY_FLAGS=--no-address-note; \
 	else \
 		echo "No TeX found: skipping the PDF (see 'make pdf')."; \
 	fi
-	$(MAKE) --no-print-directory html
+	@$(MAKE) --no-print-directory html
+	@$(FOLIO) folio.make_summary --address-note-only $(BUILD)/doctrees/epub $(BUILD)/doctrees/latex
 
 html: $(VENV)/.installed
-	$(SPHINX) -b html -d $(BUILD)/doctrees/html $(SPHINXOPTS) . $(BUILD)/html
+	@$(SPHINX) -b html -d $(BUILD)/doctrees/html $(SPHINXOPTS) . $(BUILD)/html
+	@$(FOLIO) folio.make_summary $(BUILD)/doctrees/html
 
 epub: $(VENV)/.installed
-	$(SPHINX) -b epub -d $(BUILD)/doctrees/epub $(SPHINXOPTS) . $(BUILD)/epub
-	mkdir -p $(BUILD)/downloads && cp $(BUILD)/epub/*.epub $(BUILD)/downloads/
+	@$(SPHINX) -b epub -d $(BUILD)/doctrees/epub $(SPHINXOPTS) . $(BUILD)/epub
+	@mkdir -p $(BUILD)/downloads && cp -p $(BUILD)/epub/*.epub $(BUILD)/downloads/
+	@$(FOLIO) folio.make_summary $(SUMMARY_FLAGS) $(BUILD)/doctrees/epub
 
 check-tex:
 	@command -v $(XELATEX) >/dev/null && command -v $(LATEXMK) >/dev/null || { \
@@ -48,11 +57,12 @@ check-tex:
 		echo "  sudo apt-get install $(TEX_PACKAGES)"; \
 		exit 1; }
 
+# The collection's PDF with latexmk, and every essay's own PDF from a few
+# shared TeX runs (folio.offprints: only essays that changed are redone).
 pdf: check-tex $(VENV)/.installed
-	$(SPHINX) -b latex -d $(BUILD)/doctrees/latex $(SPHINXOPTS) . $(BUILD)/latex
-	cd $(BUILD)/latex && latexmk -xelatex -interaction=nonstopmode -halt-on-error *.tex
-	mkdir -p $(BUILD)/downloads && cp $(BUILD)/latex/*.pdf $(BUILD)/downloads/
-	@echo "The collection is $(BUILD)/latex/$(PDFNAME).pdf; one PDF per essay is in $(BUILD)/downloads"
+	@$(SPHINX) -b latex -d $(BUILD)/doctrees/latex $(SPHINXOPTS) . $(BUILD)/latex
+	@XELATEX=$(XELATEX) LATEXMK=$(LATEXMK) $(FOLIO) folio.offprints $(BUILD)/latex $(BUILD)/downloads --jobs $(JOBS)
+	@$(FOLIO) folio.make_summary $(SUMMARY_FLAGS) $(BUILD)/doctrees/latex
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check _ext tests bench

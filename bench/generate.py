@@ -282,6 +282,23 @@ html_theme_options = {{
     "use_download_button": False,
     "use_fullscreen_button": False,
 }}
+
+# The offline files, set as in the repository's conf.py.
+epub_basename = "bench"
+epub_title = project
+epub_author = epub_publisher = author
+epub_copyright = copyright
+epub_uid = epub_identifier = "bench-essays"
+epub_scheme = "URN"
+epub_show_urls = "no"
+epub_exclude_files = ["search.html"]
+latex_engine = "xelatex"
+latex_show_urls = "footnote"
+latex_documents = [(root_doc, "bench.tex", project, author, "manual")]
+latex_elements = {{
+    "fontpkg": r"\\setmainfont{{FreeSerif}}\\setsansfont{{FreeSans}}\\setmonofont{{FreeMono}}",
+    "figure_align": "H",
+}}
 '''
 
 CONF_PLAIN = '''\

@@ -3,6 +3,7 @@
     .venv/bin/python bench/run.py                 # N=100 and N=1000 (takes a while)
     .venv/bin/python bench/run.py --sizes 100     # one size
     .venv/bin/python bench/run.py --quick         # smoke run: N=20, one repetition
+    .venv/bin/python bench/run.py --offline       # and `make` with the offline files
 
 Every figure comes from this one run, on corpora written by bench/generate.py
 (seeded, so identical every time) into ``--workdir``.  Each timed build is
@@ -206,6 +207,9 @@ def main() -> None:
                         help="essays for the choose_related timing")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/folio-bench"))
     parser.add_argument("--quick", action="store_true", help="smoke run: N=20, one repetition")
+    parser.add_argument("--offline", action="store_true",
+                        help="also issue 14's targets 1, 2 and 7: `make` with every offline "
+                             "file (bench/offline.py), at the same sizes")
     parser.add_argument("--reuse-baselines", type=Path, metavar="RESULTS",
                         help="take the plain/plain-small clean builds from an earlier output of "
                              "this script (they do not involve Folio's code) instead of "
@@ -369,6 +373,15 @@ def main() -> None:
     check(f"peak memory at N={large} <= 1.5x plain", memory <= 1.5,
           f"{memory:.2f}x ({clean[('folio', large, 1)].peak_mb:.0f} MB vs "
           f"{clean[('plain', large, 1)].peak_mb:.0f} MB)")
+
+    if args.offline:
+        import offline
+
+        for n in sizes:
+            log(f"N={n} offline files (make)")
+            offline_rows, offline_checks = offline.measure(n, args.workdir, args.repeat)
+            rows += [(row, "", "") for row in offline_rows]
+            checks += offline_checks
 
     print("## Ratios")
     for label, value in ratios:

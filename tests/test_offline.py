@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,14 +78,14 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     epub = build(ROOT, "epub", builddir=builddir)
     latex = build(ROOT, "latex", builddir=builddir)
     assert epub.warnings == "" and latex.warnings == ""
-    run = subprocess.run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
-                          *sorted(p.name for p in latex.outdir.glob("*.tex"))],
-                         cwd=latex.outdir, capture_output=True, text=True, timeout=1800,
-                         check=False)
-    assert run.returncode == 0, run.stdout[-3000:]
+    # As `make pdf` does: the collection with latexmk, the essays' own PDFs
+    # typeset together and cut apart (folio.offprints).
+    run = subprocess.run([sys.executable, "-m", "folio.offprints", str(latex.outdir),
+                          str(builddir / "downloads")], capture_output=True, text=True,
+                         timeout=1800, check=False,
+                         env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")})
+    assert run.returncode == 0, run.stdout + run.stderr[-3000:]
     downloads = builddir / "downloads"
-    for pdf in latex.outdir.glob("*.pdf"):
-        shutil.copy(pdf, downloads)
     shutil.copy(epub.outdir / "margins.epub", downloads)
     return build(ROOT, "html", builddir=builddir)
 

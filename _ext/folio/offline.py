@@ -2,7 +2,9 @@
 
 * PDF: each essay becomes an extra entry in ``latex_documents`` (added at
   ``config-inited``, so writers never edit ``conf.py`` for it); the LaTeX
-  builder writes one ``.tex`` per essay from the same environment.
+  builder writes one ``.tex`` per essay from the same environment, and a
+  list of them (``folio-essays.json``); ``folio.offprints`` typesets them a
+  few dozen at a time and cuts each essay's PDF out (``make pdf``).
 * ePub: after the collection's ePub is written, each essay's chapter is
   packaged as a book of its own with EbookLib; links to other essays become
   links to the web site (``html_baseurl``) or plain text.
@@ -14,12 +16,16 @@ from __future__ import annotations
 
 import datetime
 import html
+import io
+import json
 import os
 import posixpath
 import re
 import shutil
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
 from docutils import nodes
@@ -65,12 +71,16 @@ def essay_sources(srcdir: Path, config: Config,
     return found
 
 
-def source_title(path: Path) -> str:
-    """An essay's title from its front matter (MyST) or field list (rST)."""
+def source_field(path: Path, key: str) -> str:
+    """One front matter value (MyST) or docinfo field (rST) of an essay, before reading.
+
+    ``latex_documents`` must be complete at ``config-inited``, before any
+    document is read, so the title and author come from the file itself.
+    """
     if path.suffix == ".md":
-        return recover_front_matter(str(path)).get("title", "")
-    match = re.search(r"^:title:\s*(.+)$", path.read_text(encoding="utf-8", errors="replace"),
-                      re.MULTILINE)
+        return recover_front_matter(str(path)).get(key, "")
+    match = re.search(rf"^:{key}:\s*(.+)$",
+                      path.read_text(encoding="utf-8", errors="replace"), re.MULTILINE)
     return match.group(1).strip() if match else ""
 
 
@@ -92,7 +102,6 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
         return
     documents = list(config.latex_documents)
     taken = {entry[0] for entry in documents} | {entry[1] for entry in documents}
-    author = config.folio_author or config.author
     # Parsers add their suffixes to the registry; conf.py may list more.
     suffixes = tuple({*config.source_suffix, *app.registry.source_suffix})
     for docname, path in essay_sources(Path(app.srcdir), config, suffixes):
@@ -102,7 +111,9 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
         if target in taken:  # an essay named like the collection's own file
             target = f"essay-{target}"
         taken.add(target)
-        title = educate(source_title(path), config) or slug_of(docname)
+        title = educate(source_field(path, "title"), config) or slug_of(docname)
+        # An essay's own PDF names its own author (the contract), else the collection's.
+        author = source_field(path, "author") or config.folio_author or config.author
         # latex_documents take LaTeX markup: the writer's text must be escaped
         # (``texescape`` fills its tables lazily, hence ``init()``).
         texescape.init()
@@ -110,6 +121,33 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
         documents.append((docname, target, texescape.escape(title, engine),
                           texescape.escape(author, engine), "howto"))
     config.latex_documents = documents
+
+
+def write_offprint_list(app: Sphinx, exception: Exception | None) -> None:
+    """Tell ``folio.offprints`` which ``.tex`` files are essays, and whose they are.
+
+    The essays' own PDFs are typeset together and cut apart afterwards
+    (see ``offprints.py``); the records give each PDF its title and the
+    essay's own author, which ``config-inited`` could not know.
+    """
+    if exception or app.builder.name != "latex":
+        return
+    essays = folio_domain(app.env).essays
+    engine = app.config.latex_engine
+    texescape.init()
+    listed, collections = [], []
+    for entry in app.config.latex_documents:
+        docname, target = entry[0], str(entry[1])
+        essay = essays.get(docname)
+        if essay is None or not app.config.folio_essay_downloads:
+            collections.append(target)
+            continue
+        author = essay.author or app.config.folio_author or app.config.author
+        listed.append({"docname": docname, "tex": target, "stem": essay_stem(app.config, docname),
+                       "title": essay.title, "author": author,
+                       "author_tex": texescape.escape(author, engine)})
+    Path(app.builder.outdir, "folio-essays.json").write_text(
+        json.dumps({"essays": listed, "collections": collections}, indent=1), encoding="utf-8")
 
 
 #: schema.org accessibility metadata (EPUB Accessibility 1.1): what the books
@@ -176,6 +214,7 @@ def write_essay_epubs(app: Sphinx, exception: Exception | None) -> None:
     styles = [name for name in ("_static/epub.css", "_static/pygments.css", "_static/folio.css")
               if (outdir / name).exists()]
     language = config.language or "en"
+    written = 0
     for docname, essay in sorted(folio_domain(app.env).essays.items()):
         chapter_path = outdir / f"{docname}.xhtml"
         if not chapter_path.exists():
@@ -209,12 +248,35 @@ def write_essay_epubs(app: Sphinx, exception: Exception | None) -> None:
         book.spine = ["cover", chapter]
         for prop, value in ACCESSIBILITY:
             book.add_metadata(None, "meta", value, {"property": prop})
-        writer = LanguageTaggedWriter(
-            str(target / f"{essay_stem(config, docname)}.epub"), book,
-            {"mtime": essay_epub_date(essay.date), "epub2_guide": False,
-             "epub3_landmark": False})
+        buffer = io.BytesIO()
+        modified = essay_epub_date(essay.date)
+        writer = LanguageTaggedWriter(buffer, book, {"mtime": modified, "epub2_guide": False,
+                                                     "epub3_landmark": False})
         writer.process()
         writer.write()
+        path = target / f"{essay_stem(config, docname)}.epub"
+        data = stamped_zip(buffer.getvalue(), modified)
+        # Rewritten only when the book differs: an unchanged essay keeps its file and time.
+        if not path.is_file() or path.read_bytes() != data:
+            path.write_bytes(data)
+            written += 1
+    if written:
+        logger.info("folio: %d essay ePubs written in %s", written, target)
+    # For the build report (same build, so the builder holds it; nothing is pickled).
+    app.builder.folio_epubs_written = written  # type: ignore[attr-defined]
+
+
+def stamped_zip(data: bytes, when: datetime.datetime) -> bytes:
+    """The same zip with every entry dated ``when``: the same book, the same bytes."""
+    stamp = when.timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as copy:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)  # type: ignore[arg-type]
+            info.compress_type = entry.compress_type
+            info.external_attr = 0o644 << 16
+            copy.writestr(info, source.read(entry))
+    return out.getvalue()
 
 
 def stylesheets(outdir: Path, styles: list[str]) -> dict[str, bytes]:
@@ -337,6 +399,55 @@ def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
         shutil.copytree(folder, Path(app.outdir) / DOWNLOADS, dirs_exist_ok=True)
 
 
+def example_address(url: str) -> bool:
+    """Whether ``url`` is on a domain reserved for examples (RFC 2606), like the sample's."""
+    host = urlsplit(url).hostname or ""
+    return bool(re.search(r"(^|\.)(example\.(com|net|org)|example|invalid|test)$", host))
+
+
+def missing_downloads(app: Sphinx) -> list[str]:
+    """The essays' files a web page would offer but the downloads folder lacks."""
+    if not app.config.folio_essay_downloads:
+        return []
+    folder = downloads_folder(app.outdir)
+    missing = []
+    for docname in sorted(folio_domain(app.env).essays):
+        for _label, name in download_names(app.config, docname, home=False):
+            if not (folder / name).is_file():
+                missing.append(name)
+    return missing
+
+
+def write_build_report(app: Sphinx, exception: Exception | None) -> None:
+    """What this build made, for ``make``'s summary (``folio.make_summary``).
+
+    Kept beside the doctrees, never published.  The two notes a writer needs
+    before it matters: offline files linking to an example address, and web
+    pages without their download links.
+    """
+    if exception:
+        return
+    name = app.builder.name
+    report: dict[str, Any] = {"builder": name, "outdir": str(app.outdir),
+                              "essays": len(folio_domain(app.env).essays),
+                              "downloads": str(downloads_folder(app.outdir))}
+    baseurl = str(app.config.html_baseurl or "")
+    if name in ("epub", "latex") and app.config.folio_essay_downloads:
+        report["example_baseurl"] = baseurl if example_address(baseurl) else ""
+    if name == "epub":
+        report["epub"] = f"{app.config.epub_basename}.epub"
+        report["written"] = getattr(app.builder, "folio_epubs_written", 0)
+    if name in ("html", "dirhtml", "singlehtml"):
+        report["missing_downloads"] = len(missing_downloads(app))
+        if report["missing_downloads"]:
+            logger.info("folio: %d essay PDFs or ePubs are not built yet, so their pages offer "
+                        "no download links; 'make' (or 'make epub pdf', then 'make html') "
+                        "builds them", report["missing_downloads"])
+    Path(app.doctreedir).mkdir(parents=True, exist_ok=True)
+    Path(app.doctreedir, "folio-report.json").write_text(json.dumps(report, indent=1),
+                                                         encoding="utf-8")
+
+
 def available_downloads(app: Sphinx) -> list[str]:
     """The files offered now, so pages are rewritten when that changes."""
     folder = downloads_folder(app.outdir)
@@ -399,7 +510,9 @@ def setup_offline(app: Sphinx) -> None:
     app.connect("builder-inited", draw_epub_cover)
     app.connect("doctree-read", mark_downloads)
     app.add_post_transform(DownloadLinks)
+    app.connect("build-finished", write_offprint_list)
     app.connect("build-finished", add_accessibility_metadata, priority=400)
     app.connect("build-finished", write_essay_epubs)
     app.connect("build-finished", copy_downloads)
     add_latex_styles(app, LATEX_STYLES)
+    app.connect("build-finished", write_build_report, priority=900)

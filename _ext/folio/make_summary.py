@@ -1,0 +1,89 @@
+"""``make``'s short summary: what was built, where, and what the writer must know.
+
+Sphinx runs quietly (``-q``: only its warnings), TeX writes to log files
+(``folio.offprints``); after each step the Makefile runs
+
+    python -m folio.make_summary html|epub _build/doctrees/<builder>
+
+which reads the report the build left there (``offline.write_build_report``)
+and prints a line or two.  ``--no-address-note`` leaves out the note about an
+example ``html_baseurl``, so ``make`` (which builds the ePub and the PDF)
+prints it once, from ``--address-note-only`` at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def address_note(report: dict[str, Any]) -> list[str]:
+    address = report.get("example_baseurl", "")
+    if not address:
+        return []
+    return [f"warning: the essays' PDFs and ePubs link to {address}, an example address: "
+            "set html_baseurl in conf.py to where the site is published"]
+
+
+def shown(path: str) -> str:
+    """A path as the writer typed ``make`` (relative to here when inside)."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def describe(report: dict[str, Any], address: bool = True) -> list[str]:
+    """The summary lines for one build's report."""
+    builder, outdir = report["builder"], shown(report["outdir"])
+    downloads = shown(report.get("downloads", ""))
+    lines = []
+    if builder == "epub":
+        essays = report.get("essays", 0)
+        lines.append(f"ePub: {downloads}/{report.get('epub', '')} and {essays} essay ePubs "
+                     f"in {downloads} ({report.get('written', 0)} written, "
+                     f"{essays - report.get('written', 0)} unchanged)")
+    elif builder == "latex":
+        pass  # folio.offprints says what the PDFs are
+    else:
+        lines.append(f"HTML: {outdir}/index.html ({report.get('essays', 0)} essays)")
+        missing = report.get("missing_downloads", 0)
+        if missing:
+            lines.append(f"note: {missing} essay PDFs or ePubs are not built yet, so their "
+                         "pages have no download links; run 'make' to build everything "
+                         "(or 'make epub pdf', then 'make html')")
+    if address:
+        lines += address_note(report)
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m folio.make_summary")
+    parser.add_argument("doctrees", type=Path, nargs="+",
+                        help="the build's doctree folders (each holds folio-report.json)")
+    parser.add_argument("--no-address-note", action="store_true")
+    parser.add_argument("--address-note-only", action="store_true")
+    args = parser.parse_args(argv)
+    notes: list[str] = []
+    for folder in args.doctrees:
+        try:
+            report = json.loads((folder / "folio-report.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if args.address_note_only:
+            notes += [n for n in address_note(report) if n not in notes]
+        else:
+            lines = describe(report, address=not args.no_address_note)
+            if lines:
+                print("\n".join(lines))
+    if notes:
+        print("\n".join(notes))
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
