@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from folio.books import setup_books
 from folio.collection import setup_collection
 from folio.config import setup_config
+from folio.design import setup_design
 from folio.domain import FolioDomain
 from folio.essays import setup_essays
 from folio.listings import setup_listings
@@ -66,6 +67,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_search(app)  # the search index's stemmer, remembering across pages
     setup_pages(app)  # placeholders filled, web-only markup
     setup_writers(app)  # HTML visitors for web-only nodes
+    setup_design(app)  # the look: fonts, scoped styles, the book's LaTeX design, ePub CSS
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", prepare_builder)
     return {
