@@ -82,6 +82,4 @@ latex_show_urls = "footnote"
 latex_documents = [(root_doc, "margins.tex", project, author, "manual")]
 # Folio sets the book's design (page size, fonts, title page, running heads:
 # folio/design.py); any key set here replaces Folio's.
-latex_elements = {
-    "figure_align": "H",
-}
+latex_elements: dict[str, str] = {}

@@ -114,8 +114,24 @@ LATEX_PREAMBLE = r"""
 \@namedef{DUrolefolio-page-ref}#1{\unskip\nobreak\hfil\penalty50\hskip1.5em\hbox{}\nobreak
   \hfil\mbox{#1}{\parfillskip=0pt\finalhyphendemerits=0\par}}
 \folioenv{sphinxclassfolio-page-ref}{\par\raggedleft}{\par}
-% Related reading at an essay's end: quiet, in small type.
-\folioenv{sphinxclassfolio-related}{\par\bigskip\small\parindent=0pt}{\par}
+% Related reading at an essay's end: quiet, in small type, no bullets.
+\usepackage{needspace}
+\folioenv{sphinxclassfolio-related}{\par\bigskip\needspace{12\baselineskip}\small\parindent=0pt
+  \titleformat{\subsubsection}{\normalfont\small\itshape}{}{0pt}{}%
+  \titlespacing*{\subsubsection}{0pt}{1.5ex}{0.3ex}%
+  \def\labelitemi{}\setlength{\leftmargini}{0pt}}{\par}
+% A cover Folio draws: a small framed box with the title and author.
+\newsavebox{\folio@coverbox}
+\folioenv{sphinxclassfolio-drawn-cover}%
+  {\begin{lrbox}{\folio@coverbox}\begin{minipage}[c][5.4cm][c]{3.6cm}\centering
+   \let\sphinxAtStartPar\relax\itshape}%
+  {\end{minipage}\end{lrbox}\begin{center}\setlength{\fboxsep}{6pt}\setlength{\fboxrule}{0.5pt}%
+   \fbox{\usebox{\folio@coverbox}}\end{center}}
+% Spoilers: a marked start and end, in small capitals between quiet rules.
+\folioenv{sphinxclassfolio-spoiler-start}{\par\parindent=0pt\centering\scshape}{\par}
+\folioenv{sphinxclassfolio-spoiler-end}{\par\parindent=0pt\centering\scshape}{\par}
+% Headings in the text face, in the text's ink.
+\renewcommand{\py@HeaderFamily}{\normalfont}
 % Running heads: the collection on the left page, the essay on the right.
 \fancypagestyle{normal}{\fancyhf{}%
   \fancyhead[LE,RO]{\small\thepage}%
@@ -165,6 +181,11 @@ def latex_defaults(config: Config) -> dict[str, str]:
         "fncychap": "",
         "extraclassoptions": "openany",
         "maketitle": r"\foliomaketitle",
+        # After the contents, no running head until the first essay sets one.
+        "tableofcontents": r"\sphinxtableofcontents\markboth{}{}",
+        # Links and headings in the text's ink: a book, not a web page.
+        "sphinxsetup": ("TitleColor={rgb}{0,0,0},InnerLinkColor={rgb}{0.12,0.12,0.12},"
+                        "OuterLinkColor={rgb}{0.12,0.12,0.12}"),
         "makeindex": "",
         "printindex": "",
         "releasename": "",
