@@ -8,7 +8,8 @@ reasons and the sources):
   and the PDF uses the same family from Debian's ``fonts-sil-gentiumplus``.
 - **Web.** ``folio.css`` styles only Folio's own pages: an essay's top section
   and the top section of every page Folio writes carry the class
-  ``folio-page``; the theme's chrome is restyled under ``body:has(.folio-page)``.
+  ``folio-page``; the theme's chrome is restyled under ``body:has(.folio-page)``
+  (``folio-web.css``, web builders only; ``folio.css`` styles the parts, web and ePub).
   Any other page of a site that adds Folio keeps its theme's look.  On essay
   pages the footer names the essay's own author and "previous/next" go by date.
 - **PDF.** A book of essays: a trade page (6 × 9 in), a title page, contents,
@@ -116,7 +117,7 @@ LATEX_PREAMBLE = r"""
 \folioenv{sphinxclassfolio-page-ref}{\par\raggedleft}{\par}
 % Related reading at an essay's end: quiet, in small type, no bullets.
 \usepackage{needspace}
-\folioenv{sphinxclassfolio-related}{\par\bigskip\needspace{12\baselineskip}\small\parindent=0pt
+\folioenv{sphinxclassfolio-related}{\par\bigskip\needspace{6\baselineskip}\small\parindent=0pt
   \titleformat{\subsubsection}{\normalfont\small\itshape}{}{0pt}{}%
   \titlespacing*{\subsubsection}{0pt}{1.5ex}{0.3ex}%
   \def\labelitemi{}\setlength{\leftmargini}{0pt}}{\par}
@@ -269,7 +270,13 @@ class QuoteKeepsItsPage(FolioPostTransform):
 
 
 class EpubOfEssays(FolioPostTransform):
-    """The ePub's navigation and spine list the essays (from the home page's toctrees)."""
+    """The ePub's navigation lists every essay, and nothing else the web site has.
+
+    Sphinx builds the ePub's navigation from the home page's toctrees, leaving
+    out hidden ones (the web home page hides its toctree behind the essay
+    list): in the ePub the toctree is shown, as the book's contents, in place
+    of the essay list.
+    """
 
     default_priority = 8
     builders = ("epub",)
@@ -277,7 +284,11 @@ class EpubOfEssays(FolioPostTransform):
     def run(self, **kwargs: Any) -> None:
         if self.env.docname != self.config.root_doc:
             return
+        for box in list(self.document.findall(nodes.container)):
+            if "folio-essay-list" in box["classes"]:
+                box.parent.remove(box)
         for toctree in self.document.findall(addnodes.toctree):
+            toctree["hidden"] = False
             toctree["entries"] = [(title, ref) for title, ref in toctree["entries"]
                                   if ref is None or kept_offline(self.env._app, ref)]
             toctree["includefiles"] = [ref for ref in toctree["includefiles"]
@@ -293,6 +304,7 @@ def leave_out_of_epub(app: Sphinx, env: BuildEnvironment) -> None:
     outside = [f"{name}{app.builder.out_suffix}" for name in sorted(env.found_docs)
                if not kept_offline(app, name)]
     fonts = [f"_static/fonts/{p.name}" for p in sorted(FONTS.glob("*"))]
+    fonts.append("_static/folio-web.css")
     app.config.epub_exclude_files = [*app.config.epub_exclude_files,
                                      *[n for n in outside + fonts
                                        if n not in app.config.epub_exclude_files]]
@@ -364,7 +376,7 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
 def add_styles(app: Sphinx) -> None:
     """The fonts for the web only; the ePub's own stylesheet for the ePub only."""
     if app.builder.name in WEB_BUILDERS:
-        app.add_css_file("folio-type.css")
+        app.add_css_file("folio-web.css")
     if app.builder.name == "epub":
         app.add_css_file("folio-epub.css")
 
