@@ -347,8 +347,8 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     if app.builder.name not in WEB_BUILDERS:
         return
     domain = folio_domain(app.env)
-    if pagename == app.config.root_doc and context.get("title") == app.config.html_title:
-        context["titlesuffix"] = ""  # not "Margins — Margins"
+    if pagename == app.config.root_doc and context.get("title") == context.get("docstitle"):
+        context["folio_tab_title"] = context["title"]  # not "Margins — Margins"
     essay = domain.essays.get(pagename)
     if essay is None:
         if pagename in domain.data.get("generated", []):
