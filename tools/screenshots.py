@@ -1,7 +1,7 @@
 """Pictures of a built collection, for a person to look at.
 
-    .venv/bin/python tools/screenshots.py [--site _build/html] [--pdf _build/latex/margins.pdf]
-                                          [--out _build/artifacts] [--small docs/images --prefix after]
+    .venv/bin/python tools/screenshots.py [--site _build/html]
+        [--pdf _build/latex/margins.pdf] [--out _build/artifacts] [--small docs/images]
 
 Web pages are taken in Debian's Chromium (playwright, never a browser of its
 own) from a server on 127.0.0.1, so the self-hosted fonts load as they would

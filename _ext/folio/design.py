@@ -301,7 +301,8 @@ def leave_out_of_epub(app: Sphinx, env: BuildEnvironment) -> None:
     reading systems set the text in the reader's own choice, as Standard Ebooks do)."""
     if app.builder.name != "epub":
         return
-    outside = [f"{name}{app.builder.out_suffix}" for name in sorted(env.found_docs)
+    suffix = getattr(app.builder, "out_suffix", ".xhtml")
+    outside = [f"{name}{suffix}" for name in sorted(env.found_docs)
                if not kept_offline(app, name)]
     fonts = [f"_static/fonts/{p.name}" for p in sorted(FONTS.glob("*"))]
     fonts.append("_static/folio-web.css")
