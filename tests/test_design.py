@@ -191,7 +191,7 @@ def open_page(browser: Any, url: str, width: int = 1280) -> tuple[Any, list[str]
 def test_essay_is_set_in_the_self_hosted_face(site: Built, served: str, browser: Any) -> None:
     page, fetched = open_page(browser, f"{served}/{ESSAY}")
     family = page.evaluate(
-        "getComputedStyle(document.querySelector('.folio-page p')).fontFamily")
+        "getComputedStyle(document.querySelector('.folio-reading p')).fontFamily")
     loaded = page.evaluate(
         "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
     page.close()
@@ -203,7 +203,7 @@ def test_essay_is_set_in_the_self_hosted_face(site: Built, served: str, browser:
 
 
 LINE_LENGTHS = """
-() => [...document.querySelectorAll('.folio-page > p')]
+() => [...document.querySelectorAll('.folio-reading > p')]
   .filter(p => p.textContent.length > 300)
   .map(p => {
     const range = document.createRange(); range.selectNodeContents(p);
@@ -219,7 +219,7 @@ def test_measure_and_leading_on_the_web(site: Built, served: str, browser: Any) 
     page, _fetched = open_page(browser, f"{served}/{ESSAY}")
     averages = page.evaluate(LINE_LENGTHS)
     leading = page.evaluate(
-        "(() => { const s = getComputedStyle(document.querySelector('.folio-page > p'));"
+        "(() => { const s = getComputedStyle(document.querySelector('.folio-reading > p'));"
         " return parseFloat(s.lineHeight) / parseFloat(s.fontSize); })()")
     page.close()
     assert averages and 55 <= statistics.mean(averages) <= 75, averages
@@ -249,7 +249,7 @@ def test_quotation_is_in_the_body_ink_with_its_page_on_its_last_line(
       const quote = box.querySelector('blockquote'), ref = box.querySelector('.folio-page-ref a');
       const lines = [...quote.querySelectorAll('p')].pop().getClientRects();
       const last = lines[lines.length - 1], at = ref.getBoundingClientRect();
-      const text = getComputedStyle(document.querySelector('.folio-page > p')).color;
+      const text = getComputedStyle(document.querySelector('.folio-reading > p')).color;
       return {same: Math.abs(last.bottom - at.bottom) < 4, ink: getComputedStyle(quote).color,
               text: text, background: getComputedStyle(quote).backgroundColor};
     })()""")
@@ -344,7 +344,7 @@ def test_a_plain_page_keeps_its_theme(guests: tuple[Built, Built], browser: Any)
                 "(() => { const p = getComputedStyle(document.querySelector('article p'));"
                 " return [p.fontFamily, p.fontSize, p.lineHeight,"
                 " getComputedStyle(document.querySelector('.bd-article-container')).maxWidth,"
-                " document.querySelectorAll('.folio-page').length]; })()"))
+                " document.querySelectorAll('.folio-reading').length]; })()"))
             page.close()
     assert styles[0] == styles[1]
     assert styles[0][4] == 0
@@ -354,7 +354,7 @@ def test_a_plain_page_keeps_its_theme(guests: tuple[Built, Built], browser: Any)
 def test_a_guest_essay_names_its_own_author(guests: tuple[Built, Built]) -> None:
     with_folio, _without = guests
     essay = with_folio.soup("essays/reading-walden.html")
-    assert essay.select_one("section.folio-page") is not None
+    assert essay.select_one("section.folio-reading") is not None
     footer = essay.select_one(".bd-footer-content").get_text(" ", strip=True)
     assert "Ada Byron" in footer and "Docs Team" not in footer
     plain = with_folio.soup("install.html").select_one(".bd-footer-content")

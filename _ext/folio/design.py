@@ -8,7 +8,7 @@ reasons and the sources):
   and the PDF uses the same family from Debian's ``fonts-sil-gentiumplus``.
 - **Web.** ``folio.css`` styles only Folio's own pages: an essay's top section
   and the top section of every page Folio writes carry the class
-  ``folio-page``; the theme's chrome is restyled under ``body:has(.folio-page)``
+  ``folio-reading``; the theme's chrome is restyled under ``body:has(.folio-reading)``
   (``folio-web.css``, web builders only; ``folio.css`` styles the parts, web and ePub).
   Any other page of a site that adds Folio keeps its theme's look.  On essay
   pages the footer names the essay's own author and "previous/next" go by date.
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 WEB_BUILDERS = ("html", "dirhtml", "singlehtml")
 #: The class that marks a page as Folio's; every rule in folio.css hangs from it.
-PAGE_CLASS = "folio-page"
+PAGE_CLASS = "folio-reading"
 #: The text face, on every output.
 FONT_FAMILY = "Gentium Book Plus"
 FONTS = Path(__file__).parent / "static" / "fonts"
@@ -128,9 +128,9 @@ LATEX_PREAMBLE = r"""
    \let\sphinxAtStartPar\relax\itshape}%
   {\end{minipage}\end{lrbox}\begin{center}\setlength{\fboxsep}{6pt}\setlength{\fboxrule}{0.5pt}%
    \fbox{\usebox{\folio@coverbox}}\end{center}}
-% Spoilers: a marked start and end, in small capitals between quiet rules.
-\folioenv{sphinxclassfolio-spoiler-start}{\par\parindent=0pt\centering\scshape}{\par}
-\folioenv{sphinxclassfolio-spoiler-end}{\par\parindent=0pt\centering\scshape}{\par}
+% Spoilers: a marked start and end, in italics between quiet rules.
+\folioenv{sphinxclassfolio-spoiler-start}{\par\parindent=0pt\centering\itshape}{\par}
+\folioenv{sphinxclassfolio-spoiler-end}{\par\parindent=0pt\centering\itshape}{\par}
 % Headings in the text face, in the text's ink.
 \renewcommand{\py@HeaderFamily}{\normalfont}
 % Running heads: the collection on the left page, the essay on the right.
@@ -314,7 +314,7 @@ def leave_out_of_epub(app: Sphinx, env: BuildEnvironment) -> None:
 # -- the web: marking Folio's pages, and what their chrome says ------------------------------
 
 def mark_pages(app: Sphinx, doctree: nodes.document) -> None:
-    """Essays and pages with an essay list carry ``folio-page`` on their top section."""
+    """Essays and pages with an essay list carry ``folio-reading`` on their top section."""
     docname = app.env.docname
     domain = folio_domain(app.env)
     if docname not in domain.essays and docname not in domain.data["lists"]:
