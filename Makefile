@@ -18,7 +18,7 @@ PDFNAME := margins
 XELATEX ?= xelatex
 LATEXMK ?= latexmk
 TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
-	texlive-fonts-recommended fonts-freefont-otf latexmk xindy tex-gyre lmodern
+	texlive-fonts-recommended fonts-freefont-otf fonts-sil-gentiumplus latexmk xindy tex-gyre lmodern
 
 .PHONY: all site html epub pdf check-tex test lint live clean
 

@@ -31,7 +31,7 @@ folio_related_limit = 3
 extensions = ["myst_parser", "sphinx_design", "folio"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", ".venv", "node_modules", "README.md", "tests", "docs/performance.md",
-                    "bench"]
+                    "docs/design.md", "bench"]
 templates_path = ["_templates"]
 myst_enable_extensions = ["colon_fence", "deflist", "smartquotes"]
 myst_heading_anchors = 2
@@ -55,6 +55,8 @@ html_last_updated_fmt = None
 # every page: it stays small (and fast) however large the collection grows.
 html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "folio-sidebar.html"]}
 html_theme_options = {
+    # One search field, in the sidebar (the header's would be a second).
+    "navbar_persistent": [],
     "show_toc_level": 1,
     "use_download_button": False,
     "use_fullscreen_button": False,
@@ -78,12 +80,6 @@ epub_exclude_files = ["search.html"]
 latex_engine = "xelatex"
 latex_show_urls = "footnote"
 latex_documents = [(root_doc, "margins.tex", project, author, "manual")]
-latex_elements = {
-    # Named fonts that cover curly quotes, dashes, accented Latin and Greek.
-    "fontpkg": r"""
-\setmainfont{FreeSerif}
-\setsansfont{FreeSans}
-\setmonofont{FreeMono}
-""",
-    "figure_align": "H",
-}
+# Folio sets the book's design (page size, fonts, title page, running heads:
+# folio/design.py); any key set here replaces Folio's.
+latex_elements: dict[str, str] = {}

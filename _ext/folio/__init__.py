@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from folio.books import refresh_books, setup_books
 from folio.comments import setup_comments
 from folio.config import setup_config
+from folio.design import refresh_order, setup_design
 from folio.domain import FolioDomain
 from folio.essays import refresh_labels, setup_essays
 from folio.listings import refresh_listings, setup_listings
@@ -39,7 +40,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 #: The site-wide views, refreshed once per build in this order (labels name
 #: merged books; related lists show labels); each returns the pages it staled.
-REFRESHES = (refresh_books, refresh_labels, refresh_related, refresh_listings, refresh_downloads)
+REFRESHES = (refresh_books, refresh_labels, refresh_related, refresh_listings, refresh_downloads,
+             refresh_order)
 
 
 def refresh_site(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -77,6 +79,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_comments(app)  # folio_comments: giscus or reply by email, web pages only
     setup_sharing(app)  # Atom feed, sitemap, link previews, schema.org data
     setup_search(app)  # the search index's stemmer, remembering across pages
+    setup_design(app)  # the look: fonts, scoped styles, the book's LaTeX design, ePub CSS
     app.connect("env-updated", refresh_site)
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", add_stylesheet)

@@ -52,6 +52,7 @@ class Views:
     generated: list[str] = field(default_factory=list)  # pages written at html-collect-pages
     gone: list[str] = field(default_factory=list)  # generated pages to delete now
     sidebar: Sidebar | None = None  # what every page's sidebar showed
+    order: list[str] = field(default_factory=list)  # essays by date, for previous/next
 
 
 class FolioDomain(Domain):

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import yaml
 from docutils import nodes
@@ -433,21 +433,8 @@ def refresh_labels(app: Sphinx, env: BuildEnvironment) -> set[str]:
     return set(domain.lists)
 
 
-def essay_footer(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-                 doctree: nodes.document | None) -> None:
-    """The site footer names the essay's own author on an essay's page ("By …", "©")."""
-    essay = folio_domain(app.env).essays.get(pagename)
-    if essay is None:
-        return
-    if essay.author:
-        context["author"] = essay.author
-    if essay.copyright:
-        context["copyright"] = essay.copyright
-
-
 def setup_essays(app: Sphinx) -> None:
     app.add_transform(EssayFrontMatter)
     app.add_post_transform(BylineLinks)
-    app.connect("html-page-context", essay_footer)
     add_latex_styles(app, LATEX_STYLES)
 

@@ -1,0 +1,361 @@
+"""The design, measured: the PDF as a book of essays, the web page set for reading,
+and Folio's styles kept to Folio's own pages (issue 11; issue 13, item 1).
+
+The PDF is read with pdftotext (page by page, and with ``-layout`` for line
+lengths); the web pages are opened in Debian's Chromium from a server on
+127.0.0.1, so the self-hosted font loads as it would on a real host.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import statistics
+import subprocess
+import textwrap
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, Built, build, require
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-dev-shm-usage", "--disable-extensions", "--no-first-run"]
+ESSAY = "essays/frankenstein-at-two-hundred.html"
+
+
+# -- the PDF -------------------------------------------------------------------------------
+
+def latexmk(folder: Path, name: str) -> Path:
+    run = subprocess.run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
+                          f"{name}.tex"], cwd=folder, capture_output=True, text=True,
+                         timeout=600, check=False)
+    assert run.returncode == 0, run.stdout[-3000:]
+    return folder / f"{name}.pdf"
+
+
+def pdf_pages(pdf: Path, layout: bool = False) -> list[str]:
+    command = ["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"]
+    text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def flat(text: str) -> str:
+    """Text with words hyphenated across lines joined and spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"-\n\s*", "", text)).strip()
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path, Path]:
+    """The sample's LaTeX, the collection's PDF and one essay's own PDF."""
+    require("xelatex", "latexmk", "pdftotext")
+    built = build(ROOT, "latex", builddir=tmp_path_factory.mktemp("design-latex"))
+    assert built.warnings == ""
+    return (built, latexmk(built.outdir, "margins"),
+            latexmk(built.outdir, "frankenstein-at-two-hundred"))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    built = build(ROOT, "html", builddir=tmp_path_factory.mktemp("design-html"))
+    assert built.warnings == ""
+    return built
+
+
+def essay_titles(site: Built) -> list[str]:
+    return [site.soup(str(p.relative_to(site.outdir))).h1.get_text(strip=True).rstrip("#")
+            for p in sorted((site.outdir / "essays").glob("*.html"))]
+
+
+def test_no_release_and_no_figure_numbers(book: tuple[Built, Path, Path]) -> None:
+    _built, collection, essay = book
+    for pdf in (collection, essay):
+        text = "\n".join(pdf_pages(pdf))
+        assert "Release" not in text
+        assert not re.search(r"\bFig(\.|ure)\s*\d", text)
+        assert "Cover of the" in text  # the captions are there, without a number
+        assert "Writing guide" not in text and "Index" not in text.split()
+
+
+def test_title_page_and_contents(book: tuple[Built, Path, Path], site: Built) -> None:
+    _built, collection, _essay = book
+    pages = pdf_pages(collection)
+    title = flat(pages[0])
+    assert title.startswith("Margins") and "HESTER VALE" in title.upper()
+    assert re.search(r"\b20\d\d\b", title)  # the year
+    contents = flat(pages[1])
+    assert contents.startswith("Contents")
+    for essay_title in essay_titles(site):
+        assert re.search(re.escape(essay_title) + r"[ .]*\d+", contents), essay_title
+    everything = "\n".join(pages)
+    assert not re.search(r"\bchapter\s+(one|\d+)\b", everything, re.IGNORECASE)
+    assert not re.search(r"^\s*\d+\.\d+\s+[A-Z]", everything, re.MULTILINE)  # no "1.1 Title"
+
+
+def test_each_essay_opens_a_page(book: tuple[Built, Path, Path], site: Built) -> None:
+    _built, collection, _essay = book
+    page_starts = [flat(page) for page in pdf_pages(collection)]
+    titles = essay_titles(site)
+    assert len(titles) >= 9
+    for title in titles:
+        assert any(start.startswith(title) for start in page_starts), title
+
+
+def test_measure_of_the_book(book: tuple[Built, Path, Path]) -> None:
+    """Median line of body text (Butterick, Bringhurst: 45–75 characters)."""
+    _built, collection, essay = book
+    for pdf in (collection, essay):
+        lines = [line.strip() for page in pdf_pages(pdf, layout=True)
+                 for line in page.splitlines() if len(line.strip()) >= 30]
+        median = statistics.median(len(line) for line in lines)
+        assert 50 <= median <= 80, median
+
+
+def test_quotation_and_its_page_share_a_page(book: tuple[Built, Path, Path],
+                                             site: Built) -> None:
+    _built, collection, _essay = book
+    pages = [flat(page) for page in pdf_pages(collection)]
+    checked = 0
+    for path in sorted((site.outdir / "essays").glob("*.html")):
+        soup = site.soup(str(path.relative_to(site.outdir)))
+        for quote in soup.select(".folio-quote"):
+            words = re.findall(r"[\w’']+", quote.blockquote.get_text())[-6:]
+            ref = quote.select_one(".folio-page-ref").get_text(strip=True)
+            tail = r"\W+".join(map(re.escape, words))
+            # pdftotext may read the reference (set on the last line, flush right)
+            # before the line's words: same page is what counts.
+            holding = [page for page in pages if re.search(tail, page.replace(ref, " "))]
+            assert holding and all(ref in page for page in holding), (path.name, words, ref)
+            checked += 1
+    assert checked >= 15
+
+
+def test_the_text_face_is_in_the_pdf(book: tuple[Built, Path, Path]) -> None:
+    _built, collection, _essay = book
+    fonts = subprocess.run(["pdffonts", str(collection)], capture_output=True, text=True,
+                           check=True).stdout
+    if "GentiumBookPlus" not in fonts:  # a machine without fonts-sil-gentiumplus
+        assert "FreeSerif" in fonts
+    else:
+        assert "GentiumBookPlus-Italic" in fonts
+
+
+# -- the web page ----------------------------------------------------------------------------
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def serve(folder: Path) -> Iterator[str]:
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    require(CHROMIUM)
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def served(site: Built) -> Iterator[str]:
+    yield from serve(site.outdir)
+
+
+def open_page(browser: Any, url: str, width: int = 1280) -> tuple[Any, list[str]]:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    fetched: list[str] = []
+    page.on("response", lambda response: fetched.append(response.url))
+    page.goto(url, wait_until="networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    return page, fetched
+
+
+def test_essay_is_set_in_the_self_hosted_face(site: Built, served: str, browser: Any) -> None:
+    page, fetched = open_page(browser, f"{served}/{ESSAY}")
+    family = page.evaluate(
+        "getComputedStyle(document.querySelector('.folio-reading p')).fontFamily")
+    loaded = page.evaluate(
+        "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
+    page.close()
+    assert family.split(",")[0].strip("\"' ") == "Gentium Book Plus"
+    assert any(name.strip("\"'") == "Gentium Book Plus" for name in loaded)
+    fonts = [url for url in fetched if "gentium" in url]
+    assert fonts and all(url.startswith(f"{served}/_static/fonts/") for url in fonts)
+    assert all(url.startswith(served) for url in fetched)  # no font service, nothing outside
+
+
+LINE_LENGTHS = """
+() => [...document.querySelectorAll('.folio-reading > p')]
+  .filter(p => p.textContent.length > 300)
+  .map(p => {
+    const range = document.createRange(); range.selectNodeContents(p);
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    return p.textContent.replace(/\\s+/g, ' ').length / tops.size;
+  })
+"""
+
+
+def test_measure_and_leading_on_the_web(site: Built, served: str, browser: Any) -> None:
+    """60–75 characters a line (the last line of a paragraph is short, so the
+    average of a paragraph errs low), line spacing within 140–150 %."""
+    page, _fetched = open_page(browser, f"{served}/{ESSAY}")
+    averages = page.evaluate(LINE_LENGTHS)
+    leading = page.evaluate(
+        "(() => { const s = getComputedStyle(document.querySelector('.folio-reading > p'));"
+        " return parseFloat(s.lineHeight) / parseFloat(s.fontSize); })()")
+    page.close()
+    assert averages and 55 <= statistics.mean(averages) <= 75, averages
+    assert 1.4 <= leading <= 1.5
+
+
+def test_one_search_field_and_no_contents_column(site: Built, served: str,
+                                                 browser: Any) -> None:
+    page, _fetched = open_page(browser, f"{served}/{ESSAY}")
+    visible = page.evaluate(
+        "[...document.querySelectorAll('.search-button-field, input[type=search]')]"
+        ".filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')"
+        ".length")
+    secondary = page.evaluate(
+        "[...document.querySelectorAll('.bd-sidebar-secondary')]"
+        ".filter(e => e.getClientRects().length).length")
+    page.close()
+    assert visible == 1
+    assert secondary == 0
+
+
+def test_quotation_is_in_the_body_ink_with_its_page_on_its_last_line(
+        site: Built, served: str, browser: Any) -> None:
+    page, _fetched = open_page(browser, f"{served}/{ESSAY}")
+    result = page.evaluate("""(() => {
+      const box = document.querySelector('.folio-quote');
+      const quote = box.querySelector('blockquote'), ref = box.querySelector('.folio-page-ref a');
+      const lines = [...quote.querySelectorAll('p')].pop().getClientRects();
+      const last = lines[lines.length - 1], at = ref.getBoundingClientRect();
+      const text = getComputedStyle(document.querySelector('.folio-reading > p')).color;
+      return {same: Math.abs(last.bottom - at.bottom) < 4, ink: getComputedStyle(quote).color,
+              text: text, background: getComputedStyle(quote).backgroundColor};
+    })()""")
+    page.close()
+    assert result["same"]
+    assert result["ink"] == result["text"]
+    assert result["background"] in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def test_tab_titles(site: Built) -> None:
+    assert site.soup(ESSAY).title.get_text() == "Frankenstein at Two Hundred — Margins"
+    assert site.soup("index.html").title.get_text() == "Margins"
+    assert site.soup("library.html").title.get_text() == "Library — Margins"
+
+
+def test_home_page_has_no_repeated_list_and_listings_introduce_themselves(site: Built) -> None:
+    home = site.soup("index.html")
+    assert not home.select(".toctree-wrapper li")
+    assert len(home.select(".folio-essay")) >= 9
+    genre = site.soup("genres/review.html").select_one(".folio-intro")
+    assert genre is not None and "filed under review" in genre.get_text()
+    tag = next((site.outdir / "tags").glob("s*.html"))
+    assert "tagged" in site.soup(f"tags/{tag.name}").select_one(".folio-intro").get_text()
+    for isbn in site.soup("library.html").select(".folio-isbn"):
+        assert isbn.get_text().startswith("ISBN ")
+
+
+def test_previous_and_next_go_by_date(site: Built) -> None:
+    soup = site.soup(ESSAY)  # 11 March 2018: the oldest essay
+    assert soup.select_one(".prev-next-area a.left-prev") is None
+    nxt = soup.select_one(".prev-next-area a.right-next")
+    assert nxt is not None and nxt["href"] == "the-whale-and-the-kitchen-table.html"  # 2019
+
+
+# -- a guest in someone else's site ------------------------------------------------------------
+
+GUEST_CONF = """
+import sys
+sys.path.insert(0, {ext!r})
+project = "Field Notes"
+author = "The Docs Team"
+copyright = "2024 The Docs Team"
+extensions = ["myst_parser"{folio}]
+html_theme = "sphinx_book_theme"
+exclude_patterns = ["_build"]
+suppress_warnings = ["epub.unknown_project_files"]
+"""
+
+GUEST_ESSAY = """---
+title: Reading Walden Slowly
+author: Ada Byron
+date: 2024-05-01
+genre: review
+---
+
+A short note on a long book.
+"""
+
+
+def guest_site(folder: Path, folio: bool) -> Built:
+    folder.mkdir(parents=True)
+    (folder / "conf.py").write_text(GUEST_CONF.format(
+        ext=str(ROOT / "_ext"), folio=', "folio"' if folio else ""), encoding="utf-8")
+    (folder / "index.md").write_text(textwrap.dedent("""\
+        # Field Notes
+
+        ```{toctree}
+        install
+        essays/reading-walden
+        ```
+        """), encoding="utf-8")
+    (folder / "install.md").write_text("# Installing\n\nRun the installer, then restart.\n",
+                                       encoding="utf-8")
+    (folder / "essays").mkdir()
+    (folder / "essays" / "reading-walden.md").write_text(GUEST_ESSAY, encoding="utf-8")
+    return build(folder, "html")
+
+
+@pytest.fixture(scope="module")
+def guests(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Built]:
+    base = tmp_path_factory.mktemp("guest")
+    return guest_site(base / "with", True), guest_site(base / "without", False)
+
+
+def test_a_plain_page_keeps_its_theme(guests: tuple[Built, Built], browser: Any) -> None:
+    with_folio, without = guests
+    styles = []
+    for site in (with_folio, without):
+        for url in serve(site.outdir):
+            page, _fetched = open_page(browser, f"{url}/install.html")
+            styles.append(page.evaluate(
+                "(() => { const p = getComputedStyle(document.querySelector('article p'));"
+                " return [p.fontFamily, p.fontSize, p.lineHeight,"
+                " getComputedStyle(document.querySelector('.bd-article-container')).maxWidth,"
+                " document.querySelectorAll('.folio-reading').length]; })()"))
+            page.close()
+    assert styles[0] == styles[1]
+    assert styles[0][4] == 0
+    assert "Gentium" not in styles[0][0]
+
+
+def test_a_guest_essay_names_its_own_author(guests: tuple[Built, Built]) -> None:
+    with_folio, _without = guests
+    essay = with_folio.soup("essays/reading-walden.html")
+    assert essay.select_one("section.folio-reading") is not None
+    footer = essay.select_one(".bd-footer-content").get_text(" ", strip=True)
+    assert "Ada Byron" in footer and "Docs Team" not in footer
+    plain = with_folio.soup("install.html").select_one(".bd-footer-content")
+    assert "The Docs Team" in plain.get_text(" ", strip=True)
