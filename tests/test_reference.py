@@ -94,3 +94,61 @@ def test_book_titles_quoted_everywhere(room: Built) -> None:
     titles = [text(p) for p in library.select(".folio-shelf-title")]
     assert "‘Never let me go’" in titles
     assert library.select_one(".folio-shelf-title cite") is None
+
+
+def test_own_pdf_and_epub_name_only_its_author(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The essay's own PDF (title page, running heads, metadata) and ePub name A. Writer."""
+    import zipfile
+
+    from conftest import require
+    from pypdf import PdfReader
+    from test_offline_builds import offline, pdf_text
+
+    require("xelatex", "pdftotext")
+    tmp = tmp_path_factory.mktemp("reference-offline")
+    downloads = offline(copy_root("reference", tmp), tmp / "_build")
+    pdf = downloads / "enmeshed.pdf"
+    assert PdfReader(pdf).metadata.author == "A. Writer"
+    words = pdf_text(pdf)
+    assert "A. Writer" in words
+    assert "Hester Vale" not in words
+    with zipfile.ZipFile(downloads / "enmeshed.epub") as book:
+        opf = next(book.read(n).decode() for n in book.namelist() if n.endswith(".opf"))
+        everything = "".join(book.read(n).decode("utf-8", "replace") for n in book.namelist()
+                             if n.endswith((".opf", ".xhtml", ".ncx")))
+    assert ">A. Writer</dc:creator>" in opf
+    assert "Hester Vale" not in everything
+
+
+def test_comments_by_email_on_essay_pages_only(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from urllib.parse import unquote
+
+    site = build(copy_root("reference", tmp_path_factory.mktemp("email")),
+                 folio_comments={"provider": "email", "address": "writer@example.org"})
+    assert site.warnings == ""
+    link = site.soup("essays/enmeshed.html").select_one(".folio-comments a")
+    assert text(link) == "Reply by email"
+    assert unquote(link["href"]) == "mailto:writer@example.org?subject=Re: Enmeshed"
+    assert site.soup("index.html").select_one(".folio-comments") is None
+    epub = build(copy_root("reference", tmp_path_factory.mktemp("email-epub")), "epub",
+                 folio_comments={"provider": "email", "address": "writer@example.org"})
+    assert "folio-comments" not in (epub.outdir / "essays/enmeshed.xhtml").read_text()
+    latex = build(copy_root("reference", tmp_path_factory.mktemp("email-latex")), "latex",
+                  folio_comments={"provider": "email", "address": "writer@example.org"})
+    assert "Reply by email" not in (latex.outdir / "enmeshed.tex").read_text()
+
+
+def test_giscus_embed(tmp_path_factory: pytest.TempPathFactory) -> None:
+    settings = {"provider": "giscus", "repo": "writer/essays", "repo-id": "R_1",
+                "category": "Responses", "category-id": "DIC_1"}
+    site = build(copy_root("reference", tmp_path_factory.mktemp("giscus")),
+                 folio_comments=settings)
+    assert site.warnings == ""
+    [script] = site.soup("essays/enmeshed.html").select(".folio-comments script")
+    assert script["src"] == "https://giscus.app/client.js"
+    assert script["data-repo"] == "writer/essays"
+    assert script["data-category-id"] == "DIC_1"
+    assert script["data-loading"] == "lazy"
+    assert script.has_attr("async")
+    for page in ("index.html", "library.html", "archive.html"):
+        assert "giscus" not in (site.outdir / page).read_text(), page

@@ -41,6 +41,12 @@ EXPECTED = [
     ("conflict-b.md", 7, "book 'shared': year differ from its record at essays/conflict-a.md:7"),
     ("conflict-b.md", 13, "book 'authorless' has no :author: in any essay"),
     ("spoiler.md", 7, "spoiler has nothing in its body"),
+    ("genres.md", 4, "unknown genre 'poetry' (one of: review, memoir, fiction, opinion)"),
+    ("genres.md", 4, "genre 'review' is listed twice"),
+    ("empty-genres.md", 4, "the genre list is empty (one of: review, memoir, fiction, opinion)"),
+    ("label.md", 6, "label must be text, not '[\"one\", \"two\"]'"),
+    ("label.md", 11, "related-reading: topic 'nothing-by-this-name' names no book key, tag or "
+                     "document"),
 ]
 
 
@@ -82,3 +88,29 @@ def test_warnings_can_be_suppressed_by_type(tmp_path_factory: pytest.TempPathFac
                   suppress_warnings=["folio.related"])
     assert "related-reading" not in built.warnings
     assert "unknown genre" in built.warnings
+
+
+@pytest.mark.parametrize(("setting", "value", "message"), [
+    ("folio_title_style", "bold", "folio_title_style must be 'italic' or 'quoted'; using 'italic'"),
+    ("folio_spoiler_style", "hide", "folio_spoiler_style must be 'fold' or 'warn'; using 'fold'"),
+    ("folio_essay_noun", " ", "folio_essay_noun is empty; using 'essay'"),
+    ("folio_comments", {"provider": "disqus"},
+     "folio_comments: unknown provider 'disqus' (use 'giscus' or 'email')"),
+    ("folio_comments", {"provider": "giscus", "repo": "me/essays"},
+     "folio_comments: giscus needs 'repo-id', 'category', 'category-id'"),
+    ("folio_comments", {"provider": "email"}, "folio_comments: email needs an 'address'"),
+    ("folio_comments", {"provider": "email", "address": "not an address"},
+     "folio_comments: 'not an address' is not an e-mail address"),
+    ("folio_comments", {"provider": "email", "address": "a@example.org", "colour": "red"},
+     "folio_comments: email has no setting 'colour'"),
+])
+def test_bad_settings_warn_once(tmp_path_factory: pytest.TempPathFactory, setting: str,
+                                value: object, message: str) -> None:
+    """A setting that cannot work: one warning naming it, and the build goes on."""
+    from conftest import build, copy_root
+
+    built = build(copy_root("folio", tmp_path_factory.mktemp("settings")), **{setting: value})
+    found = [line for line in built.warnings.splitlines() if setting in line]
+    assert len(found) == 1, built.warnings
+    assert message in found[0]
+    assert (built.outdir / "essays" / "creature.html").is_file()

@@ -60,8 +60,8 @@ OTHER_KEYS = frozenset({"orphan", "nocomments", "nosearch", "tocdepth", "authors
 
 # -- pure functions: text in, data out ---------------------------------------
 
-def parse_tags(value: str) -> tuple[str, ...]:
-    """Tags from a YAML list (which MyST hands over as JSON) or ``a, b``."""
+def parse_list(value: str) -> tuple[str, ...]:
+    """Items of a YAML list (which MyST hands over as JSON) or ``a, b``, as written."""
     value = value.strip()
     items: list[object]
     if value.startswith("["):
@@ -72,8 +72,13 @@ def parse_tags(value: str) -> tuple[str, ...]:
         items = loaded if isinstance(loaded, list) else [loaded]
     else:
         items = list(value.split(","))
-    tags = (str(item).strip().strip("'\"").strip() for item in items)
-    return tuple(dict.fromkeys(tag for tag in tags if tag))
+    found = (str(item).strip().strip("'\"").strip() for item in items)
+    return tuple(item for item in found if item)
+
+
+def parse_tags(value: str) -> tuple[str, ...]:
+    """Tags from a YAML list or ``a, b``, each once."""
+    return tuple(dict.fromkeys(parse_list(value)))
 
 
 def is_json_collection(value: str) -> bool:
@@ -273,7 +278,7 @@ class EssayFrontMatter(SphinxTransform):
         """``review`` or ``[review, memoir]``: the first is the main genre."""
         known = self.config.folio_genres
         listed = value.strip().startswith("[")
-        written = parse_tags(value) if listed else ((value.strip(),) if value.strip() else ())
+        written = parse_list(value) if listed else ((value.strip(),) if value.strip() else ())
         if not written:
             if listed:
                 self.warn(f"the genre list is empty (one of: {', '.join(known)})", line,
