@@ -11,10 +11,11 @@ in ``folio.related.LikenessIndex``):
 * similar essays: those with a positive likeness, highest first, ties to the
   newest, then by name; never the essay itself nor one already listed by
   hand in the other list;
-* different essays: from the other genres, taking turns between genres in
-  name order; within a genre the newest first, but starting at a place that
-  depends on the essay (``crc32(name) mod count``, going round), so
-  different essays point to different places;
+* different essays: from the other genres (by their main genre, and sharing
+  none of this essay's genres), taking turns between genres in name order;
+  within a genre the newest first, but starting at a place that depends on
+  the essay (``crc32(name) mod count``, going round), so different essays
+  point to different places;
 * a list the writer gave is kept as given; ``auto: false`` fills nothing.
 
 Deliberately quadratic and simple: every pair is compared directly.  Tests
@@ -80,12 +81,13 @@ def reference_choose_related(
         return [key[1] for _score, key in scored][:limit]
 
     def different(name: str, exclude: Collection[str], limit: int) -> list[str]:
-        genre = essays[name].genre
+        mine = set(essays[name].genres)
         turns = []
-        for other_genre in sorted({e.genre for e in essays.values() if e.genre} - {genre}):
+        for other_genre in sorted({e.genre for e in essays.values() if e.genre} - mine):
             members = sorted((e for e in essays.values()
                               if e.genre == other_genre and e.docname not in exclude
-                              and e.docname != name), key=newness)
+                              and e.docname != name and not mine & set(e.genres)),
+                             key=newness)
             if not members:
                 continue
             start = zlib.crc32(name.encode("utf-8")) % len(members)

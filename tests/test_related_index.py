@@ -23,10 +23,14 @@ def collection(n: int, seed: int, authors: int, tags: int = 40, books: int = 0
     essays, cited, requests = {}, {}, {}
     for i in range(n):
         name = f"essays/e{i:05d}"
+        main = rng.choice(GENRES)
+        # Some essays list several genres (``genre: [review, memoir]``).
+        others = tuple(g for g in rng.sample(GENRES, rng.choice((0, 0, 0, 1, 2))) if g != main)
         essays[name] = Essay(name, f"Essay {i}",
                              datetime.date.fromordinal(start + rng.randrange(3000)),
-                             rng.choice(GENRES), author=f"W{rng.randrange(authors)}",
-                             tags=tuple(rng.sample(TAGS[:tags], rng.randint(0, min(4, tags)))))
+                             main, author=f"W{rng.randrange(authors)}",
+                             tags=tuple(rng.sample(TAGS[:tags], rng.randint(0, min(4, tags)))),
+                             other_genres=others)
         cited[name] = {f"b{rng.randrange(books or max(3, n // 10))}"
                        for _ in range(rng.choice((0, 1, 1, 2)))}
         roll = rng.random()

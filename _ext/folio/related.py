@@ -131,6 +131,11 @@ class LikenessIndex:
                 self.by_genre[essay.genre].append(essay.docname)
         self.position = {genre: {name: n for n, name in enumerate(names)}
                          for genre, names in self.by_genre.items()}
+        # Essays with a genre list, by main genre: few, so checked one by one.
+        self.several: dict[str, list[str]] = defaultdict(list)
+        for essay in order:
+            if essay.other_genres:
+                self.several[essay.genre].append(essay.docname)
 
     def similar(self, name: str, exclude: Collection[str], limit: int) -> list[str]:
         """The ``limit`` essays most like ``name``, best first."""
@@ -174,14 +179,20 @@ class LikenessIndex:
         return [other for _score, _rank, other in heapq.nsmallest(limit, scored)]
 
     def different(self, name: str, exclude: Collection[str], limit: int) -> list[str]:
-        """Essays from the other genres, taking turns, rotated by ``name``'s hash."""
-        genre = self.essays[name].genre
+        """Essays of other genres, taking turns, rotated by ``name``'s hash.
+
+        Grouped by their main genre; an essay listed under one of this
+        essay's genres too (a genre list) is not different, so it is skipped.
+        """
+        mine = set(self.essays[name].genres)
         start = zlib.crc32(name.encode("utf-8"))
         skipped = {*exclude, name}
         queues = []
-        for other in sorted(g for g in self.by_genre if g != genre):
+        for other in sorted(g for g in self.by_genre if g not in mine):
             names = self.by_genre[other]
-            gaps = sorted(self.position[other][n] for n in skipped if n in self.position[other])
+            alike = {n for n in self.several[other] if mine & set(self.essays[n].genres)}
+            gaps = sorted(self.position[other][n] for n in skipped | alike
+                          if n in self.position[other])
             size = len(names) - len(gaps)
             if not size:
                 continue
@@ -192,7 +203,7 @@ class LikenessIndex:
             queue: list[str] = []
             while len(queue) < min(limit, size):
                 candidate = names[at % len(names)]
-                if candidate not in skipped:
+                if candidate not in skipped and candidate not in alike:
                     queue.append(candidate)
                 at += 1
             queues.append(queue)
