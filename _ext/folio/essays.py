@@ -60,8 +60,9 @@ OTHER_KEYS = frozenset({"orphan", "nocomments", "nosearch", "tocdepth", "authors
 
 # -- pure functions: text in, data out ---------------------------------------
 
-def parse_tags(value: str) -> tuple[str, ...]:
-    """Tags from a YAML list (which MyST hands over as JSON) or ``a, b``."""
+def parse_tags(value: str, unique: bool = True) -> tuple[str, ...]:
+    """Tags from a YAML list (which MyST hands over as JSON) or ``a, b``; each
+    once unless ``unique`` is false (a genre listed twice is a mistake to report)."""
     value = value.strip()
     items: list[object]
     if value.startswith("["):
@@ -72,8 +73,8 @@ def parse_tags(value: str) -> tuple[str, ...]:
         items = loaded if isinstance(loaded, list) else [loaded]
     else:
         items = list(value.split(","))
-    tags = (str(item).strip().strip("'\"").strip() for item in items)
-    return tuple(dict.fromkeys(tag for tag in tags if tag))
+    tags = [tag for tag in (str(item).strip().strip("'\"").strip() for item in items) if tag]
+    return tuple(dict.fromkeys(tags)) if unique else tuple(tags)
 
 
 def is_json_collection(value: str) -> bool:
@@ -349,7 +350,8 @@ class EssayFrontMatter(SphinxTransform):
         """``review`` or ``[review, memoir]``: the first is the main genre."""
         known = self.config.folio_genres
         listed = value.strip().startswith("[")
-        written = parse_tags(value) if listed else ((value.strip(),) if value.strip() else ())
+        written = parse_tags(value, unique=False) if listed \
+            else ((value.strip(),) if value.strip() else ())
         if not written:
             if listed:
                 self.warn(f"the genre list is empty (one of: {', '.join(known)})", line,
