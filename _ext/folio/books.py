@@ -24,11 +24,12 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective, SphinxRole
+from sphinx.util.matching import Matcher
 from stdnum import isbn as isbn_check
 
 from folio.domain import folio_domain
 from folio.records import Book, Citation, Place
-from folio.shared import add_latex_styles, clean_text, warn
+from folio.shared import add_latex_styles, clean_text, first_line, option_lines, warn
 from folio.wording import (
     book_title,
     caption_parts,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
     from sphinx.application import Sphinx
     from sphinx.config import Config
+    from sphinx.domains import Domain
     from sphinx.environment import BuildEnvironment
     from sphinx.writers.html5 import HTML5Translator
 
@@ -129,6 +131,12 @@ class BookCitation(SphinxDirective):
     def run(self) -> list[Node]:
         option = {name: clean_text(str(self.options.get(name, ""))).strip()
                   for name in self.option_spec}
+        given: set[str] = set()
+        for name, line in option_lines(self.block_text, self.lineno, first_line(self)):
+            if name in given and name in self.option_spec:  # MyST keeps the last silently
+                warn(f"book-citation: :{name}: is given twice; using the last",
+                     (self.env.docname, line), "book")
+            given.add(name)
         key = self.arguments[0].strip() if self.arguments else ""
         if key and not KEY.match(key):
             self.warn(f"book key {key!r} may only hold letters, digits and '-'; "
@@ -162,7 +170,9 @@ class BookCitation(SphinxDirective):
         domain = folio_domain(self.env)
         anchor = f"book-{key}"
         if key in domain.cited_keys(self.env.docname):
-            self.warn(f"book {key!r} is already cited in this essay")
+            where = "in this essay" if Matcher(self.config.folio_essays)(self.env.docname) \
+                else "on this page"
+            self.warn(f"book {key!r} is already cited {where}")
             anchor = ""
         _source, line = self.get_source_info()
         cover = option["cover"] if local_path(option["cover"]) else ""
@@ -403,11 +413,19 @@ def check_books(app: Sphinx, env: BuildEnvironment) -> None:
                    if not value]
         if missing:
             warn(f"book {key!r} has no {' or '.join(':' + m + ':' for m in missing)} "
-                 "in any essay", (first[key].place.docname, first[key].place.line), "book")
+                 "in any book-citation", (first[key].place.docname, first[key].place.line), "book")
     for docname in sorted(domain.mentions):
         for key, place in domain.mentions[docname]:
             if key not in domain.books:
                 warn(f"unknown book {key!r}", (place.docname, place.line), "book")
+
+
+def already_reported(app: Sphinx, domain: Domain | None, node: addnodes.pending_xref) -> bool:
+    """``warn-missing-reference``: a ``{book}``, ``{page}`` or page-quote link Folio
+    could not resolve has had its warning already, at the line that names the book
+    (:func:`check_books`, :func:`folio.quotes.check_quotes`, ``fill_in_book``);
+    ``-n`` must not add Sphinx's "folio:page reference target not found" at another."""
+    return domain is not None and domain.name == "folio"
 
 
 def setup_books(app: Sphinx) -> None:
@@ -417,4 +435,5 @@ def setup_books(app: Sphinx) -> None:
     app.add_post_transform(FillBookFigures)
     app.add_post_transform(DrawCoversForWeb)
     app.connect("env-check-consistency", check_books)
+    app.connect("warn-missing-reference", already_reported)
     add_latex_styles(app, LATEX_STYLES)

@@ -16,6 +16,8 @@ DEFAULT_GENRES = ("review", "memoir", "fiction", "opinion")
 DEFAULT_PAGE_FORMAT = "(p{page})"
 TITLE_STYLES = ("italic", "quoted")
 SPOILER_STYLES = ("fold", "warn")
+#: The pages Folio writes, each only when it has something to list.
+LISTING_PAGES = ("genres", "tags", "archive", "library", "quotations")
 
 
 def setup_config(app: Sphinx) -> None:
@@ -41,6 +43,8 @@ def setup_config(app: Sphinx) -> None:
     add("folio_spoiler_style", "fold", "env", types=frozenset({str}))
     # None, {"provider": "giscus", ...} or {"provider": "email", "address": ...}.
     add("folio_comments", None, "env", types=frozenset({dict, type(None)}))
+    # Which of Folio's own pages the site has ([] in a site with its own navigation).
+    add("folio_listing_pages", list(LISTING_PAGES), "env", types=frozenset({list, tuple}))
     app.connect("config-inited", check_config)
 
 
@@ -74,6 +78,11 @@ def check_config(app: Sphinx, config: Config) -> None:
     if not noun:
         logger.warning("folio_essay_noun is empty; using 'essay'", type="folio", subtype="config")
     config.folio_essay_noun = noun or "essay"
+    unknown = [str(p) for p in config.folio_listing_pages if p not in LISTING_PAGES]
+    if unknown:
+        logger.warning("folio_listing_pages: unknown %s (known: %s)", ", ".join(map(repr, unknown)),
+                       ", ".join(LISTING_PAGES), type="folio", subtype="config")
+    config.folio_listing_pages = [p for p in LISTING_PAGES if p in config.folio_listing_pages]
     if config.folio_related_limit < 0:
         logger.warning("folio_related_limit must be 0 or more; using 3",
                        type="folio", subtype="config")

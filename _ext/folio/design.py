@@ -193,7 +193,11 @@ def latex_defaults(config: Config) -> dict[str, str]:
 
 
 def set_defaults(app: Sphinx, config: Config) -> None:
-    """Our defaults for what conf.py left unset; the design's preamble after everyone's."""
+    """Our defaults for what conf.py left unset; the design's preamble after everyone's.
+
+    Only for the offline files: a web setting would change every page of a site
+    that adds Folio (the source link is hidden on Folio's pages by :func:`page_context`).
+    """
     elements = dict(config.latex_elements)
     for key, value in latex_defaults(config).items():
         elements.setdefault(key, value)
@@ -201,8 +205,6 @@ def set_defaults(app: Sphinx, config: Config) -> None:
     config.latex_elements = elements
     if not writer_set(config, "epub_use_index"):
         config.epub_use_index = False
-    if not writer_set(config, "html_show_sourcelink"):
-        config.html_show_sourcelink = False
 
 
 def newest_year(app: Sphinx) -> str:
@@ -343,13 +345,18 @@ def refresh_order(app: Sphinx, env: BuildEnvironment) -> set[str]:
 
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                  doctree: nodes.document | None) -> None:
-    """Tab titles, the footer's author and previous/next on Folio's pages only."""
+    """Tab titles, the footer's author, previous/next and no source link, on Folio's
+    pages only (the rest of a site that adds Folio keeps its own settings)."""
     if app.builder.name not in WEB_BUILDERS:
         return
     domain = folio_domain(app.env)
-    if pagename == app.config.root_doc and context.get("title") == context.get("docstitle"):
+    if pagename == app.config.root_doc and pagename in domain.lists \
+            and context.get("title") == context.get("docstitle"):
         context["folio_tab_title"] = context["title"]  # not "Margins — Margins"
     essay = domain.essays.get(pagename)
+    if (essay is not None or pagename in domain.lists) \
+            and not writer_set(app.config, "html_show_sourcelink"):
+        context["show_source"] = False  # a reader's page, not a document's source
     if essay is None:
         if pagename in domain.views.generated:
             context["prev"] = context["next"] = None

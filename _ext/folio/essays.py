@@ -131,30 +131,107 @@ def field_lines(source: str) -> dict[str, int]:
     return lines
 
 
+#: What PyYAML may raise on bad input (out-of-range dates escape as ValueError).
+YAML_ERRORS = (yaml.YAMLError, ValueError, RecursionError)
+NO_FRONT_MATTER = "essay has no front matter (it needs a title, a date and a genre)"
+
+
+def front_matter_end(lines: list[str]) -> int | None:
+    """The line (0-based) closing a MyST file's front matter, found as MyST finds it:
+    the file opens with three or more dashes, and a line of at least as many (or
+    ``...``) closes it; unclosed, it is no front matter."""
+    opening = re.match(r"-{3,}", lines[0]) if lines else None
+    if opening is None:
+        return None
+    for number, line in enumerate(lines[1:], start=1):
+        closing = re.fullmatch(r" {0,3}(-{3,}|\.\.\.)[ \t]*", line)
+        if closing and (closing.group(1) == "..." or len(closing.group(1)) >= len(opening[0])):
+            return number
+    return None
+
+
+def front_matter_of(text: str) -> str | None:
+    """The YAML between a MyST text's ``---`` lines, if it has any."""
+    lines = text.split("\n")
+    end = front_matter_end(lines)
+    return None if end is None else "\n".join(lines[1:end])
+
+
 def front_matter_text(source: str) -> str | None:
     """The YAML between a MyST file's ``---`` lines, if it has any."""
     if not source.endswith(".md"):
         return None
     try:
-        text = Path(source).read_text(encoding="utf-8")
+        return front_matter_of(Path(source).read_text(encoding="utf-8"))
     except OSError:
         return None
-    match = re.match(r"^---[ \t]*\n(.*?)\n---[ \t]*(\n|$)", text, re.DOTALL)
-    return match.group(1) if match else None
 
 
 def front_matter_problem(source: str) -> tuple[int, str] | None:
-    """Where and why a MyST file's front matter is not YAML at all, if it is not."""
+    """Where and why an essay's front matter gives nothing to read, if it does not.
+
+    One warning says it all: no front matter, an empty one, one that is not
+    YAML, or YAML that is not ``key: value`` lines (the missing title, date and
+    genre follow from it and are not reported again).
+    """
+    if not source.endswith(".md"):
+        return 1, NO_FRONT_MATTER  # reStructuredText: no field list before the text
     text = front_matter_text(source)
     if text is None:
-        return None
+        return 1, NO_FRONT_MATTER
     try:
-        yaml.load(text, Loader=yaml.BaseLoader)
-    except yaml.YAMLError as error:
+        data = yaml.load(text, Loader=yaml.BaseLoader)
+    except YAML_ERRORS as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1  # +1 for '---', +1 from 0-based
-        return line, str(getattr(error, "problem", None) or error).strip()
+        return line, f"front matter is not valid YAML: {getattr(error, 'problem', None) or error}"
+    if not data:
+        return 1, "essay's front matter is empty (it needs a title, a date and a genre)"
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "plain text"
+        return 2, f"front matter must be 'key: value' lines (title, date, genre), not {kind}"
     return None
+
+
+def folio_reports(text: str) -> bool:
+    """Whether Folio warns about this front matter itself: unreadable, not
+    ``key: value`` lines, or a date that is not a date."""
+    try:
+        data = yaml.load(text, Loader=yaml.BaseLoader)
+    except YAML_ERRORS:
+        return True
+    if not data or not isinstance(data, dict):
+        return True
+    date = data.get("date", "")
+    return not isinstance(date, str) or (bool(date.strip()) and parse_date(date) is None)
+
+
+def front_matter_for_myst(app: Sphinx, docname: str, source: list[str]) -> None:
+    """``source-read``: an essay's front matter that MyST cannot read, and Folio
+    reports itself, reaches MyST as blank lines.
+
+    MyST reads front matter strictly (``2019-02-30`` is a bad date to PyYAML)
+    and says "Malformed YAML" at line 1, then drops the block; Folio reads the
+    same block from the file, as text, and names the bad value at its own
+    line.  Blank lines keep every later line where it was, and MyST drops
+    nothing it would have kept.  Only essays, and only when Folio will warn:
+    any other page hears from MyST as before.
+    """
+    if not Matcher(app.config.folio_essays)(docname) \
+            or not str(app.env.doc2path(docname)).endswith(".md"):
+        return
+    lines = source[0].split("\n")
+    end = front_matter_end(lines)
+    if end is None:
+        return
+    text = "\n".join(lines[1:end])
+    try:
+        if isinstance(yaml.safe_load(text), dict):
+            return  # MyST reads it
+    except YAML_ERRORS:
+        pass
+    if folio_reports(text):
+        source[0] = "\n".join([""] * (end + 1) + lines[end + 1:])
 
 
 def recover_front_matter(source: str) -> dict[str, str]:
@@ -169,7 +246,7 @@ def recover_front_matter(source: str) -> dict[str, str]:
         return {}
     try:
         data = yaml.load(text, Loader=yaml.BaseLoader)
-    except yaml.YAMLError:
+    except YAML_ERRORS:
         return {}
     if not isinstance(data, dict):
         return {}
@@ -214,8 +291,7 @@ class EssayFrontMatter(SphinxTransform):
         lines = field_lines(source)
         problem = None if values else front_matter_problem(source)
         if problem:
-            self.warn(f"front matter is not valid YAML: {problem[1]}", problem[0],
-                      "front-matter")
+            self.warn(problem[1], problem[0], "front-matter")
         essay = self.read_essay(docname, values, lines, quiet=problem is not None)
         folio_domain(self.env).essays[docname] = essay
         section = self.title_section(essay)
@@ -228,7 +304,7 @@ class EssayFrontMatter(SphinxTransform):
 
     def read_essay(self, docname: str, values: dict[str, str], lines: dict[str, int],
                    quiet: bool = False) -> Essay:
-        """The record; ``quiet`` when the front matter was unreadable (already said)."""
+        """The record; ``quiet`` when the front matter gave nothing to read (already said)."""
         def line(key: str) -> int:
             return lines.get(key, 1)
 
@@ -392,8 +468,12 @@ class BylineLinks(FolioPostTransform):
         if essay is None:
             return
         here = self.builder.get_target_uri(self.env.docname)
+        pages = set(folio_domain(self.env).views.generated)
 
-        def link(text: str, page: str) -> nodes.reference:
+        def link(text: str, page: str) -> nodes.Node:
+            """A link to the listing page, or the plain word where the site has none."""
+            if page not in pages:
+                return nodes.Text(text)
             uri = relative_uri(here, self.builder.get_target_uri(page))
             return nodes.reference(text, text, refuri=uri, internal=True)
 
@@ -440,6 +520,7 @@ def refresh_labels(app: Sphinx, env: BuildEnvironment) -> set[str]:
 
 def setup_essays(app: Sphinx) -> None:
     app.add_transform(EssayFrontMatter)
+    app.connect("source-read", front_matter_for_myst)
     app.add_post_transform(BylineLinks)
     add_latex_styles(app, LATEX_STYLES)
 

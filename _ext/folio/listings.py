@@ -88,17 +88,18 @@ def surname_key(name: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Shelf:
-    """One book in the library, with the essays that discuss it."""
+    """One book in the library, with the pages that discuss it (essays or not)."""
 
     book: Book
     home: Citation | None
-    essays: tuple[tuple[Essay, tuple[Quote, ...]], ...]
+    readers: tuple[tuple[str, tuple[Quote, ...]], ...]  # (docname, its quotes of the book)
 
 
 def library(books: Mapping[str, Book], homes: Mapping[str, Citation],
-            citations: Mapping[str, list[Citation]], quotes: Mapping[str, list[Quote]],
-            essays: Mapping[str, Essay]) -> list[tuple[str, list[Shelf]]]:
-    """Every book, grouped by author (surname order), with who cites it and which pages."""
+            citations: Mapping[str, list[Citation]], quotes: Mapping[str, list[Quote]]
+            ) -> list[tuple[str, list[Shelf]]]:
+    """Every book, grouped by author (surname order), with every page that cites or
+    quotes it (an essay or any other page) and which pages of the book."""
     discussed: dict[str, set[str]] = defaultdict(set)
     for docname, cited in citations.items():
         for citation in cited:
@@ -110,9 +111,9 @@ def library(books: Mapping[str, Book], homes: Mapping[str, Citation],
     shelves: dict[str, list[Shelf]] = defaultdict(list)
     for key, book in sorted(books.items(), key=lambda item: item[1].title.casefold()):
         readers = tuple(
-            (essays[name], tuple(sorted((q for q in quotes.get(name, []) if q.book_key == key),
-                                        key=page_order)))
-            for name in sorted(discussed[key]) if name in essays)
+            (name, tuple(sorted((q for q in quotes.get(name, []) if q.book_key == key),
+                                key=page_order)))
+            for name in sorted(discussed[key]))
         shelf = Shelf(book, homes.get(key), readers)
         for author in book.authors or (wording.UNKNOWN_AUTHOR,):
             shelves[author].append(shelf)
@@ -204,6 +205,8 @@ class Pages:
         self.builder = app.builder
         self.here = app.builder.get_target_uri(pagename)
         self.labels = folio_domain(app.env).views.labels
+        self.generated = set(folio_domain(app.env).views.generated)
+        self.titles = folio_domain(app.env).views.titles
 
     def href(self, page: str, anchor: str = "") -> str:
         uri = relative_uri(self.here, self.builder.get_target_uri(page))
@@ -221,9 +224,17 @@ class Pages:
             "kind": self.labels.get(essay.docname, essay.genre),
             "label": wording.genre_label(self.labels[essay.docname])
             if self.labels.get(essay.docname) else "",
-            "genre_href": self.href(genre_page(essay.genre)) if essay.genre else "",
+            "genre_href": self.href(genre_page(essay.genre))
+            if genre_page(essay.genre) in self.generated else "",
             "summary": essay.summary,
         }
+
+    def page(self, docname: str, essays: Mapping[str, Essay]) -> dict[str, Any]:
+        """An essay as :meth:`essay` gives it; any other page by its title, without a label."""
+        if docname in essays:
+            return self.essay(essays[docname])
+        return {"title": self.titles.get(docname, docname), "href": self.href(docname),
+                "label": ""}
 
 
 def cover_path(app: Sphinx, shelf: Shelf) -> str:
@@ -239,13 +250,13 @@ def cover_path(app: Sphinx, shelf: Shelf) -> str:
     return f"{app.builder.imagedir}/{name}"
 
 
-def pages_quoted(links: Pages, essay: Essay, found: tuple[Quote, ...],
+def pages_quoted(links: Pages, docname: str, found: tuple[Quote, ...],
                  page_format: str) -> list[tuple[str, str, bool]]:
-    """Each page reference an essay makes, once, worded as on the essay's page,
+    """Each page reference a page makes, once, worded as on that page,
     linked to its quotation if any, and whether that quotation is a spoiler."""
     pages: dict[str, tuple[str, bool]] = {}
     for quote in found:
-        href = links.href(essay.docname, quote.anchor) if quote.anchor else ""
+        href = links.href(docname, quote.anchor) if quote.anchor else ""
         reference = wording.page_reference(page_format, quote.pages)
         if not pages.get(reference, ("", False))[0]:
             pages[reference] = (href, quote.spoiler)
@@ -270,17 +281,40 @@ def tag_names(essays: Iterable[Essay]) -> dict[str, str]:
     return dict(sorted(tags.items()))
 
 
-def page_names(essays: Iterable[Essay], genres: Iterable[str]) -> list[str]:
-    """The names of the generated pages, known before any is written."""
-    return sorted({*(genre_page(g) for g in genres),
-                   *(f"tags/{t}" for t in tag_names(essays)),
-                   "tags/index", "archive", "library", "quotations"})
+def page_names(essays: Mapping[str, Essay], genres: Iterable[str], books: Mapping[str, Book],
+               quotes: Mapping[str, list[Quote]], wanted: Iterable[str]) -> list[str]:
+    """The names of the generated pages, known before any is written.
+
+    Only pages with something to list, of the kinds ``folio_listing_pages``
+    wants: a genre page per genre with an essay, tag pages and their index
+    when essays have tags, the archive when an essay has a date, the library
+    when a page cites a book, the quotations when a ``page-quote`` quotes
+    one.  A site without essays has none: they are ways into a collection.
+    """
+    if not essays:
+        return []
+    wanted = set(wanted)
+    names: set[str] = set()
+    if "genres" in wanted:
+        names |= {genre_page(g) for g in genres if select_essays(essays.values(), genre=g)}
+    tags = tag_names(essays.values())
+    if "tags" in wanted and tags:
+        names |= {"tags/index", *(f"tags/{t}" for t in tags)}
+    if "archive" in wanted and any(e.date for e in essays.values()):
+        names.add("archive")
+    if "library" in wanted and books:
+        names.add("library")
+    if "quotations" in wanted and quotations(books, quotes):
+        names.add("quotations")
+    return sorted(names)
 
 
 def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """Genre, tag and year listings, the library and the quotations."""
+    """Genre, tag and year listings, the library and the quotations: those
+    :func:`page_names` chose in ``env-updated``."""
     domain = folio_domain(app.env)
     essays = domain.essays
+    chosen = set(domain.views.generated)
 
     def page(name: str, title: str, template: str, **context: Any) -> tuple[str, dict[str, Any],
                                                                           str]:
@@ -291,27 +325,34 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 
     for genre in app.config.folio_genres:
         name = genre_page(genre)
+        if name not in chosen:
+            continue
         links = Pages(app, name)
         yield page(name, wording.genre_page_title(genre), "listing.html",
                    essays=[links.essay(e) for e in select_essays(essays.values(), genre=genre)])
     tags = tag_names(essays.values())
     for tag_slug, tag in tags.items():
         name = f"tags/{tag_slug}"
+        if name not in chosen:
+            continue
         links = Pages(app, name)
         yield page(name, wording.tag_page_title(tag), "listing.html",
                    essays=[links.essay(e) for e in select_essays(essays.values(), tag=tag)])
     counts = {tag_slug: len(select_essays(essays.values(), tag=tag))
               for tag_slug, tag in tags.items()}
-    yield page("tags/index", wording.TAGS_TITLE, "tags.html",
-               tags=[(tag, f"{s}", counts[s]) for s, tag in sorted(tags.items())])
+    if "tags/index" in chosen:
+        yield page("tags/index", wording.TAGS_TITLE, "tags.html",
+                   tags=[(tag, f"{s}", counts[s]) for s, tag in sorted(tags.items())])
     years: dict[int, list[Essay]] = defaultdict(list)
     for essay in newest_first(essays.values()):
         if essay.date:
             years[essay.date.year].append(essay)
     links = Pages(app, "archive")
-    yield page("archive", wording.ARCHIVE_TITLE, "archive.html",
-               years=[(year, [links.essay(e) for e in found]) for year, found in years.items()])
-    shelves = library(domain.books, domain.homes, domain.citations, domain.quotes, essays)
+    if "archive" in chosen:
+        yield page("archive", wording.ARCHIVE_TITLE, "archive.html",
+                   years=[(year, [links.essay(e) for e in found])
+                          for year, found in years.items()])
+    shelves = library(domain.books, domain.homes, domain.citations, domain.quotes)
     links = Pages(app, "library")
     shelved: set[str] = set()
 
@@ -334,7 +375,8 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     spoilers = {"label": app.config.folio_spoiler_label,
                 "mark": wording.spoiler_mark(app.config.folio_spoiler_label),
                 "fold": app.config.folio_spoiler_style == "fold"}
-    yield page("library", wording.LIBRARY_TITLE, "library.html", spoilers=spoilers, authors=[
+    if "library" in chosen:
+        yield page("library", wording.LIBRARY_TITLE, "library.html", spoilers=spoilers, authors=[
         (author, [{
             "book": shelf.book, "edition": wording.edition_line(shelf.book),
             "title": title(shelf.book),
@@ -343,18 +385,19 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             "cover_alt": wording.cover_alt(shelf.book),
             "href": links.href(shelf.home.place.docname, shelf.home.anchor) if shelf.home
             else "",
-            "essays": [(links.essay(essay), pages_quoted(links, essay, found, page_format))
-                       for essay, found in shelf.essays],
+            "essays": [(links.page(name, essays), pages_quoted(links, name, found, page_format))
+                       for name, found in shelf.readers],
         } for shelf in found]) for author, found in shelves])
     links = Pages(app, "quotations")
+    if "quotations" not in chosen:
+        return
     yield page("quotations", wording.QUOTATIONS_TITLE, "quotations.html", spoilers=spoilers,
                books=[
         (book, [{"reference": wording.quoted_in(wording.page_reference(page_format,
                                                                         quote.pages)),
                  "text": quote.text, "spoiler": quote.spoiler,
                  "href": links.href(quote.place.docname, quote.anchor),
-                 "essay": essays[quote.place.docname].title
-                 if quote.place.docname in essays else quote.place.docname}
+                 "essay": links.page(quote.place.docname, essays)["title"]}
                 for quote in found], title(book))
                for book, found in quotations(domain.books, domain.quotes)])
 
@@ -371,10 +414,13 @@ def sidebar_context(app: Sphinx, pagename: str, templatename: str, context: dict
                     doctree: nodes.document | None) -> None:
     """What the sidebar shows: recent essays, genres, and the ways in; never the whole site."""
     # Computed once per build in env-updated (refresh_listings), not once per page.
-    recent, genres = folio_domain(app.env).views.sidebar or ([], [])
+    views = folio_domain(app.env).views
+    recent, genres = views.sidebar or ([], [])
+    # Links only to pages that exist (refresh_listings rewrites every page when that changes).
     context["folio_recent"] = recent
-    context["folio_genres"] = genres
-    context["folio_browse"] = list(wording.BROWSE)
+    context["folio_genres"] = [genre for genre in genres if genre[0] in views.generated]
+    context["folio_browse"] = [(page, label) for page, label in wording.BROWSE
+                               if page in views.generated]
 
 
 def refresh_listings(app: Sphinx, env: BuildEnvironment) -> set[str]:
@@ -387,13 +433,15 @@ def refresh_listings(app: Sphinx, env: BuildEnvironment) -> set[str]:
     """
     domain = folio_domain(env)
     views = domain.views
-    generated = page_names(domain.essays.values(), app.config.folio_genres)
+    generated = page_names(domain.essays, app.config.folio_genres, domain.books, domain.quotes,
+                           app.config.folio_listing_pages)
     views.gone = sorted(set(views.generated) - set(generated))
+    linked = generated != views.generated  # the sidebar, bylines and listings link to them
     views.generated = generated
     titles = {name: env.titles[name].astext() for name in sorted(env.found_docs)
               if name in env.titles}
     menu = sidebar(domain.essays.values(), app.config.folio_genres)
-    everywhere = titles != views.titles or menu != views.sidebar
+    everywhere = linked or titles != views.titles or menu != views.sidebar
     views.titles, views.sidebar = titles, menu
     stale: set[str] = set(env.found_docs) if everywhere else set()
     if domain.essays != views.shown:

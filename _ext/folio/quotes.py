@@ -23,7 +23,14 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from folio.books import KEY, book_reference
 from folio.domain import folio_domain
 from folio.records import PageSpan, Place, Quote
-from folio.shared import add_latex_styles, has_class, styled_paragraph, warn
+from folio.shared import (
+    add_latex_styles,
+    first_line,
+    has_class,
+    option_lines,
+    styled_paragraph,
+    warn,
+)
 from folio.wording import page_reference
 
 if TYPE_CHECKING:
@@ -144,8 +151,15 @@ class PageQuote(SphinxDirective):
             ref["folio-anchor"] = anchor
             box += styled_paragraph("folio-page-ref", ref)
         folio_domain(self.env).add_quote(
-            Quote(key, spans, Place(docname, line), anchor, quote.astext()[:400]))
+            Quote(key, spans, Place(docname, line), anchor, quote.astext()[:400],
+                  book_line=self.option_line("book") if key else 0))
         return [box]
+
+    def option_line(self, name: str) -> int:
+        """The line of option ``:name:`` (a warning about its value belongs there)."""
+        return next((line for option, line in option_lines(self.block_text, self.lineno,
+                                                           first_line(self)) if option == name),
+                    self.lineno)
 
 
 class PageRole(SphinxRole):
@@ -189,7 +203,8 @@ def fill_in_book(app: Sphinx, doctree: nodes.document) -> None:
             ref["reftarget"] = cited[0]
         else:
             why = "cites no book" if not cited else f"cites {len(cited)} books"
-            warn(f"this essay {why}: name one with :book: (or <key> in {{page}})", ref, "quote")
+            page = "this essay" if docname in domain.essays else "this page"
+            warn(f"{page} {why}: name one with :book: (or <key> in {{page}})", ref, "quote")
     hidden = {anchor for box in doctree.findall(nodes.container)
               if has_class(box, "folio-spoiler")
               for inner in box.findall(nodes.container) if has_class(inner, "folio-quote")
@@ -211,7 +226,8 @@ def check_quotes(app: Sphinx, env: BuildEnvironment) -> None:
             where = (quote.place.docname, quote.place.line)
             known = domain.books.get(quote.book_key)
             if quote.book_key and known is None:
-                warn(f"unknown book {quote.book_key!r}", where, "quote")
+                warn(f"unknown book {quote.book_key!r}",
+                     (quote.place.docname, quote.book_line or quote.place.line), "quote")
             elif known is not None and known.pages:
                 outside = pages_outside(quote.pages, known.pages)
                 if outside:

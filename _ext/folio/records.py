@@ -82,6 +82,7 @@ class Quote:
     anchor: str = ""
     text: str = ""
     spoiler: bool = False  # inside a spoiler: listed behind it, never in plain view
+    book_line: int = 0  # the line of a page-quote's :book: option, for a warning about it
 
     @property
     def locator(self) -> str:

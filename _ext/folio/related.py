@@ -439,8 +439,8 @@ class FillRelatedReading(FolioPostTransform):
     def topic_link(self, topic: Topic) -> nodes.Node:
         """The topic in the heading: a book's library entry, a tag's page, a document.
 
-        Offline there is no library or tag page: a book links to its
-        citation, a tag is plain text.
+        Offline, or where the site has no library or tag pages, a book links
+        to its citation and a tag is plain text.
         """
         domain = folio_domain(self.env)
         text: nodes.Element = nodes.inline(topic.text, topic.text, classes=["folio-topic"])
@@ -448,8 +448,9 @@ class FillRelatedReading(FolioPostTransform):
             text = title_node(topic.text, self.config)
             text["classes"].append("folio-topic")
         here = self.env.docname
-        if is_web(self.builder) and topic.kind in ("book", "tag"):
-            page = "library" if topic.kind == "book" else tag_page(topic.target)
+        page = "library" if topic.kind == "book" else tag_page(topic.target)
+        if is_web(self.builder) and topic.kind in ("book", "tag") \
+                and page in domain.views.generated:
             uri = relative_uri(self.builder.get_target_uri(here),
                                self.builder.get_target_uri(page))
             if topic.kind == "book":

@@ -15,6 +15,7 @@ The builder policy, in one place:
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -22,6 +23,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 if TYPE_CHECKING:
+    from docutils.parsers.rst import Directive
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
@@ -77,6 +79,34 @@ def warn(message: str, location: str | tuple[str | None, int | None] | nodes.Nod
          subtype: str) -> None:
     """A warning writers can silence by kind (``suppress_warnings = ["folio.quote"]``)."""
     logger.warning(message, location=location, type="folio", subtype=subtype)
+
+
+def option_lines(block_text: str, lineno: int, body: str | None) -> list[tuple[str, int]]:
+    """Each option a directive was given, with its line, in the order written.
+
+    Options sit between the directive's first line and its content: ``:name:
+    value`` lines, or ``name: value`` lines in a MyST ``---`` block.  Docutils
+    keeps no line per option; a warning about one value belongs at its line.
+    ``body`` is the content's first line, where options end.
+    """
+    lines = block_text.splitlines()[1:]
+    first = body.strip() if body is not None else None
+    fenced = bool(lines) and lines[0].strip() == "---"
+    pattern = re.compile(r"^([A-Za-z][\w-]*):(\s|$)" if fenced else r"^\s*:([A-Za-z][\w-]*):(\s|$)")
+    found: list[tuple[str, int]] = []
+    for offset, text in enumerate(lines[1:] if fenced else lines, start=2 if fenced else 1):
+        if (fenced and text.strip() == "---") or (not fenced and first is not None
+                                                  and text.strip() == first):
+            break
+        match = pattern.match(text)
+        if match:
+            found.append((match.group(1), lineno + offset))
+    return found
+
+
+def first_line(directive: Directive) -> str | None:
+    """A directive's first line of content, if it has any."""
+    return str(directive.content[0]) if directive.content else None
 
 
 def add_latex_styles(app: Sphinx, styles: str) -> None:

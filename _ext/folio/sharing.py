@@ -5,8 +5,11 @@ The feed (built with feedgen) and the sitemap are written at
 ``build-finished`` from the whole collection, so they are complete after an
 incremental build too (sphinx-sitemap collects pages as they are written,
 so an incremental build's sitemap would list only the pages rewritten).
-Link previews and JSON-LD go into each page's ``<head>`` at
-``html-page-context``, which only reads the records.
+Link previews, the feed's address and JSON-LD go into the ``<head>`` of
+Folio's own pages (essays, pages with an essay list, generated pages) at
+``html-page-context``, which only reads the records; any other page of a
+site that adds Folio is left as it was.  Where sphinxext-opengraph writes the
+previews, Folio hands it each essay's summary and adds only what it lacks.
 """
 
 from __future__ import annotations
@@ -172,35 +175,94 @@ def essay_data(essay: Essay, books: list[Book], url: str) -> dict[str, Any]:
     return data
 
 
+#: Extensions that write link-preview tags (``og:*``, ``twitter:*``) themselves.
+PREVIEW_EXTENSIONS = ("sphinxext.opengraph",)
+
+
 def meta(name: str, value: str, attribute: str = "property") -> str:
     return f'<meta {attribute}="{html.escape(name)}" content="{html.escape(value)}" />\n'
 
 
+def tags_present(metatags: str) -> set[str]:
+    """The ``property``/``name`` of every ``<meta>`` a page's head already carries."""
+    return {match.group(2) for match in
+            re.finditer(r'<meta\s[^>]*?\b(property|name)="([^"]+)"', metatags)}
+
+
+def previews_elsewhere(app: Sphinx) -> bool:
+    """Whether another extension writes the link previews (sphinxext-opengraph)."""
+    return any(name in app.extensions for name in PREVIEW_EXTENSIONS)
+
+
+def folio_page(app: Sphinx, pagename: str) -> bool:
+    """Essays, pages with an essay list and the pages Folio writes: the pages that
+    carry Folio's head tags (and its styles); every other page of the site is left
+    as its own extensions and theme make it."""
+    domain = folio_domain(app.env)
+    return (pagename in domain.essays or pagename in domain.lists
+            or pagename in domain.views.generated)
+
+
+def offer_essay_to_previews(app: Sphinx, pagename: str, templatename: str,
+                            context: dict[str, Any], doctree: nodes.document | None) -> None:
+    """Before a preview extension writes an essay's tags: its summary and type.
+
+    sphinxext-opengraph takes per-page ``og:*`` values from the page's metadata
+    (``context["meta"]``) and leaves out its own ``description`` when the head
+    has one, so an essay's preview shows its summary, not the byline it would
+    otherwise read off the page.  A copy: the environment's metadata stays as read.
+    """
+    essay = folio_domain(app.env).essays.get(pagename)
+    if essay is None or app.builder.name not in WEB_BUILDERS or not previews_elsewhere(app):
+        return
+    page_meta = dict(context.get("meta") or {})
+    page_meta.setdefault("og:type", "article")
+    if essay.summary:
+        page_meta.setdefault("og:description", essay.summary)
+        if "description" not in tags_present(context.get("metatags", "")):
+            context["metatags"] = (context.get("metatags", "")
+                                   + meta("description", essay.summary, "name"))
+    context["meta"] = page_meta
+
+
 def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                       doctree: nodes.document | None) -> None:
-    """OpenGraph and Twitter tags, the feed's address, and JSON-LD for essays."""
-    if app.builder.name not in WEB_BUILDERS:
+    """Link previews, the feed's address and JSON-LD, on Folio's own pages.
+
+    Runs after other extensions (priority 900): a tag the page already has is
+    never written again, and where another extension wrote the previews
+    (``og:*``), Folio adds only what they lack: an essay's cover as ``og:image``.
+    """
+    if app.builder.name not in WEB_BUILDERS or not folio_page(app, pagename):
         return
     base = site_url(app)
     domain = folio_domain(app.env)
     essay = domain.essays.get(pagename)
+    present = tags_present(context.get("metatags", ""))
+    theirs = previews_elsewhere(app) or any(name.startswith("og:") for name in present)
     title = essay.title if essay else html.unescape(re.sub("<[^>]+>", "", context.get("title")
                                                            or app.config.project))
-    tags = [meta("og:title", title), meta("og:type", "article" if essay else "website"),
-            meta("og:site_name", app.config.html_title or app.config.project),
-            meta("twitter:card", "summary", "name")]
-    if essay and essay.summary:
-        tags += [meta("og:description", essay.summary), meta("description", essay.summary, "name")]
-    if base:
-        url = page_url(app, pagename)
-        tags.append(meta("og:url", url))
+    previews: list[tuple[str, str, str]] = []  # (attribute, name, value)
+    if not theirs:
+        previews += [("property", "og:title", title),
+                     ("property", "og:type", "article" if essay else "website"),
+                     ("property", "og:site_name", app.config.html_title or app.config.project),
+                     ("name", "twitter:card", "summary")]
+        if essay and essay.summary:
+            previews += [("property", "og:description", essay.summary),
+                         ("name", "description", essay.summary)]
+        if base:
+            previews.append(("property", "og:url", page_url(app, pagename)))
+    cover = raster_cover(app, pagename) if essay else ""
+    if cover and base:
+        previews.append(("property", "og:image", urljoin(base, cover)))
+    tags = [meta(name, value, attribute) for attribute, name, value in previews
+            if name not in present]
+    if base and app.config.folio_feed_length:
         tags.append(f'<link rel="alternate" type="application/atom+xml" title="{html.escape(title)}'
                     f' feed" href="{html.escape(urljoin(base, FEED))}" />\n')
     if essay:
         books = [domain.books[key] for key in domain.cited_keys(pagename) if key in domain.books]
-        cover = raster_cover(app, pagename)
-        if cover and base:
-            tags.append(meta("og:image", urljoin(base, cover)))
         data = json.dumps(essay_data(essay, books, page_url(app, pagename) if base else ""),
                           ensure_ascii=False, sort_keys=True)
         tags.append('<script type="application/ld+json">'
@@ -218,5 +280,6 @@ def raster_cover(app: Sphinx, docname: str) -> str:
 
 
 def setup_sharing(app: Sphinx) -> None:
-    app.connect("html-page-context", add_page_metadata)
+    app.connect("html-page-context", offer_essay_to_previews, priority=400)
+    app.connect("html-page-context", add_page_metadata, priority=900)
     app.connect("build-finished", write_feed_and_sitemap)
