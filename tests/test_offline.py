@@ -26,7 +26,7 @@ def test_each_essay_gets_a_latex_document(tmp_path: Path) -> None:
     assert "Cover of the 2003 Penguin Classics edition of Pride and Prejudice" in text
     assert "(p5)" in text
     # Essays outside this PDF are named, without a page number in it.
-    assert "The Creature Speaks [review]" in text
+    assert "The Creature Speaks [review of Frankenstein]" in text
     assert "The Creature Speaks [review], page" not in text
 
 
