@@ -152,3 +152,27 @@ def test_giscus_embed(tmp_path_factory: pytest.TempPathFactory) -> None:
     assert script.has_attr("async")
     for page in ("index.html", "library.html", "archive.html"):
         assert "giscus" not in (site.outdir / page).read_text(), page
+
+
+def test_quotations_from_a_spoiler_stay_behind_it(room: Built,
+                                                   tmp_path_factory: pytest.TempPathFactory
+                                                   ) -> None:
+    """Marked in the quotations index and the library (warn); folded too (fold)."""
+    hidden = "Beware; for I am fearless, and therefore powerful."
+    quotations = room.soup("quotations.html")
+    [figure] = [f for f in quotations.select(".folio-quotation") if hidden in text(f)]
+    assert text(figure.select_one(".folio-spoiler-mark")) == "Spoilers"
+    assert figure.find("details") is None
+    [plain] = [f for f in quotations.select(".folio-quotation") if "nearly two years" in text(f)]
+    assert plain.select_one(".folio-spoiler-mark") is None
+    shelf = room.soup("library.html").find(id="book-frankenstein")
+    assert "(p220) (spoilers)" in text(shelf)
+    assert "(p12) (spoilers)" not in text(shelf)
+    folded = build(copy_root("reference", tmp_path_factory.mktemp("fold")),
+                   folio_spoiler_style="fold")
+    quotations = folded.soup("quotations.html")
+    [figure] = [f for f in quotations.select(".folio-quotation") if hidden in text(f)]
+    details = figure.find("details")
+    assert details is not None and details.get("open") is None
+    assert hidden in text(details)
+    assert text(details.find("summary")) == "Spoilers"

@@ -187,7 +187,9 @@ def axe(page: Any, url: str) -> list[dict[str, Any]]:
     return violations
 
 
-def test_axe_on_every_page(site: Built, served: str, browser: Any) -> None:
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_on_every_page(site: Built, served: str, browser: Any, scheme: str) -> None:
+    """Both colour schemes: the theme follows the reader's (``prefers-color-scheme``)."""
     files = pages(site.outdir)
     names = [str(p.relative_to(site.outdir)) for p in files]
     # The pages the issue names are among them: home, an essay with a cover image and
@@ -198,7 +200,11 @@ def test_axe_on_every_page(site: Built, served: str, browser: Any) -> None:
     assert any(s.select("figure.folio-book img") and s.select(".folio-quote")
                for s in soups.values())
     assert any(s.select("details.folio-spoiler") for s in soups.values())
-    page = browser.new_page()
+    page = browser.new_page(color_scheme=scheme)
+    page.goto(f"{served}/index.html", wait_until="load")
+    mode = page.evaluate("document.documentElement.dataset.mode || ''")
+    shown = page.evaluate("document.documentElement.dataset.theme || ''")
+    assert mode in ("", "auto") and shown == scheme, (mode, shown)
     serious: list[str] = []
     checked = 0
     for name in names:
