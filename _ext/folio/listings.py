@@ -320,7 +320,8 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                                                                           str]:
         links = Pages(app, name)
         body = app.builder.templates.render(f"folio/{template}",
-                                            {"title": title, "links": links, **context})
+                                            {"title": title, "links": links,
+                                             "nothing": wording.NO_ESSAYS, **context})
         return name, {"title": title, "body": body}, "page.html"
 
     for genre in app.config.folio_genres:
@@ -328,16 +329,20 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         if name not in chosen:
             continue
         links = Pages(app, name)
+        found = select_essays(essays.values(), genre=genre)
         yield page(name, wording.genre_page_title(genre), "listing.html",
-                   essays=[links.essay(e) for e in select_essays(essays.values(), genre=genre)])
+                   intro=wording.genre_page_intro(len(found), genre),
+                   essays=[links.essay(e) for e in found])
     tags = tag_names(essays.values())
     for tag_slug, tag in tags.items():
         name = f"tags/{tag_slug}"
         if name not in chosen:
             continue
         links = Pages(app, name)
+        found = select_essays(essays.values(), tag=tag)
         yield page(name, wording.tag_page_title(tag), "listing.html",
-                   essays=[links.essay(e) for e in select_essays(essays.values(), tag=tag)])
+                   intro=wording.tag_page_intro(len(found), tag),
+                   essays=[links.essay(e) for e in found])
     counts = {tag_slug: len(select_essays(essays.values(), tag=tag))
               for tag_slug, tag in tags.items()}
     if "tags/index" in chosen:

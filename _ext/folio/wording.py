@@ -241,6 +241,26 @@ def tag_page_title(tag: str) -> str:
     return f"Tagged “{tag}”"
 
 
+NO_ESSAYS = "No essays yet."
+NUMBERS = ("No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
+
+
+def count_of_essays(count: int) -> str:
+    """``Two essays``, ``One essay``, ``12 essays``."""
+    number = NUMBERS[count] if count < len(NUMBERS) else str(count)
+    return f"{number} {'essay' if count == 1 else 'essays'}"
+
+
+def genre_page_intro(count: int, genre: str) -> str:
+    """The sentence that opens a genre's page."""
+    return f"{count_of_essays(count)} filed under {genre.lower()}, newest first."
+
+
+def tag_page_intro(count: int, tag: str) -> str:
+    """The sentence that opens a tag's page."""
+    return f"{count_of_essays(count)} tagged “{tag}”, newest first."
+
+
 #: The ways into the collection the sidebar offers: (page, heading).
 BROWSE = (("archive", "Archive"), ("library", "Library"), ("quotations", "Quotations"),
           ("tags/index", "Tags"))
