@@ -119,3 +119,23 @@ def compile_pdf(built: Built, name: str = "") -> tuple[Path, str, str]:
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     return pdf, log, " ".join(text.split())
+
+
+def serve(folder: Path):  # -> Iterator[str]
+    """A built site over http://127.0.0.1 (a stdlib server in a thread), while iterated."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

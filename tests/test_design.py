@@ -8,19 +8,16 @@ lengths); the web pages are opened in Debian's Chromium from a server on
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import statistics
 import subprocess
 import textwrap
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, Built, build, require
+from conftest import ROOT, Built, build, require, serve
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -145,22 +142,6 @@ def test_the_text_face_is_in_the_pdf(book: tuple[Built, Path, Path]) -> None:
 
 
 # -- the web page ----------------------------------------------------------------------------
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-def serve(folder: Path) -> Iterator[str]:
-    handler = functools.partial(Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:

@@ -8,13 +8,10 @@ come from the repository's package.json (``npm ci``) and Debian (.ci/run).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, Built, build, copy_root, require
+from conftest import ROOT, Built, build, copy_root, require, serve
 
 NODE_MODULES = ROOT / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar/build/dist/vnu.jar"
@@ -143,23 +140,10 @@ def require_module(name: str) -> None:
         pytest.skip(message)
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(site: Built) -> Iterator[str]:
     """The built site over http://127.0.0.1 (a stdlib server in a thread)."""
-    handler = functools.partial(QuietHandler, directory=str(site.outdir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield from serve(site.outdir)
 
 
 @pytest.fixture(scope="module")

@@ -42,6 +42,7 @@ from markdown_it import MarkdownIt
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from folio.essays import parse_date
 from folio.related import related_reading
 from folio.wording import RESPONSES_HEADING, SEPARATOR, format_date
 
@@ -99,16 +100,6 @@ def redact(text: str) -> str:
 
 def web_link(link: str) -> bool:
     return re.match(r"^https?://[^\s/]", link, re.IGNORECASE) is not None
-
-
-def parse_date(value: str) -> datetime.date | None:
-    text = value.strip()
-    for candidate in (text, text[:10]):
-        try:
-            return datetime.date.fromisoformat(candidate)
-        except ValueError:
-            continue
-    return None
 
 
 def read_responses(text: str) -> tuple[list[Response], list[tuple[int, str]]]:
