@@ -101,3 +101,56 @@ def test_adding_and_removing_an_essay(tmp_path: Path) -> None:
     clean = build(clean_source)
     after_pages = {k: v for k, v in pages(after.outdir).items() if "creature" not in k}
     assert_same(after_pages, pages(clean.outdir))
+
+
+def add_recent_essays(source: Path, count: int = 6) -> None:
+    """Essays newer than the root's, so the sidebar's six recent essays are all these."""
+    for number in range(count):
+        (source / f"essays/recent{number}.md").write_text(
+            f"---\ntitle: Recent Essay {number}\ndate: 2025-0{number + 1}-10\ngenre: review\n"
+            f"tags: [letters]\n---\n\nAbout {{book}}`moby-dick`, briefly.\n", encoding="utf-8")
+
+
+def html_times(outdir: Path) -> dict[str, int]:
+    return {str(p.relative_to(outdir)): p.stat().st_mtime_ns for p in outdir.rglob("*.html")}
+
+
+def test_retitle_rewrites_only_the_pages_that_show_the_title(tmp_path: Path) -> None:
+    """walking.rst (2021) is not among the sidebar's recent essays: a new title
+    reaches its neighbours by date, its listings and the related lists naming it,
+    and the result equals a clean build; pages that do not show it keep their files."""
+    source = copy_root("folio", tmp_path / "incremental")
+    add_recent_essays(source)
+    before = build(source)
+    old_pages, old_times = pages(before.outdir), html_times(before.outdir)
+    edit(source / "essays/walking.rst", ":title: On Walking Out", ":title: Walking Out")
+    after = build(source, fresh=False)
+    clean_source = tmp_path / "clean"
+    shutil.copytree(source, clean_source, ignore=shutil.ignore_patterns("_build"))
+    clean = build(clean_source)
+    clean_pages = pages(clean.outdir)
+    assert_same(pages(after.outdir), clean_pages)
+    changed = {name for name in clean_pages if old_pages.get(name) != clean_pages[name]}
+    rewritten = {name for name, mtime in html_times(after.outdir).items()
+                 if old_times.get(name) != mtime}
+    # Its neighbours by date (pemberley 2020, whale 2022) show the title in previous/next.
+    assert {"essays/pemberley.html", "essays/whale.html", "genres/opinion.html"} <= changed
+    # Nothing needless: every page written again shows something new (Sphinx's own
+    # search and index pages are written on every build).
+    assert rewritten - changed <= {"search.html", "genindex.html"}
+    assert "essays/recent3.html" not in rewritten
+    assert "tags/letters.html" not in rewritten
+
+
+def test_noop_build_writes_no_generated_page(tmp_path: Path) -> None:
+    """A second build with nothing changed leaves every generated page's file alone,
+    and a page whose file went missing is written again."""
+    source = copy_root("folio", tmp_path / "site")
+    first = build(source)
+    times = html_times(first.outdir)
+    (first.outdir / "tags/index.html").unlink()
+    second = build(source, fresh=False)
+    again = html_times(second.outdir)
+    rewritten = {name for name in again if times.get(name) != again[name]}
+    assert rewritten - {"search.html", "genindex.html"} == {"tags/index.html"}
+    assert pages(second.outdir) == pages(first.outdir)

@@ -1,0 +1,181 @@
+"""What a build must write again, and nothing more.
+
+Sphinx rewrites a page when its source changed; Folio's pages also show other
+pages' titles and the collection's lists, so the refreshes in ``env-updated``
+add the pages another page's change made stale.  Two questions decide most
+of an incremental build's time at 1,000 essays, and are answered here:
+
+- **Which pages show a title that changed?**  Not every page: the essay's
+  neighbours by date (their previous/next links), the pages whose Sphinx
+  navigation (parent, previous, next) names it, and every page only when the
+  sidebar changed (it lists the six most recent essays) or when the sidebar
+  is the theme's own (which may show every title).  Its listings and the
+  related lists naming it are the other refreshes' business.
+- **Which generated pages changed?**  The genre, tag, archive, library and
+  quotation pages are computed from the whole collection on every build;
+  rendering them into the theme's page is the expensive half, so a page is
+  handed to Sphinx only when a digest of what it would show differs from
+  the one recorded when it was last written, or its file is missing.  The
+  record is a small JSON file beside the doctrees, not the environment:
+  Sphinx pickles the environment before ``html-collect-pages``, so anything
+  kept there at that point would be lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+#: Sidebar templates that show no other page's title, except Folio's own sidebar,
+#: whose titles are the ``Views.sidebar`` a refresh compares.
+QUIET_SIDEBARS = frozenset({
+    "folio-sidebar.html", "navbar-logo.html", "search-button-field.html", "search-field.html",
+    "searchbox.html", "sourcelink.html",
+})
+
+#: Beside the html builder's doctrees: generated page -> digest of what it shows.
+DIGESTS = "folio-generated-pages.json"
+
+Page = tuple[str, dict[str, Any], str]
+
+
+def quiet_sidebars(sidebars: Mapping[str, Any]) -> bool:
+    """Whether every page's sidebar is one of :data:`QUIET_SIDEBARS` (``html_sidebars``).
+
+    A theme's default sidebar (the site's whole table of contents, say)
+    shows every title on every page, so any retitle stales every page.
+    """
+    if "**" not in sidebars:
+        return False
+    for templates in sidebars.values():
+        names = [templates] if isinstance(templates, str) else list(templates)
+        if not set(names) <= QUIET_SIDEBARS:
+            return False
+    return True
+
+
+def changed_titles(old: Mapping[str, str], new: Mapping[str, str]) -> set[str]:
+    """Pages whose title is new, gone or different."""
+    return {name for name in {*old, *new} if old.get(name) != new.get(name)}
+
+
+def neighbours(order: Sequence[str], names: Iterable[str]) -> set[str]:
+    """Each essay in ``names`` with the essays just before and after it by date."""
+    position = {name: index for index, name in enumerate(order)}
+    found: set[str] = set()
+    for name in names:
+        if name in position:
+            index = position[name]
+            found.update(order[max(index - 1, 0): index + 2])
+    return found
+
+
+def pages_showing(env: BuildEnvironment, retitled: set[str], order: Sequence[str],
+                  quiet: bool) -> set[str]:
+    """The pages whose navigation shows one of the ``retitled`` pages' titles.
+
+    ``order`` is the essays by date as the last build showed them (their
+    previous/next links); a change of order is :func:`folio.design.refresh_order`'s.
+    """
+    if not retitled:
+        return set()
+    if not quiet or env.config.root_doc in retitled:
+        return set(env.found_docs)  # the home page's title is on every page
+    stale = neighbours(order, retitled) & env.found_docs
+    essays = set(order)
+    for name, (parent, previous, following) in env.collect_relations().items():
+        shown = {parent} if name in essays else {parent, previous, following}
+        if shown & retitled:
+            stale.add(name)
+    return stale
+
+
+# -- generated pages ----------------------------------------------------------------------------
+
+def page_stamp(app: Sphinx, shown: object) -> str:
+    """What every generated page shows besides its own context.
+
+    The html builder's configuration and tags (what Sphinx compares to decide
+    that every page is stale), the newest template, Folio's own code, and
+    ``shown`` (what the site-wide chrome lists: the sidebar, the downloads).
+    """
+    builder = app.builder
+    info = getattr(builder, "build_info", None)
+    templates = getattr(builder, "templates", None)
+    newest = templates.newest_template_mtime() if templates is not None else 0.0
+    code = max((p.stat().st_mtime_ns for p in Path(__file__).parent.glob("*.py")), default=0)
+    return repr((builder.name, getattr(info, "config_hash", ""), getattr(info, "tags_hash", ""),
+                 newest, code, shown))
+
+
+def inputs_digest(app: Sphinx, stamp: str) -> str:
+    """Everything the generated pages are computed from: the stamp, every Folio record
+    and view, the images (covers), and the environment's configuration.
+
+    Empty when the environment's configuration or extensions changed since the
+    last build: then every page is computed again.
+    """
+    env = app.env
+    if getattr(env, "config_status", 1) != 1:  # CONFIG_OK
+        return ""
+    images = sorted((name, unique) for name, (_docs, unique) in env.images.items())
+    try:
+        data = pickle.dumps((stamp, env.domaindata.get("folio"), images), 5)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return ""
+    return hashlib.sha256(data).hexdigest()
+
+
+def page_digest(stamp: str, page: Page) -> str:
+    name, context, template = page
+    text = repr((stamp, name, template, sorted(context.items())))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def changed_pages(app: Sphinx, compute: Callable[[], Iterable[Page]], names: Iterable[str],
+                  shown: object) -> Iterator[Page]:
+    """The generated pages whose content differs from when they were last written.
+
+    When nothing they are computed from changed and every page's file is
+    there (a no-op build), nothing is computed.  Otherwise every page is
+    computed (its digest needs it) and only the pages whose digest changed
+    are handed over.  The record is rewritten once all pages were handed
+    over, so a build that fails half way renders them all next time.
+    """
+    record = Path(app.doctreedir, DIGESTS)
+    try:
+        before = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = {}
+    if not isinstance(before, dict) or not isinstance(before.get("pages"), dict):
+        before = {"inputs": "", "pages": {}}
+    outfile = getattr(app.builder, "get_outfilename", None)
+
+    def written(name: str) -> bool:
+        return outfile is not None and Path(outfile(name)).is_file()
+
+    stamp = page_stamp(app, shown)
+    inputs = inputs_digest(app, stamp)
+    names = list(names)
+    if inputs and before["inputs"] == inputs and set(before["pages"]) == set(names) \
+            and all(written(name) for name in names):
+        return
+    pages: dict[str, str] = {}
+    for page in compute():
+        name = page[0]
+        pages[name] = page_digest(stamp, page)
+        if before["pages"].get(name) == pages[name] and written(name):
+            continue
+        yield page
+    after = {"inputs": inputs, "pages": pages}
+    if after != before:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps(after, indent=0, sort_keys=True), encoding="utf-8")
