@@ -108,7 +108,12 @@ def add_recent_essays(source: Path, count: int = 6) -> None:
     for number in range(count):
         (source / f"essays/recent{number}.md").write_text(
             f"---\ntitle: Recent Essay {number}\ndate: 2025-0{number + 1}-10\ngenre: review\n"
-            f"tags: [letters]\n---\n\nAbout {{book}}`moby-dick`, briefly.\n", encoding="utf-8")
+            f"tags: [letters]\n---\n\nAbout {{book}}`moby-dick`, briefly.\n"
+            + LINKS_BY_TITLE.get(number, ""), encoding="utf-8")
+
+
+#: Links that show walking.rst's title: {doc}, and a Markdown link without text.
+LINKS_BY_TITLE = {0: "\nSee {doc}`walking`.\n", 1: "\nSee [](walking.rst).\n"}
 
 
 def html_times(outdir: Path) -> dict[str, int]:
@@ -135,6 +140,8 @@ def test_retitle_rewrites_only_the_pages_that_show_the_title(tmp_path: Path) -> 
                  if old_times.get(name) != mtime}
     # Its neighbours by date (pemberley 2020, whale 2022) show the title in previous/next.
     assert {"essays/pemberley.html", "essays/whale.html", "genres/opinion.html"} <= changed
+    # Links by title show it too.
+    assert {"essays/recent0.html", "essays/recent1.html"} <= changed
     # Nothing needless: every page written again shows something new (Sphinx's own
     # search and index pages are written on every build).
     assert rewritten - changed <= {"search.html", "genindex.html"}

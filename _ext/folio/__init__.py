@@ -18,6 +18,7 @@ from folio.config import setup_config
 from folio.design import refresh_order, setup_design
 from folio.domain import FolioDomain
 from folio.essays import refresh_labels, setup_essays
+from folio.freshness import TitleLinks
 from folio.listings import refresh_listings, setup_listings
 from folio.offline import refresh_downloads, setup_offline
 from folio.quotes import setup_quotes
@@ -81,11 +82,12 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_search(app)  # the search index's stemmer, remembering across pages
     setup_design(app)  # the look: fonts, scoped styles, the book's LaTeX design, ePub CSS
     app.connect("env-updated", refresh_site)
+    app.add_env_collector(TitleLinks)  # links shown by title: a retitle rewrites their pages
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", add_stylesheet)
     return {
         "version": __version__,
-        "env_version": 4,
+        "env_version": 5,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

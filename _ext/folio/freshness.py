@@ -7,7 +7,9 @@ of an incremental build's time at 1,000 essays, and are answered here:
 
 - **Which pages show a title that changed?**  Not every page: the essay's
   neighbours by date (their previous/next links), the pages whose Sphinx
-  navigation (parent, previous, next) names it, and every page only when the
+  navigation (parent, previous, next) names it, the pages linking to it by
+  its title (``{doc}`` or a Markdown link without text; :class:`TitleLinks`
+  remembers them per document), and every page only when the
   sidebar changed (it lists the six most recent essays) or when the sidebar
   is the theme's own (which may show every title).  Its listings and the
   related lists naming it are the other refreshes' business.
@@ -30,7 +32,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sphinx import addnodes
+from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.util import docname_join
+
 if TYPE_CHECKING:
+    from collections.abc import Set
+
+    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
@@ -90,12 +99,69 @@ def pages_showing(env: BuildEnvironment, retitled: set[str], order: Sequence[str
     if not quiet or env.config.root_doc in retitled:
         return set(env.found_docs)  # the home page's title is on every page
     stale = neighbours(order, retitled) & env.found_docs
+    stale |= linking_by_title(env, retitled)
     essays = set(order)
     for name, (parent, previous, following) in env.collect_relations().items():
         shown = {parent} if name in essays else {parent, previous, following}
         if shown & retitled:
             stale.add(name)
     return stale
+
+
+# -- links that show the page's title ----------------------------------------------------------
+
+def title_links(doctree: nodes.document, docname: str) -> set[str]:
+    """What a document links to by its title: ``doc:NAME`` or ``label:NAME``.
+
+    ``{doc}`` and a Markdown link without text show the linked page's title;
+    so does ``{ref}`` without text (the section's, often the page's).
+    """
+    found: set[str] = set()
+    for node in doctree.findall(addnodes.pending_xref):
+        if node.get("refexplicit"):
+            continue
+        target = str(node.get("reftarget", ""))
+        if node.get("refdomain") == "doc":  # MyST: the docname, already absolute
+            found.add(f"doc:{target}")
+        elif node.get("reftype") == "doc":
+            found.add(f"doc:{docname_join(str(node.get('refdoc', docname)), target)}")
+        elif node.get("reftype") in {"ref", "numref"}:
+            found.add(f"label:{target.lower()}")
+    return found
+
+
+class TitleLinks(EnvironmentCollector):
+    """Per document, what it links to by title (``env.folio_title_links``)."""
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        links(env).pop(docname, None)
+
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: Set[str],
+                    other: BuildEnvironment) -> None:
+        theirs = links(other)
+        for docname in docnames:
+            if docname in theirs:
+                links(env)[docname] = theirs[docname]
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        found = title_links(doctree, app.env.docname)
+        if found:
+            links(app.env)[app.env.docname] = found
+
+
+def links(env: BuildEnvironment) -> dict[str, set[str]]:
+    if not hasattr(env, "folio_title_links"):
+        env.folio_title_links = {}  # type: ignore[attr-defined]
+    return env.folio_title_links  # type: ignore[attr-defined,no-any-return]
+
+
+def linking_by_title(env: BuildEnvironment, retitled: set[str]) -> set[str]:
+    """The documents whose links show one of the ``retitled`` pages' titles."""
+    labels = env.domains.standard_domain.labels  # label -> (docname, anchor, section title)
+    wanted = {f"doc:{name}" for name in retitled}
+    wanted |= {f"label:{label}" for label, (docname, _anchor, _title) in labels.items()
+               if docname in retitled}
+    return {name for name, found in links(env).items() if found & wanted} & env.found_docs
 
 
 # -- generated pages ----------------------------------------------------------------------------
