@@ -29,6 +29,7 @@ import contextlib
 import functools
 import http.server
 import os
+import queue
 import sys
 import threading
 import time
@@ -209,12 +210,35 @@ def add_live_arguments(parser: argparse.ArgumentParser) -> None:
                         help="seconds between looks at the files when watchfiles is missing")
 
 
+def watch_in_background(folders: Sequence[Path], interval: float) -> queue.Queue[set[str]]:
+    """Batches of changed files, from a thread that starts watching at once.
+
+    Watching starts before the first build, so a save made while it runs,
+    or just after the server says it is ready, is not missed.
+    """
+    batches: queue.Queue[set[str]] = queue.Queue()
+    ready = threading.Event()
+
+    def watch() -> None:
+        found = changes(folders, interval)
+        ready.set()  # watchfiles registers its watches on the first step, at once
+        for batch in found:
+            batches.put(batch)
+
+    threading.Thread(target=watch, name="folio-live-watch", daemon=True).start()
+    ready.wait(10)
+    time.sleep(0.2)
+    return batches
+
+
 def run_live(args: argparse.Namespace) -> int:
     srcdir = args.source.resolve()
     if not (srcdir / "conf.py").is_file():
         sys.stderr.write(f"folio live: {srcdir}: no conf.py here\n")
         return 2
     builddir = (args.builddir or srcdir / "_build").resolve()
+    extension_dir = Path(__file__).resolve().parent
+    batches = watch_in_background([srcdir, extension_dir], args.poll)
     live = LiveBuild(srcdir, builddir)
     started = time.perf_counter()
     live.build()
@@ -227,14 +251,17 @@ def run_live(args: argparse.Namespace) -> int:
     print(f"folio live: built in {time.perf_counter() - started:.1f} s; serving "
           f"http://{args.host}:{server.server_port}/ (Ctrl-C stops)", flush=True)
     config = live.app.config
-    design = [Path(__file__).resolve().parent,
-              *(srcdir / folder for folder in [*config.templates_path, *config.html_static_path])]
+    design = [extension_dir, *((srcdir / folder).resolve()
+                               for folder in [*config.templates_path, *config.html_static_path])]
     try:
-        for found in changes([srcdir, design[0]], args.poll):
+        while True:
+            found = batches.get()
+            while not batches.empty():  # saves that came together: one build
+                found |= batches.get()
             found = {path for path in found if builddir not in Path(path).parents}
             if not found:
                 continue
-            if needs_restart(found, [folder.resolve() for folder in design]):
+            if needs_restart(found, design):
                 print("folio live: configuration or code changed: starting again", flush=True)
                 server.shutdown()
                 server.server_close()
