@@ -18,7 +18,7 @@ from folio.config import setup_config
 from folio.design import refresh_order, setup_design
 from folio.domain import FolioDomain
 from folio.essays import refresh_labels, setup_essays
-from folio.freshness import TitleLinks
+from folio.freshness import documents_changed, setup_freshness
 from folio.listings import refresh_listings, setup_listings
 from folio.offline import refresh_downloads, setup_offline
 from folio.quotes import setup_quotes
@@ -48,7 +48,9 @@ REFRESHES = (refresh_books, refresh_labels, refresh_related, refresh_listings, r
 def refresh_site(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: recompute the domain's views; Sphinx rewrites what they staled."""
     stale: set[str] = set()
-    for refresh in REFRESHES:
+    # No document read or removed: the views are what the records gave last build
+    # (the files offered for download are on disk, so they are always looked at).
+    for refresh in REFRESHES if documents_changed(env) else (refresh_downloads,):
         stale |= refresh(app, env)
     return sorted(stale & env.found_docs)
 
@@ -82,7 +84,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_search(app)  # the search index's stemmer, remembering across pages
     setup_design(app)  # the look: fonts, scoped styles, the book's LaTeX design, ePub CSS
     app.connect("env-updated", refresh_site)
-    app.add_env_collector(TitleLinks)  # links shown by title: a retitle rewrites their pages
+    setup_freshness(app)  # what changed: documents read, links by title, generated pages
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", add_stylesheet)
     return {

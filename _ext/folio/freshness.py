@@ -108,6 +108,36 @@ def pages_showing(env: BuildEnvironment, retitled: set[str], order: Sequence[str
     return stale
 
 
+# -- whether any document was read -------------------------------------------------------------
+
+def note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: documents are about to be read (every build says)."""
+    if docnames:
+        env.folio_documents_changed = True  # type: ignore[attr-defined]
+
+
+def note_removal(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    """``env-purge-doc``: a document is forgotten (removed, or read again)."""
+    env.folio_documents_changed = True  # type: ignore[attr-defined]
+
+
+def documents_changed(env: BuildEnvironment) -> bool:
+    """Whether this build read or removed any document; asked once, in ``env-updated``.
+
+    When none was, every record is as the last build left it, and so is every
+    view computed from them (Folio's settings all need a new environment).
+    """
+    changed = bool(getattr(env, "folio_documents_changed", False))
+    env.folio_documents_changed = False  # type: ignore[attr-defined]
+    return changed
+
+
+def setup_freshness(app: Sphinx) -> None:
+    app.add_env_collector(TitleLinks)  # links shown by title: a retitle rewrites their pages
+    app.connect("env-before-read-docs", note_reading)
+    app.connect("env-purge-doc", note_removal)
+
+
 # -- links that show the page's title ----------------------------------------------------------
 
 def title_links(doctree: nodes.document, docname: str) -> set[str]:

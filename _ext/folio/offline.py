@@ -118,13 +118,23 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
     # Parsers add their suffixes to the registry; conf.py may list more.
     suffixes = tuple({*config.source_suffix, *app.registry.source_suffix})
     # Every build reads every essay's title and author here, before Sphinx reads
-    # anything: remembered beside the doctrees by file time and size.
+    # anything: remembered beside the doctrees by file time and size, as typeset
+    # for the settings that shape them.
     remembered = Path(app.doctreedir, "folio-essay-fields.json")
+    settings = repr((config.latex_engine, config.language, config.smartquotes,
+                     config.smartquotes_action, config.folio_author, config.author))
     try:
         known = json.loads(remembered.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         known = {}
+    if not isinstance(known, dict) or known.get("settings") != settings \
+            or not isinstance(known.get("essays"), dict):
+        known = {"settings": settings, "essays": {}}
     fresh: dict[str, list[Any]] = {}
+    # latex_documents take LaTeX markup: the writer's text must be escaped
+    # (``texescape`` fills its tables lazily, hence ``init()``).
+    texescape.init()
+    engine = config.latex_engine
     for docname, path in essay_sources(Path(app.srcdir), config, suffixes):
         if docname in taken:
             continue
@@ -134,25 +144,21 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
         taken.add(target)
         stat = path.stat()
         stamp = [stat.st_mtime_ns, stat.st_size]
-        entry = known.get(docname) if isinstance(known, dict) else None
+        entry = known["essays"].get(docname)
         if not (isinstance(entry, list) and len(entry) == 4 and entry[:2] == stamp):
             fields = source_fields(path)
-            entry = [*stamp, str(fields.get("title", "")), str(fields.get("author", ""))]
+            title = educate(str(fields.get("title", "")), config) or slug_of(docname)
+            # An essay's own PDF names its own author (the contract), else the collection's.
+            author = str(fields.get("author", "")) or config.folio_author or config.author
+            entry = [*stamp, texescape.escape(title, engine), texescape.escape(author, engine)]
         fresh[docname] = entry
-        title = educate(entry[2], config) or slug_of(docname)
-        # An essay's own PDF names its own author (the contract), else the collection's.
-        author = entry[3] or config.folio_author or config.author
-        # latex_documents take LaTeX markup: the writer's text must be escaped
-        # (``texescape`` fills its tables lazily, hence ``init()``).
-        texescape.init()
-        engine = config.latex_engine
-        documents.append((docname, target, texescape.escape(title, engine),
-                          texescape.escape(author, engine), "howto"))
+        documents.append((docname, target, entry[2], entry[3], "howto"))
     config.latex_documents = documents
-    if fresh != known:
+    if fresh != known["essays"]:
         try:
             remembered.parent.mkdir(parents=True, exist_ok=True)
-            remembered.write_text(json.dumps(fresh, sort_keys=True), encoding="utf-8")
+            remembered.write_text(json.dumps({"settings": settings, "essays": fresh},
+                                             sort_keys=True), encoding="utf-8")
         except OSError:
             pass  # only a shortcut for the next build
 
