@@ -161,3 +161,38 @@ def test_noop_build_writes_no_generated_page(tmp_path: Path) -> None:
     rewritten = {name for name in again if times.get(name) != again[name]}
     assert rewritten - {"search.html", "genindex.html"} == {"tags/index.html"}
     assert pages(second.outdir) == pages(first.outdir)
+
+
+def latex(srcdir: Path, fresh: bool) -> tuple[dict[str, bytes], str]:
+    """A LaTeX build: every .tex file, and what Sphinx said it processed."""
+    from io import StringIO
+
+    from sphinx.testing.util import SphinxTestApp
+
+    status, warning = StringIO(), StringIO()
+    app = SphinxTestApp("latex", srcdir=srcdir, freshenv=fresh, status=status, warning=warning)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert warning.getvalue() == ""
+    return {p.name: p.read_bytes() for p in sorted(app.outdir.glob("*.tex"))}, status.getvalue()
+
+
+def test_latex_writes_only_the_essays_that_changed(tmp_path: Path) -> None:
+    """Sphinx's LaTeX builder would assemble every essay's document again; an edit
+    to whale.md redoes whale's and those showing it, and the files equal a clean build."""
+    source = copy_root("folio", tmp_path / "incremental")
+    _first, said = latex(source, fresh=True)
+    assert "processing ambition.tex" in said
+    edit(source / "essays/whale.md", "Call me", "Edited here. Call me")
+    after, said = latex(source, fresh=False)
+    assert "processing whale.tex" in said and "processing testfolio.tex" in said
+    assert "processing walking.tex" not in said
+    _same, said = latex(source, fresh=False)
+    assert "processing" not in said  # nothing changed: nothing assembled
+    clean_source = tmp_path / "clean"
+    shutil.copytree(source, clean_source, ignore=shutil.ignore_patterns("_build"))
+    clean, _said = latex(clean_source, fresh=True)
+    assert sorted(after) == sorted(clean)
+    assert [name for name in after if after[name] != clean[name]] == []

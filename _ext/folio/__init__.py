@@ -18,7 +18,7 @@ from folio.config import setup_config
 from folio.design import refresh_order, setup_design
 from folio.domain import FolioDomain
 from folio.essays import refresh_labels, setup_essays
-from folio.freshness import documents_changed, setup_freshness
+from folio.freshness import documents_changed, remember_stale, setup_freshness
 from folio.listings import refresh_listings, setup_listings
 from folio.offline import refresh_downloads, setup_offline
 from folio.quotes import setup_quotes
@@ -52,7 +52,7 @@ def refresh_site(app: Sphinx, env: BuildEnvironment) -> list[str]:
     # (the files offered for download are on disk, so they are always looked at).
     for refresh in REFRESHES if documents_changed(env) else (refresh_downloads,):
         stale |= refresh(app, env)
-    return sorted(stale & env.found_docs)
+    return remember_stale(env, sorted(stale & env.found_docs))
 
 
 def add_stylesheet(app: Sphinx) -> None:

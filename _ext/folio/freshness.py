@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx import addnodes
+from sphinx.builders.latex import LaTeXBuilder
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import docname_join
 
@@ -108,34 +109,97 @@ def pages_showing(env: BuildEnvironment, retitled: set[str], order: Sequence[str
     return stale
 
 
-# -- whether any document was read -------------------------------------------------------------
+# -- what this build read, and what it made stale ------------------------------------------------
 
 def note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """``env-before-read-docs``: documents are about to be read (every build says)."""
-    if docnames:
-        env.folio_documents_changed = True  # type: ignore[attr-defined]
+    """``env-before-read-docs`` (every build): the documents about to be read."""
+    env.folio_read = set(docnames)  # type: ignore[attr-defined]
 
 
 def note_removal(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    """``env-purge-doc``: a document is forgotten (removed, or read again)."""
-    env.folio_documents_changed = True  # type: ignore[attr-defined]
+    """``env-purge-doc``: a document is forgotten (removed, or about to be read again)."""
+    env.folio_purged = True  # type: ignore[attr-defined]
 
 
 def documents_changed(env: BuildEnvironment) -> bool:
     """Whether this build read or removed any document; asked once, in ``env-updated``.
 
     When none was, every record is as the last build left it, and so is every
-    view computed from them (Folio's settings all need a new environment).
+    view computed from them (Folio's settings all need a new environment, and
+    so every document read again).  The answer is kept for the writing phase.
     """
-    changed = bool(getattr(env, "folio_documents_changed", False))
-    env.folio_documents_changed = False  # type: ignore[attr-defined]
+    changed = bool(getattr(env, "folio_read", True)) or bool(getattr(env, "folio_purged", False))
+    env.folio_purged = False  # type: ignore[attr-defined]
+    env.folio_changed = changed  # type: ignore[attr-defined]
     return changed
+
+
+def remember_stale(env: BuildEnvironment, stale: list[str]) -> list[str]:
+    """The pages ``env-updated``'s refreshes made stale, kept for the writing phase."""
+    env.folio_stale = set(stale)  # type: ignore[attr-defined]
+    return stale
+
+
+def maybe_changed(env: BuildEnvironment) -> set[str] | None:
+    """Documents this build read or made stale; None when that is not known."""
+    read, stale = getattr(env, "folio_read", None), getattr(env, "folio_stale", None)
+    if read is None or stale is None:
+        return None
+    return set(read) | set(stale)
+
+
+class FolioLaTeXBuilder(LaTeXBuilder):
+    """Sphinx's LaTeX builder, which assembles and translates every document on every
+    build (about 157 s at 1,000 essays), writing an essay's own document only when
+    the essay was read again or a refresh made it stale (another essay's title in
+    its related list, a book's record...), or its ``.tex`` is missing; the
+    collection's only when anything changed.  Everything is written when the
+    LaTeX settings, templates or Folio's code changed since the last build.
+    """
+
+    name = "latex"
+
+    def write_documents(self, _docnames: Set[str]) -> None:
+        self.document_data = self.documents_to_write()
+        super().write_documents(_docnames)
+
+    def settings_stamp(self) -> str:
+        plain = (str, int, float, bool, list, tuple, dict, type(None))
+        values = sorted((item.name, repr(item.value)) for item in self.config
+                        if isinstance(item.value, plain))
+        folders = [Path(self.srcdir, folder) for folder in self.config.templates_path]
+        newest = max((p.stat().st_mtime_ns for folder in folders if folder.is_dir()
+                      for p in folder.rglob("*") if p.is_file()), default=0)
+        code = max((p.stat().st_mtime_ns for p in Path(__file__).parent.glob("*.py")), default=0)
+        return hashlib.sha256(repr((values, newest, code)).encode()).hexdigest()
+
+    def documents_to_write(self) -> list[tuple[str, str, str, str, str, bool]]:
+        from folio.domain import folio_domain  # the domain imports the feature modules
+
+        record = Path(self.doctreedir, "folio-latex-settings.json")
+        stamp = self.settings_stamp()
+        try:
+            same = json.loads(record.read_text(encoding="utf-8")) == stamp
+        except (OSError, ValueError):
+            same = False
+        if not same:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            record.write_text(json.dumps(stamp), encoding="utf-8")
+        changed = maybe_changed(self.env)
+        if not same or changed is None:
+            return list(self.document_data)
+        essays = folio_domain(self.env).essays
+        anything = bool(changed) or bool(getattr(self.env, "folio_changed", True))
+        return [entry for entry in self.document_data
+                if not Path(self.outdir, entry[1]).is_file()
+                or (entry[0] in changed if entry[0] in essays else anything)]
 
 
 def setup_freshness(app: Sphinx) -> None:
     app.add_env_collector(TitleLinks)  # links shown by title: a retitle rewrites their pages
     app.connect("env-before-read-docs", note_reading)
     app.connect("env-purge-doc", note_removal)
+    app.add_builder(FolioLaTeXBuilder, override=True)
 
 
 # -- links that show the page's title ----------------------------------------------------------
