@@ -196,3 +196,16 @@ def test_latex_writes_only_the_essays_that_changed(tmp_path: Path) -> None:
     clean, _said = latex(clean_source, fresh=True)
     assert sorted(after) == sorted(clean)
     assert [name for name in after if after[name] != clean[name]] == []
+
+
+def test_a_changed_setting_reaches_the_generated_pages(tmp_path: Path) -> None:
+    """A Folio setting the generated pages show (the page references' format on
+    the quotations page) still rewrites them: incremental equals clean."""
+    source = copy_root("folio", tmp_path / "incremental")
+    build(source)
+    after = build(source, fresh=False, folio_page_format="[page {page}]")
+    clean_source = tmp_path / "clean"
+    shutil.copytree(source, clean_source, ignore=shutil.ignore_patterns("_build"))
+    clean = build(clean_source, folio_page_format="[page {page}]")
+    assert "[page " in (clean.outdir / "quotations.html").read_text(encoding="utf-8")
+    assert_same(pages(after.outdir), pages(clean.outdir))

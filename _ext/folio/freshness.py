@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -277,21 +276,16 @@ def page_stamp(app: Sphinx, shown: object) -> str:
 
 
 def inputs_digest(app: Sphinx, stamp: str) -> str:
-    """Everything the generated pages are computed from: the stamp, every Folio record
-    and view, the images (covers), and the environment's configuration.
-
-    Empty when the environment's configuration or extensions changed since the
-    last build: then every page is computed again.
+    """What the generated pages are computed from, when no document was read or removed
+    this build: the stamp and the images (covers).  Empty when documents changed (or
+    Folio's settings, which make every document read again): then every page is
+    computed, and only those whose digest changed are written.
     """
     env = app.env
-    if getattr(env, "config_status", 1) != 1:  # CONFIG_OK
+    if getattr(env, "folio_changed", True):
         return ""
     images = sorted((name, unique) for name, (_docs, unique) in env.images.items())
-    try:
-        data = pickle.dumps((stamp, env.domaindata.get("folio"), images), 5)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return ""
-    return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(repr((stamp, images)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def page_digest(stamp: str, page: Page) -> str:
@@ -304,8 +298,8 @@ def changed_pages(app: Sphinx, compute: Callable[[], Iterable[Page]], names: Ite
                   shown: object) -> Iterator[Page]:
     """The generated pages whose content differs from when they were last written.
 
-    When nothing they are computed from changed and every page's file is
-    there (a no-op build), nothing is computed.  Otherwise every page is
+    When no document changed, nor what every page shows, and every page's
+    file is there (a no-op build), nothing is computed.  Otherwise every page is
     computed (its digest needs it) and only the pages whose digest changed
     are handed over.  The record is rewritten once all pages were handed
     over, so a build that fails half way renders them all next time.
