@@ -25,6 +25,7 @@ of an incremental build's time at 1,000 essays, and are answered here:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -194,7 +195,35 @@ class FolioLaTeXBuilder(LaTeXBuilder):
                 or (entry[0] in changed if entry[0] in essays else anything)]
 
 
+def settle_memory(app: Sphinx, env: BuildEnvironment) -> None:
+    """After reading: the environment is complete; keep the garbage collector off it.
+
+    Python's full collections scan every live object, and a large collection's
+    environment is millions of them: while the pages are written, each full
+    collection costs more the larger the collection, so the build grew faster
+    than the number of essays.  ``gc.freeze()`` sets what exists now aside;
+    ``unsettle_memory`` gives it back before the next build reads (``folio live``
+    keeps one process for many builds).
+    """
+    # Not the doctrees Sphinx keeps from reading (cyclic, so only the collector
+    # frees them after writing): they are read again from disk, not from an older
+    # copy Sphinx may hold in memory from an earlier build of this process.
+    read = getattr(env, "_write_doc_doctree_cache", {})
+    older = getattr(env, "_pickled_doctree_cache", {})
+    for docname in read:
+        older.pop(docname, None)
+    read.clear()
+    gc.collect()
+    gc.freeze()
+
+
+def unsettle_memory(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    gc.unfreeze()
+
+
 def setup_freshness(app: Sphinx) -> None:
+    app.connect("env-updated", settle_memory, priority=900)
+    app.connect("env-before-read-docs", unsettle_memory)
     app.add_env_collector(TitleLinks)  # links shown by title: a retitle rewrites their pages
     app.connect("env-before-read-docs", note_reading)
     app.connect("env-purge-doc", note_removal)
