@@ -20,7 +20,7 @@ LATEXMK ?= latexmk
 TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
 	texlive-fonts-recommended fonts-freefont-otf fonts-sil-gentiumplus latexmk xindy tex-gyre lmodern
 
-.PHONY: all site html epub pdf check-tex test lint live clean
+.PHONY: all site html epub pdf check-tex test lint live live-autobuild clean
 
 all: site
 
@@ -88,9 +88,16 @@ $(NODE_STAMP): package-lock.json
 test: lint $(NODE_STAMP)
 	$(BIN)/pytest -n auto
 
+# The preview: one Sphinx kept in memory, the same build as `make html` redone
+# incrementally on every save (folio/live.py); PORT=8001 make live for another port.
+# sphinx-autobuild (a new sphinx-build each save) stays as `make live-autobuild`.
+PORT ?= 8000
 live: $(VENV)/.installed
-	$(BIN)/sphinx-autobuild -b html -d $(BUILD)/doctrees/live . $(BUILD)/html \
-		--ignore '$(CURDIR)/$(BUILD)/*' --ignore '$(CURDIR)/$(VENV)/*' --watch _ext
+	$(FOLIO) folio.live . --port $(PORT)
+
+live-autobuild: $(VENV)/.installed
+	$(BIN)/sphinx-autobuild -b html -d $(BUILD)/doctrees/html -n . $(BUILD)/html \
+		--port $(PORT) --ignore '$(CURDIR)/$(BUILD)/*' --ignore '$(CURDIR)/$(VENV)/*' --watch _ext
 
 clean:
 	rm -rf $(BUILD)

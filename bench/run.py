@@ -4,6 +4,7 @@
     .venv/bin/python bench/run.py --sizes 100     # one size
     .venv/bin/python bench/run.py --quick         # smoke run: N=20, one repetition
     .venv/bin/python bench/run.py --offline       # and `make` with the offline files
+    .venv/bin/python bench/run.py --loop          # and the writer's loop (issue 14: 3-6)
 
 Every figure comes from this one run, on corpora written by bench/generate.py
 (seeded, so identical every time) into ``--workdir``.  Each timed build is
@@ -210,6 +211,12 @@ def main() -> None:
     parser.add_argument("--offline", action="store_true",
                         help="also issue 14's targets 1, 2 and 7: `make` with every offline "
                              "file (bench/offline.py), at the same sizes")
+    parser.add_argument("--loop", action="store_true",
+                        help="also issue 14's targets 3, 4 and 5 (live preview, no-op, retitle; "
+                             "bench/loop.py) at the same sizes, and 6 (10,000 essays against "
+                             "the largest size) with --loop-big")
+    parser.add_argument("--loop-big", type=int, default=0, metavar="N",
+                        help="with --loop: target 6's clean build at N essays (10000)")
     parser.add_argument("--reuse-baselines", type=Path, metavar="RESULTS",
                         help="take the plain/plain-small clean builds from an earlier output of "
                              "this script (they do not involve Folio's code) instead of "
@@ -382,6 +389,22 @@ def main() -> None:
             offline_rows, offline_checks = offline.measure(n, args.workdir, args.repeat)
             rows += [(row, "", "") for row in offline_rows]
             checks += offline_checks
+
+    if args.loop:
+        import loop
+
+        for n in sizes:
+            log(f"N={n} the writer's loop")
+            loop_rows, loop_checks = loop.measure(n, args.workdir, max(3, args.repeat), 20)
+            rows += [(row, "", "") for row in loop_rows]
+            checks += loop_checks
+        if args.loop_big:
+            log(f"N={args.loop_big} clean build against N={large}")
+            loop_rows, loop_checks = loop.measure_big(args.loop_big, large, args.workdir)
+            rows += [(row, "", "") for row in loop_rows]
+            checks += loop_checks
+        checks.append((f"6. related reading for {args.related_n} essays < 1 s", related_s < 1.0,
+                       f"{related_s:.3f} s"))
 
     print("## Ratios")
     for label, value in ratios:

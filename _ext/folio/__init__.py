@@ -18,6 +18,7 @@ from folio.config import setup_config
 from folio.design import refresh_order, setup_design
 from folio.domain import FolioDomain
 from folio.essays import refresh_labels, setup_essays
+from folio.freshness import documents_changed, remember_stale, setup_freshness
 from folio.listings import refresh_listings, setup_listings
 from folio.offline import refresh_downloads, setup_offline
 from folio.quotes import setup_quotes
@@ -47,9 +48,11 @@ REFRESHES = (refresh_books, refresh_labels, refresh_related, refresh_listings, r
 def refresh_site(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: recompute the domain's views; Sphinx rewrites what they staled."""
     stale: set[str] = set()
-    for refresh in REFRESHES:
+    # No document read or removed: the views are what the records gave last build
+    # (the files offered for download are on disk, so they are always looked at).
+    for refresh in REFRESHES if documents_changed(env) else (refresh_downloads,):
         stale |= refresh(app, env)
-    return sorted(stale & env.found_docs)
+    return remember_stale(env, sorted(stale & env.found_docs))
 
 
 def add_stylesheet(app: Sphinx) -> None:
@@ -81,11 +84,12 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_search(app)  # the search index's stemmer, remembering across pages
     setup_design(app)  # the look: fonts, scoped styles, the book's LaTeX design, ePub CSS
     app.connect("env-updated", refresh_site)
+    setup_freshness(app)  # what changed: documents read, links by title, generated pages
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", add_stylesheet)
     return {
         "version": __version__,
-        "env_version": 4,
+        "env_version": 5,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "new-essay": ("folio.starter", "write a dated essay with its front matter filled in"),
     "import-wordpress": ("folio.importer.command",
                          "turn a WordPress export (WXR) into essays"),
+    "live": ("folio.live", "preview the site, rebuilt and reloaded on every save"),
 }
 
 

@@ -26,6 +26,7 @@ from sphinx.util.osutil import relative_uri
 from folio import wording
 from folio.books import write_cover
 from folio.domain import Sidebar, folio_domain
+from folio.freshness import changed_pages, changed_titles, pages_showing, quiet_sidebars
 from folio.quotes import page_value
 from folio.records import Book, Citation, Essay, Quote
 from folio.shared import WEB_BUILDERS, FolioPostTransform, warn
@@ -264,12 +265,19 @@ def pages_quoted(links: Pages, docname: str, found: tuple[Quote, ...],
 
 
 def generated_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """Every generated page; pages no longer generated (a tag nobody uses now) are removed."""
+    """The generated pages whose content changed (:mod:`folio.freshness`); pages no
+    longer generated (a tag nobody uses now) are removed.
+
+    Pages left out are not rewritten: their files already hold what they
+    would show.  The sitemap and ``Views.generated`` still list every page.
+    """
     if app.builder.name not in WEB_BUILDERS:
         return
-    for gone in folio_domain(app.env).views.gone:
+    views = folio_domain(app.env).views
+    for gone in views.gone:
         Path(app.outdir, app.builder.get_target_uri(gone)).unlink(missing_ok=True)
-    yield from collection_pages(app)
+    yield from changed_pages(app, lambda: collection_pages(app), views.generated,
+                             (views.sidebar, views.downloads))
 
 
 def tag_names(essays: Iterable[Essay]) -> dict[str, str]:
@@ -431,10 +439,12 @@ def sidebar_context(app: Sphinx, pagename: str, templatename: str, context: dict
 def refresh_listings(app: Sphinx, env: BuildEnvironment) -> set[str]:
     """The generated pages, the sidebar and the pages' titles; return what they staled.
 
-    Every page's navigation (the sidebar's recent essays and genre counts,
-    previous/next) shows other pages' titles: when those change, every page
-    is stale, which Sphinx alone would not see.  Pages with an essay-list
-    show every essay's title, date, genre and summary.
+    A page's navigation shows other pages' titles: the sidebar's recent
+    essays and genre counts on every page, previous/next on an essay's
+    neighbours by date.  A changed sidebar stales every page; a changed title
+    only the pages showing it (:func:`folio.freshness.pages_showing`), which
+    Sphinx alone would not see.  Pages with an essay-list show every essay's
+    title, date, genre and summary.
     """
     domain = folio_domain(env)
     views = domain.views
@@ -446,9 +456,12 @@ def refresh_listings(app: Sphinx, env: BuildEnvironment) -> set[str]:
     titles = {name: env.titles[name].astext() for name in sorted(env.found_docs)
               if name in env.titles}
     menu = sidebar(domain.essays.values(), app.config.folio_genres)
-    everywhere = linked or titles != views.titles or menu != views.sidebar
+    if linked or menu != views.sidebar:
+        stale: set[str] = set(env.found_docs)
+    else:
+        stale = pages_showing(env, changed_titles(views.titles, titles), views.order,
+                              quiet_sidebars(app.config.html_sidebars))
     views.titles, views.sidebar = titles, menu
-    stale: set[str] = set(env.found_docs) if everywhere else set()
     if domain.essays != views.shown:
         views.shown = dict(domain.essays)
         stale |= set(domain.lists)

@@ -61,14 +61,27 @@ def essay_sources(srcdir: Path, config: Config,
     is_essay = Matcher(config.folio_essays)
     excluded = Matcher([*config.exclude_patterns, "_build", ".venv"])
     found = []
-    for path in sorted(srcdir.rglob("*")):
-        relative = path.relative_to(srcdir).as_posix()
-        if path.suffix not in suffixes or excluded(relative):
-            continue
-        docname = relative[: -len(path.suffix)]
-        if is_essay(docname):
-            found.append((docname, path))
-    return found
+    for folder, subfolders, files in os.walk(srcdir):
+        # Not into _build, .venv or excluded folders (thousands of built files).
+        subfolders[:] = [name for name in subfolders
+                         if not excluded(Path(folder, name).relative_to(srcdir).as_posix())]
+        for file in files:
+            path = Path(folder, file)
+            relative = path.relative_to(srcdir).as_posix()
+            if path.suffix in suffixes and not excluded(relative):
+                docname = relative[: -len(path.suffix)]
+                if is_essay(docname):
+                    found.append((docname, path))
+    return sorted(found, key=lambda item: item[1])  # in path order, as before
+
+
+def source_fields(path: Path) -> dict[str, str]:
+    """The front matter (MyST) or docinfo fields (rST) of an essay, before reading."""
+    if path.suffix == ".md":
+        return recover_front_matter(str(path))
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return {key: value.strip() for key, value in re.findall(r"^:(\w+):\s*(.+)$", text,
+                                                            re.MULTILINE)[::-1]}
 
 
 def source_field(path: Path, key: str) -> str:
@@ -104,6 +117,24 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
     taken = {entry[0] for entry in documents} | {entry[1] for entry in documents}
     # Parsers add their suffixes to the registry; conf.py may list more.
     suffixes = tuple({*config.source_suffix, *app.registry.source_suffix})
+    # Every build reads every essay's title and author here, before Sphinx reads
+    # anything: remembered beside the doctrees by file time and size, as typeset
+    # for the settings that shape them.
+    remembered = Path(app.doctreedir, "folio-essay-fields.json")
+    settings = repr((config.latex_engine, config.language, config.smartquotes,
+                     config.smartquotes_action, config.folio_author, config.author))
+    try:
+        known = json.loads(remembered.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    if not isinstance(known, dict) or known.get("settings") != settings \
+            or not isinstance(known.get("essays"), dict):
+        known = {"settings": settings, "essays": {}}
+    fresh: dict[str, list[Any]] = {}
+    # latex_documents take LaTeX markup: the writer's text must be escaped
+    # (``texescape`` fills its tables lazily, hence ``init()``).
+    texescape.init()
+    engine = config.latex_engine
     for docname, path in essay_sources(Path(app.srcdir), config, suffixes):
         if docname in taken:
             continue
@@ -111,16 +142,25 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
         if target in taken:  # an essay named like the collection's own file
             target = f"essay-{target}"
         taken.add(target)
-        title = educate(source_field(path, "title"), config) or slug_of(docname)
-        # An essay's own PDF names its own author (the contract), else the collection's.
-        author = source_field(path, "author") or config.folio_author or config.author
-        # latex_documents take LaTeX markup: the writer's text must be escaped
-        # (``texescape`` fills its tables lazily, hence ``init()``).
-        texescape.init()
-        engine = config.latex_engine
-        documents.append((docname, target, texescape.escape(title, engine),
-                          texescape.escape(author, engine), "howto"))
+        stat = path.stat()
+        stamp = [stat.st_mtime_ns, stat.st_size]
+        entry = known["essays"].get(docname)
+        if not (isinstance(entry, list) and len(entry) == 4 and entry[:2] == stamp):
+            fields = source_fields(path)
+            title = educate(str(fields.get("title", "")), config) or slug_of(docname)
+            # An essay's own PDF names its own author (the contract), else the collection's.
+            author = str(fields.get("author", "")) or config.folio_author or config.author
+            entry = [*stamp, texescape.escape(title, engine), texescape.escape(author, engine)]
+        fresh[docname] = entry
+        documents.append((docname, target, entry[2], entry[3], "howto"))
     config.latex_documents = documents
+    if fresh != known["essays"]:
+        try:
+            remembered.parent.mkdir(parents=True, exist_ok=True)
+            remembered.write_text(json.dumps({"settings": settings, "essays": fresh},
+                                             sort_keys=True), encoding="utf-8")
+        except OSError:
+            pass  # only a shortcut for the next build
 
 
 def write_offprint_list(app: Sphinx, exception: Exception | None) -> None:

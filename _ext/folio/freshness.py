@@ -1,0 +1,372 @@
+"""What a build must write again, and nothing more.
+
+Sphinx rewrites a page when its source changed; Folio's pages also show other
+pages' titles and the collection's lists, so the refreshes in ``env-updated``
+add the pages another page's change made stale.  Two questions decide most
+of an incremental build's time at 1,000 essays, and are answered here:
+
+- **Which pages show a title that changed?**  Not every page: the essay's
+  neighbours by date (their previous/next links), the pages whose Sphinx
+  navigation (parent, previous, next) names it, the pages linking to it by
+  its title (``{doc}`` or a Markdown link without text; :class:`TitleLinks`
+  remembers them per document), and every page only when the
+  sidebar changed (it lists the six most recent essays) or when the sidebar
+  is the theme's own (which may show every title).  Its listings and the
+  related lists naming it are the other refreshes' business.
+- **Which generated pages changed?**  The genre, tag, archive, library and
+  quotation pages are computed from the whole collection on every build;
+  rendering them into the theme's page is the expensive half, so a page is
+  handed to Sphinx only when a digest of what it would show differs from
+  the one recorded when it was last written, or its file is missing.  The
+  record is a small JSON file beside the doctrees, not the environment:
+  Sphinx pickles the environment before ``html-collect-pages``, so anything
+  kept there at that point would be lost.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx import addnodes
+from sphinx.builders.latex import LaTeXBuilder
+from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.util import docname_join
+
+if TYPE_CHECKING:
+    from collections.abc import Set
+
+    from docutils import nodes
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+#: Sidebar templates that show no other page's title, except Folio's own sidebar,
+#: whose titles are the ``Views.sidebar`` a refresh compares.
+QUIET_SIDEBARS = frozenset({
+    "folio-sidebar.html", "navbar-logo.html", "search-button-field.html", "search-field.html",
+    "searchbox.html", "sourcelink.html",
+})
+
+#: Beside the html builder's doctrees: generated page -> digest of what it shows.
+DIGESTS = "folio-generated-pages.json"
+
+Page = tuple[str, dict[str, Any], str]
+
+
+def quiet_sidebars(sidebars: Mapping[str, Any]) -> bool:
+    """Whether every page's sidebar is one of :data:`QUIET_SIDEBARS` (``html_sidebars``).
+
+    A theme's default sidebar (the site's whole table of contents, say)
+    shows every title on every page, so any retitle stales every page.
+    """
+    if "**" not in sidebars:
+        return False
+    for templates in sidebars.values():
+        names = [templates] if isinstance(templates, str) else list(templates)
+        if not set(names) <= QUIET_SIDEBARS:
+            return False
+    return True
+
+
+def changed_titles(old: Mapping[str, str], new: Mapping[str, str]) -> set[str]:
+    """Pages whose title is new, gone or different."""
+    return {name for name in {*old, *new} if old.get(name) != new.get(name)}
+
+
+def neighbours(order: Sequence[str], names: Iterable[str]) -> set[str]:
+    """Each essay in ``names`` with the essays just before and after it by date."""
+    position = {name: index for index, name in enumerate(order)}
+    found: set[str] = set()
+    for name in names:
+        if name in position:
+            index = position[name]
+            found.update(order[max(index - 1, 0): index + 2])
+    return found
+
+
+def pages_showing(env: BuildEnvironment, retitled: set[str], order: Sequence[str],
+                  quiet: bool) -> set[str]:
+    """The pages whose navigation shows one of the ``retitled`` pages' titles.
+
+    ``order`` is the essays by date as the last build showed them (their
+    previous/next links); a change of order is :func:`folio.design.refresh_order`'s.
+    """
+    if not retitled:
+        return set()
+    if not quiet or env.config.root_doc in retitled:
+        return set(env.found_docs)  # the home page's title is on every page
+    stale = neighbours(order, retitled) & env.found_docs
+    stale |= linking_by_title(env, retitled)
+    essays = set(order)
+    for name, (parent, previous, following) in env.collect_relations().items():
+        shown = {parent} if name in essays else {parent, previous, following}
+        if shown & retitled:
+            stale.add(name)
+    return stale
+
+
+# -- what this build read, and what it made stale ------------------------------------------------
+
+def note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs`` (every build): the documents about to be read."""
+    env.folio_read = set(docnames)  # type: ignore[attr-defined]
+
+
+def note_removal(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    """``env-purge-doc``: a document is forgotten (removed, or about to be read again)."""
+    env.folio_purged = True  # type: ignore[attr-defined]
+
+
+def documents_changed(env: BuildEnvironment) -> bool:
+    """Whether this build read or removed any document; asked once, in ``env-updated``.
+
+    When none was, every record is as the last build left it, and so is every
+    view computed from them (Folio's settings all need a new environment, and
+    so every document read again).  The answer is kept for the writing phase.
+    """
+    changed = bool(getattr(env, "folio_read", True)) or bool(getattr(env, "folio_purged", False))
+    env.folio_purged = False  # type: ignore[attr-defined]
+    env.folio_changed = changed  # type: ignore[attr-defined]
+    return changed
+
+
+def remember_stale(env: BuildEnvironment, stale: list[str]) -> list[str]:
+    """The pages ``env-updated``'s refreshes made stale, kept for the writing phase."""
+    env.folio_stale = set(stale)  # type: ignore[attr-defined]
+    return stale
+
+
+def maybe_changed(env: BuildEnvironment) -> set[str] | None:
+    """Documents this build read or made stale; None when that is not known."""
+    read, stale = getattr(env, "folio_read", None), getattr(env, "folio_stale", None)
+    if read is None or stale is None:
+        return None
+    return set(read) | set(stale)
+
+
+class FolioLaTeXBuilder(LaTeXBuilder):
+    """Sphinx's LaTeX builder, which assembles and translates every document on every
+    build (about 157 s at 1,000 essays), writing an essay's own document only when
+    the essay was read again or a refresh made it stale (another essay's title in
+    its related list, a book's record...), or its ``.tex`` is missing; the
+    collection's only when anything changed.  Everything is written when the
+    LaTeX settings, templates or Folio's code changed since the last build.
+    """
+
+    name = "latex"
+
+    def write_documents(self, _docnames: Set[str]) -> None:
+        self.document_data = self.documents_to_write()
+        super().write_documents(_docnames)
+
+    def settings_stamp(self) -> str:
+        plain = (str, int, float, bool, list, tuple, dict, type(None))
+        values = sorted((item.name, repr(item.value)) for item in self.config
+                        if isinstance(item.value, plain))
+        folders = [Path(self.srcdir, folder) for folder in self.config.templates_path]
+        newest = max((p.stat().st_mtime_ns for folder in folders if folder.is_dir()
+                      for p in folder.rglob("*") if p.is_file()), default=0)
+        code = max((p.stat().st_mtime_ns for p in Path(__file__).parent.glob("*.py")), default=0)
+        return hashlib.sha256(repr((values, newest, code)).encode()).hexdigest()
+
+    def documents_to_write(self) -> list[tuple[str, str, str, str, str, bool]]:
+        from folio.domain import folio_domain  # the domain imports the feature modules
+
+        record = Path(self.doctreedir, "folio-latex-settings.json")
+        stamp = self.settings_stamp()
+        try:
+            same = json.loads(record.read_text(encoding="utf-8")) == stamp
+        except (OSError, ValueError):
+            same = False
+        if not same:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            record.write_text(json.dumps(stamp), encoding="utf-8")
+        changed = maybe_changed(self.env)
+        if not same or changed is None:
+            return list(self.document_data)
+        essays = folio_domain(self.env).essays
+        anything = bool(changed) or bool(getattr(self.env, "folio_changed", True))
+        return [entry for entry in self.document_data
+                if not Path(self.outdir, entry[1]).is_file()
+                or (entry[0] in changed if entry[0] in essays else anything)]
+
+
+#: Documents read in one build from which the environment is set aside (below).
+SETTLE_AFTER = 200
+
+
+def settle_memory(app: Sphinx, env: BuildEnvironment) -> None:
+    """After reading: the environment is complete; keep the garbage collector off it.
+
+    Python's full collections scan every live object, and a large collection's
+    environment is millions of them: while the pages are written, each full
+    collection costs more the larger the collection, so the build grew faster
+    than the number of essays.  ``gc.freeze()`` sets what exists now aside;
+    ``unsettle_memory`` gives it back before the next build reads (``folio live``
+    keeps one process for many builds).  Only when many documents were read: a
+    full collection costs a tenth of a second at 1,000 essays, more than an
+    incremental build's writing saves.
+    """
+    if len(getattr(env, "folio_read", ())) < SETTLE_AFTER:
+        return
+    # Not the doctrees Sphinx keeps from reading (cyclic, so only the collector
+    # frees them after writing): they are read again from disk, not from an older
+    # copy Sphinx may hold in memory from an earlier build of this process.
+    read = getattr(env, "_write_doc_doctree_cache", {})
+    older = getattr(env, "_pickled_doctree_cache", {})
+    for docname in read:
+        older.pop(docname, None)
+    read.clear()
+    gc.collect()
+    gc.freeze()
+
+
+def unsettle_memory(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    gc.unfreeze()
+
+
+def setup_freshness(app: Sphinx) -> None:
+    app.connect("env-updated", settle_memory, priority=900)
+    app.connect("env-before-read-docs", unsettle_memory)
+    app.add_env_collector(TitleLinks)  # links shown by title: a retitle rewrites their pages
+    app.connect("env-before-read-docs", note_reading)
+    app.connect("env-purge-doc", note_removal)
+    app.add_builder(FolioLaTeXBuilder, override=True)
+
+
+# -- links that show the page's title ----------------------------------------------------------
+
+def title_links(doctree: nodes.document, docname: str) -> set[str]:
+    """What a document links to by its title: ``doc:NAME`` or ``label:NAME``.
+
+    ``{doc}`` and a Markdown link without text show the linked page's title;
+    so does ``{ref}`` without text (the section's, often the page's).
+    """
+    found: set[str] = set()
+    for node in doctree.findall(addnodes.pending_xref):
+        if node.get("refexplicit"):
+            continue
+        target = str(node.get("reftarget", ""))
+        if node.get("refdomain") == "doc":  # MyST: the docname, already absolute
+            found.add(f"doc:{target}")
+        elif node.get("reftype") == "doc":
+            found.add(f"doc:{docname_join(str(node.get('refdoc', docname)), target)}")
+        elif node.get("reftype") in {"ref", "numref"}:
+            found.add(f"label:{target.lower()}")
+    return found
+
+
+class TitleLinks(EnvironmentCollector):
+    """Per document, what it links to by title (``env.folio_title_links``)."""
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        links(env).pop(docname, None)
+
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: Set[str],
+                    other: BuildEnvironment) -> None:
+        theirs = links(other)
+        for docname in docnames:
+            if docname in theirs:
+                links(env)[docname] = theirs[docname]
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        found = title_links(doctree, app.env.docname)
+        if found:
+            links(app.env)[app.env.docname] = found
+
+
+def links(env: BuildEnvironment) -> dict[str, set[str]]:
+    if not hasattr(env, "folio_title_links"):
+        env.folio_title_links = {}  # type: ignore[attr-defined]
+    return env.folio_title_links  # type: ignore[attr-defined,no-any-return]
+
+
+def linking_by_title(env: BuildEnvironment, retitled: set[str]) -> set[str]:
+    """The documents whose links show one of the ``retitled`` pages' titles."""
+    labels = env.domains.standard_domain.labels  # label -> (docname, anchor, section title)
+    wanted = {f"doc:{name}" for name in retitled}
+    wanted |= {f"label:{label}" for label, (docname, _anchor, _title) in labels.items()
+               if docname in retitled}
+    return {name for name, found in links(env).items() if found & wanted} & env.found_docs
+
+
+# -- generated pages ----------------------------------------------------------------------------
+
+def page_stamp(app: Sphinx, shown: object) -> str:
+    """What every generated page shows besides its own context.
+
+    The html builder's configuration and tags (what Sphinx compares to decide
+    that every page is stale), the newest template, Folio's own code, and
+    ``shown`` (what the site-wide chrome lists: the sidebar, the downloads).
+    """
+    builder = app.builder
+    info = getattr(builder, "build_info", None)
+    templates = getattr(builder, "templates", None)
+    newest = templates.newest_template_mtime() if templates is not None else 0.0
+    code = max((p.stat().st_mtime_ns for p in Path(__file__).parent.glob("*.py")), default=0)
+    return repr((builder.name, getattr(info, "config_hash", ""), getattr(info, "tags_hash", ""),
+                 newest, code, shown))
+
+
+def inputs_digest(app: Sphinx, stamp: str) -> str:
+    """What the generated pages are computed from, when no document was read or removed
+    this build: the stamp and the images (covers).  Empty when documents changed (or
+    Folio's settings, which make every document read again): then every page is
+    computed, and only those whose digest changed are written.
+    """
+    env = app.env
+    if getattr(env, "folio_changed", True):
+        return ""
+    images = sorted((name, unique) for name, (_docs, unique) in env.images.items())
+    return hashlib.sha256(repr((stamp, images)).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def page_digest(stamp: str, page: Page) -> str:
+    name, context, template = page
+    text = repr((stamp, name, template, sorted(context.items())))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def changed_pages(app: Sphinx, compute: Callable[[], Iterable[Page]], names: Iterable[str],
+                  shown: object) -> Iterator[Page]:
+    """The generated pages whose content differs from when they were last written.
+
+    When no document changed, nor what every page shows, and every page's
+    file is there (a no-op build), nothing is computed.  Otherwise every page is
+    computed (its digest needs it) and only the pages whose digest changed
+    are handed over.  The record is rewritten once all pages were handed
+    over, so a build that fails half way renders them all next time.
+    """
+    record = Path(app.doctreedir, DIGESTS)
+    try:
+        before = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = {}
+    if not isinstance(before, dict) or not isinstance(before.get("pages"), dict):
+        before = {"inputs": "", "pages": {}}
+    outfile = getattr(app.builder, "get_outfilename", None)
+
+    def written(name: str) -> bool:
+        return outfile is not None and Path(outfile(name)).is_file()
+
+    stamp = page_stamp(app, shown)
+    inputs = inputs_digest(app, stamp)
+    names = list(names)
+    if inputs and before["inputs"] == inputs and set(before["pages"]) == set(names) \
+            and all(written(name) for name in names):
+        return
+    pages: dict[str, str] = {}
+    for page in compute():
+        name = page[0]
+        pages[name] = page_digest(stamp, page)
+        if before["pages"].get(name) == pages[name] and written(name):
+            continue
+        yield page
+    after = {"inputs": inputs, "pages": pages}
+    if after != before:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps(after, indent=0, sort_keys=True), encoding="utf-8")

@@ -1,0 +1,97 @@
+"""``folio live``: a save is served, the served pages reload, and the files are
+exactly what ``make html`` builds (no timing asserted: speed is bench/live.py's)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_root
+from folio.live import BUILDS_PATH, changed_files, needs_restart
+from test_builds import assert_same, edit, pages
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return str(response.read().decode("utf-8"))
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
+    source = copy_root("folio", tmp_path / "site")
+    environment = {**os.environ, "PYTHONPATH": str(ROOT / "_ext")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "folio.live", str(source), "--port", "0", "--poll", "0.1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.search(r"serving (http://127\.0\.0\.1:\d+/)", line)
+        assert match, line + (process.stderr.read() if process.poll() is not None else "")
+        yield source, match.group(1), process
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def served_within(url: str, text: str, seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        page = fetch(url)
+        if text in page:
+            return page
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} not served at {url} within {seconds} s")
+
+
+def test_a_save_is_served_and_equals_make_html(
+        live: tuple[Path, str, subprocess.Popen[str]], tmp_path: Path) -> None:
+    source, base, _process = live
+    page = fetch(base + "essays/whale.html")
+    # The reload script is sent with the page, never written into the file.
+    assert BUILDS_PATH in page
+    assert BUILDS_PATH not in (source / "_build/html/essays/whale.html").read_text("utf-8")
+    builds = int(fetch(base + BUILDS_PATH.lstrip("/")))
+    edit(source / "essays/whale.md", "date: 2022-09-10", "date: 2022-09-10\nsummary: Saved live.")
+    served_within(base + "essays/whale.html", "Saved live.")
+    edit(source / "essays/walking.rst", ":title: On Walking Out", ":title: Walking Out Live")
+    served_within(base + "essays/walking.html", "Walking Out Live")
+    # The essay list on the home page shows the new title too (a page it staled).
+    served_within(base + "index.html", "Walking Out Live")
+    # Each save was one more build (what the served pages' script watches for).
+    deadline = time.monotonic() + 60
+    while int(fetch(base + BUILDS_PATH.lstrip("/"))) < builds + 2:
+        assert time.monotonic() < deadline, "the builds were not counted"
+        time.sleep(0.1)
+    # What the preview wrote is what a clean `make html` writes (its command, less -W).
+    clean_source = tmp_path / "clean"
+    shutil.copytree(source, clean_source, ignore=shutil.ignore_patterns("_build"))
+    subprocess.run([str(Path(sys.executable).parent / "sphinx-build"), "-b", "html", "-q", "-n",
+                    "-d", str(clean_source / "_build/doctrees/html"), str(clean_source),
+                    str(clean_source / "_build/html")], check=True, timeout=300,
+                   env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")})
+    assert_same(pages(source / "_build/html"), pages(clean_source / "_build/html"))
+
+
+def test_no_conf_py_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "folio.live", str(tmp_path), "--port", "0"],
+                            capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")})
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "no conf.py" in result.stderr
+
+
+def test_what_changed_and_what_needs_a_new_program(tmp_path: Path) -> None:
+    assert changed_files({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 1}) == {"b", "c"}
+    templates = tmp_path / "_templates"
+    assert needs_restart({str(tmp_path / "conf.py")}, [templates])
+    assert needs_restart({str(templates / "layout.html")}, [templates])
+    assert not needs_restart({str(tmp_path / "essays/whale.md")}, [templates])
