@@ -95,3 +95,27 @@ def test_what_changed_and_what_needs_a_new_program(tmp_path: Path) -> None:
     assert needs_restart({str(tmp_path / "conf.py")}, [templates])
     assert needs_restart({str(templates / "layout.html")}, [templates])
     assert not needs_restart({str(tmp_path / "essays/whale.md")}, [templates])
+
+
+def test_one_process_many_builds_equals_clean(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The live server's builds (one application, the environment in memory, set
+    aside from the garbage collector after every read) give a clean build's pages."""
+    from folio import freshness
+    from folio.live import LiveBuild
+
+    monkeypatch.setattr(freshness, "SETTLE_AFTER", 0)  # as after a large read
+    source = copy_root("folio", tmp_path / "site")
+    live = LiveBuild(source, source / "_build")
+    assert live.build()
+    edit(source / "essays/whale.md", "Call me", "Saved twice. Call me")
+    assert live.build()
+    edit(source / "essays/walking.rst", ":title: On Walking Out", ":title: Walking Out Again")
+    assert live.build()
+    clean_source = tmp_path / "clean"
+    shutil.copytree(source, clean_source, ignore=shutil.ignore_patterns("_build"))
+    subprocess.run([str(Path(sys.executable).parent / "sphinx-build"), "-b", "html", "-q", "-n",
+                    "-d", str(clean_source / "_build/doctrees/html"), str(clean_source),
+                    str(clean_source / "_build/html")], check=True, timeout=300,
+                   env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")})
+    assert_same(pages(source / "_build/html"), pages(clean_source / "_build/html"))
