@@ -52,6 +52,16 @@ def served_within(url: str, text: str, seconds: float = 60) -> str:
     raise AssertionError(f"{text!r} not served at {url} within {seconds} s")
 
 
+
+def assert_same_as_clean_build(source: Path, clean_source: Path) -> None:
+    """What the preview wrote is what a clean `make html` writes (its command, less -W)."""
+    shutil.copytree(source, clean_source, ignore=shutil.ignore_patterns("_build"))
+    subprocess.run([str(Path(sys.executable).parent / "sphinx-build"), "-b", "html", "-q", "-n",
+                    "-d", str(clean_source / "_build/doctrees/html"), str(clean_source),
+                    str(clean_source / "_build/html")], check=True, timeout=300,
+                   env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")})
+    assert_same(pages(source / "_build/html"), pages(clean_source / "_build/html"))
+
 def test_a_save_is_served_and_equals_make_html(
         live: tuple[Path, str, subprocess.Popen[str]], tmp_path: Path) -> None:
     source, base, _process = live
@@ -71,14 +81,7 @@ def test_a_save_is_served_and_equals_make_html(
     while int(fetch(base + BUILDS_PATH.lstrip("/"))) < builds + 2:
         assert time.monotonic() < deadline, "the builds were not counted"
         time.sleep(0.1)
-    # What the preview wrote is what a clean `make html` writes (its command, less -W).
-    clean_source = tmp_path / "clean"
-    shutil.copytree(source, clean_source, ignore=shutil.ignore_patterns("_build"))
-    subprocess.run([str(Path(sys.executable).parent / "sphinx-build"), "-b", "html", "-q", "-n",
-                    "-d", str(clean_source / "_build/doctrees/html"), str(clean_source),
-                    str(clean_source / "_build/html")], check=True, timeout=300,
-                   env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")})
-    assert_same(pages(source / "_build/html"), pages(clean_source / "_build/html"))
+    assert_same_as_clean_build(source, tmp_path / "clean")
 
 
 def test_no_conf_py_is_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -112,10 +115,4 @@ def test_one_process_many_builds_equals_clean(tmp_path: Path,
     assert live.build()
     edit(source / "essays/walking.rst", ":title: On Walking Out", ":title: Walking Out Again")
     assert live.build()
-    clean_source = tmp_path / "clean"
-    shutil.copytree(source, clean_source, ignore=shutil.ignore_patterns("_build"))
-    subprocess.run([str(Path(sys.executable).parent / "sphinx-build"), "-b", "html", "-q", "-n",
-                    "-d", str(clean_source / "_build/doctrees/html"), str(clean_source),
-                    str(clean_source / "_build/html")], check=True, timeout=300,
-                   env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")})
-    assert_same(pages(source / "_build/html"), pages(clean_source / "_build/html"))
+    assert_same_as_clean_build(source, tmp_path / "clean")
