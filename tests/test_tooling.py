@@ -39,10 +39,14 @@ def test_node_modules_is_stale_when_missing_or_other_versions(tmp_path: Path) ->
 
 
 def make_dry_run(tmp_path: Path) -> str:
+    import os
     import subprocess
 
-    result = subprocess.run(["make", "-n", "test"], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=60, check=True)
+    # Under an outer `make test` (CI), make would print "Entering directory …" with
+    # the test's folder (which holds "pytest") and pass its own flags down.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    result = subprocess.run(["make", "--no-print-directory", "-n", "test"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60, check=True, env=env)
     return result.stdout
 
 
