@@ -223,7 +223,7 @@ class Pages:
             "iso": essay.date.isoformat() if essay.date else "",
             "genre": essay.genre,
             "kind": self.labels.get(essay.docname, essay.genre),
-            "label": wording.genre_label(self.labels[essay.docname])
+            "label": wording.bracketed_label(self.labels[essay.docname])
             if self.labels.get(essay.docname) else "",
             "genre_href": self.href(genre_page(essay.genre))
             if genre_page(essay.genre) in self.generated else "",

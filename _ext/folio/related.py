@@ -30,7 +30,7 @@ from folio.domain import folio_domain, in_this_book
 from folio.listings import tag_page
 from folio.records import Entry, Essay, Listing, Place, Reading, RelatedRequest, Topic
 from folio.shared import FolioPostTransform, is_web, skip, warn
-from folio.wording import genre_label, print_page_reference
+from folio.wording import bracketed_label, print_page_reference
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -478,7 +478,7 @@ class FillRelatedReading(FolioPostTransform):
                                        refuri=f"{baseurl.rstrip('/')}/{entry.docname}.html")
             paragraph = nodes.paragraph("", "", link)
             if entry.label:
-                label = genre_label(entry.label)
+                label = bracketed_label(entry.label)
                 paragraph += nodes.Text(" ")
                 paragraph += nodes.inline(label, label, classes=["folio-genre"])
             if inside:

@@ -184,7 +184,7 @@ def essay_label(essay: Essay, cited_titles: Sequence[str]) -> str:
     return GENRE_JOINER.join(essay.genres)
 
 
-def genre_label(label: str) -> str:
+def bracketed_label(label: str) -> str:
     """The label as shown after a title: ``[review of Curing Affluenza]``."""
     return f"[{label}]"
 
