@@ -125,8 +125,9 @@ def documents_changed(env: BuildEnvironment) -> bool:
     """Whether this build read or removed any document; asked once, in ``env-updated``.
 
     When none was, every record is as the last build left it, and so is every
-    view computed from them (Folio's settings all need a new environment, and
-    so every document read again).  The answer is kept for the writing phase.
+    view computed from them (every Folio setting a view depends on needs a new
+    environment, so every document is read again; only the feed's two settings
+    do not, and the feed is written from the records at ``build-finished``).  The answer is kept for the writing phase.
     """
     changed = bool(getattr(env, "folio_read", True)) or bool(getattr(env, "folio_purged", False))
     env.folio_purged = False  # type: ignore[attr-defined]
