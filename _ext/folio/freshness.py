@@ -127,7 +127,8 @@ def documents_changed(env: BuildEnvironment) -> bool:
     When none was, every record is as the last build left it, and so is every
     view computed from them (every Folio setting a view depends on needs a new
     environment, so every document is read again; only the feed's two settings
-    do not, and the feed is written from the records at ``build-finished``).  The answer is kept for the writing phase.
+    do not, and the feed is written from the records at ``build-finished``).
+    The answer is kept for the writing phase.
     """
     changed = bool(getattr(env, "folio_read", True)) or bool(getattr(env, "folio_purged", False))
     env.folio_purged = False  # type: ignore[attr-defined]

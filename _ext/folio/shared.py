@@ -61,10 +61,6 @@ def skip(translator: object, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
-#: Visitors for every builder, for a node that those builders skip.
-SKIP_EVERYWHERE = {name: (skip, None) for name in ("html", "latex", "text", "man", "texinfo")}
-
-
 class FolioPostTransform(SphinxPostTransform):
     """A post-transform that needs the builder (to make links)."""
 
