@@ -40,16 +40,16 @@ site: $(VENV)/.installed
 		echo "No TeX found: skipping the PDF (see 'make pdf')."; \
 	fi
 	@$(MAKE) --no-print-directory html
-	@$(FOLIO) folio.make_summary --address-note-only $(BUILD)/doctrees/epub $(BUILD)/doctrees/latex
+	@$(FOLIO) folio.commands.summary --address-note-only $(BUILD)/doctrees/epub $(BUILD)/doctrees/latex
 
 html: $(VENV)/.installed
 	@$(SPHINX) -b html -d $(BUILD)/doctrees/html $(SPHINXOPTS) . $(BUILD)/html
-	@$(FOLIO) folio.make_summary $(BUILD)/doctrees/html
+	@$(FOLIO) folio.commands.summary $(BUILD)/doctrees/html
 
 epub: $(VENV)/.installed
 	@$(SPHINX) -b epub -d $(BUILD)/doctrees/epub $(SPHINXOPTS) . $(BUILD)/epub
 	@mkdir -p $(BUILD)/downloads && cp -p $(BUILD)/epub/*.epub $(BUILD)/downloads/
-	@$(FOLIO) folio.make_summary $(SUMMARY_FLAGS) $(BUILD)/doctrees/epub
+	@$(FOLIO) folio.commands.summary $(SUMMARY_FLAGS) $(BUILD)/doctrees/epub
 
 check-tex:
 	@command -v $(XELATEX) >/dev/null && command -v $(LATEXMK) >/dev/null || { \
@@ -58,11 +58,11 @@ check-tex:
 		exit 1; }
 
 # The collection's PDF with latexmk, and every essay's own PDF from a few
-# shared TeX runs (folio.offprints: only essays that changed are redone).
+# shared TeX runs (folio.commands.offprints: only essays that changed are redone).
 pdf: check-tex $(VENV)/.installed
 	@$(SPHINX) -b latex -d $(BUILD)/doctrees/latex $(SPHINXOPTS) . $(BUILD)/latex
-	@XELATEX=$(XELATEX) LATEXMK=$(LATEXMK) $(FOLIO) folio.offprints $(BUILD)/latex $(BUILD)/downloads --jobs $(JOBS)
-	@$(FOLIO) folio.make_summary $(SUMMARY_FLAGS) $(BUILD)/doctrees/latex
+	@XELATEX=$(XELATEX) LATEXMK=$(LATEXMK) $(FOLIO) folio.commands.offprints $(BUILD)/latex $(BUILD)/downloads --jobs $(JOBS)
+	@$(FOLIO) folio.commands.summary $(SUMMARY_FLAGS) $(BUILD)/doctrees/latex
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check _ext tests bench
@@ -93,7 +93,7 @@ test: lint $(NODE_STAMP)
 # sphinx-autobuild (a new sphinx-build each save) stays as `make live-autobuild`.
 PORT ?= 8000
 live: $(VENV)/.installed
-	$(FOLIO) folio.live . --port $(PORT)
+	$(FOLIO) folio.commands.live . --port $(PORT)
 
 live-autobuild: $(VENV)/.installed
 	$(BIN)/sphinx-autobuild -b html -d $(BUILD)/doctrees/html -n . $(BUILD)/html \

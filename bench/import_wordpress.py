@@ -103,7 +103,7 @@ def write_export(path: Path, total: int, seed: int = 12) -> None:
 CHILD = """
 import resource, sys, time
 sys.path.insert(0, {ext!r})
-from folio.importer.command import main
+from folio.commands.wordpress.command import main
 import contextlib, io
 usage = resource.getrusage(resource.RUSAGE_SELF)
 before = usage.ru_utime + usage.ru_stime

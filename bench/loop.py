@@ -9,7 +9,7 @@ repository's ``_ext`` (the generated ``conf.py`` puts it first on the path),
 the output and doctrees where ``make html`` puts them, so ``folio live``
 (which uses the same folders and ``-n``) starts from that build.
 
-3. **Live preview**: ``python -m folio.live`` on the collection; each of
+3. **Live preview**: ``python -m folio.commands.live`` on the collection; each of
    ``--edits`` saves changes one sentence of a different essay, and the clock
    runs from the write until the server on 127.0.0.1 sends that page with
    the new sentence (polled every 10 ms).  p50 ≤ 1.0 s, p95 ≤ 2.0 s.
@@ -117,7 +117,8 @@ def percentile(values: list[float], share: float) -> float:
 def measure_live(src: Path, edits: int) -> tuple[list[float], str]:
     """Seconds from each save to the changed page served, and the server's log."""
     environment = {**os.environ, "PYTHONPATH": str(ROOT / "_ext")}
-    process = subprocess.Popen([sys.executable, "-m", "folio.live", str(src), "--port", "0"],
+    process = subprocess.Popen([sys.executable, "-m", "folio.commands.live", str(src),
+                                "--port", "0"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env=environment)
     assert process.stdout is not None

@@ -5,7 +5,7 @@
 
 Also run by ``bench/run.py --offline``.  Each build is what ``make`` runs
 (the Makefile's commands, with this venv and this repository's ``_ext``):
-the ePub, the LaTeX sources, ``folio.offprints`` (the collection's PDF and
+the ePub, the LaTeX sources, ``folio.commands.offprints`` (the collection's PDF and
 every essay's own), then the HTML; each phase is timed.
 
 1. ``make`` from clean: ≤ 90 s at 100 essays, ≤ 600 s at 1,000 (median).
@@ -53,7 +53,7 @@ def make(src: Path, jobs: int) -> dict[str, float]:
         "epub": [[*sphinx, "-b", "epub", "-d", f"{build}/doctrees/epub", ".", f"{build}/epub"]],
         "latex": [[*sphinx, "-b", "latex", "-d", f"{build}/doctrees/latex", ".",
                    f"{build}/latex"]],
-        "pdf": [[str(BIN / "python"), "-m", "folio.offprints", f"{build}/latex",
+        "pdf": [[str(BIN / "python"), "-m", "folio.commands.offprints", f"{build}/latex",
                  f"{build}/downloads", "--jobs", str(jobs)]],
         "html": [[*sphinx, "-b", "html", "-d", f"{build}/doctrees/html", ".",
                   f"{build}/html"]],

@@ -162,8 +162,8 @@ def time_choose_related(n: int, repeat: int) -> tuple[float, float]:
     """choose_related over ``n`` synthetic essays: (best seconds, essays/second)."""
     import random
 
-    from folio.records import Essay, Place, RelatedRequest
-    from folio.related import choose_related
+    from folio.core.records import Essay, Place, RelatedRequest
+    from folio.ext.related import choose_related
 
     rng = random.Random(10)
     genres = ("review", "memoir", "fiction", "opinion")

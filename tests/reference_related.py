@@ -1,7 +1,7 @@
 """The related-reading rule, written from its statement, not from the code.
 
 The rule (authoring contract, "related-reading"; the weights as documented
-in ``folio.related.LikenessIndex``):
+in ``folio.ext.related.LikenessIndex``):
 
 * two essays are alike by what they share: tags (case-insensitive), books
   cited, and the author;
@@ -19,7 +19,7 @@ in ``folio.related.LikenessIndex``):
 * a list the writer gave is kept as given; ``auto: false`` fills nothing.
 
 Deliberately quadratic and simple: every pair is compared directly.  Tests
-compare ``folio.related.choose_related`` with this on fixed and generated
+compare ``folio.ext.related.choose_related`` with this on fixed and generated
 collections.
 """
 
@@ -30,7 +30,7 @@ import math
 import zlib
 from collections.abc import Collection, Mapping
 
-from folio.records import Essay, Reading, RelatedRequest
+from folio.core.records import Essay, Reading, RelatedRequest
 
 
 def things(essay: Essay, books: Collection[str]) -> set[tuple[str, str]]:

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, Built, build
-from folio.importer import content
-from folio.importer.command import main
-from folio.importer.essay import split_title, yaml_text
-from folio.related import RelatedReading
-from folio.responses import private_data
+from folio.commands.wordpress import content
+from folio.commands.wordpress.command import main
+from folio.commands.wordpress.essay import split_title, yaml_text
+from folio.ext.related import RelatedReading
+from folio.ext.responses import private_data
 
 DATA = ROOT / "tests" / "data" / "wordpress"
 #: Words that sit only in what must never be imported.

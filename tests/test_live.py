@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, copy_root
-from folio.live import BUILDS_PATH, changed_files, needs_restart
+from folio.commands.live import BUILDS_PATH, changed_files, needs_restart
 from test_builds import assert_same, edit, pages
 
 
@@ -29,7 +29,7 @@ def live(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
     source = copy_root("folio", tmp_path / "site")
     environment = {**os.environ, "PYTHONPATH": str(ROOT / "_ext")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "folio.live", str(source), "--port", "0", "--poll", "0.1"],
+        [sys.executable, "-m", "folio.commands.live", str(source), "--port", "0", "--poll", "0.1"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
     try:
         assert process.stdout is not None
@@ -85,7 +85,8 @@ def test_a_save_is_served_and_equals_make_html(
 
 
 def test_no_conf_py_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "folio.live", str(tmp_path), "--port", "0"],
+    result = subprocess.run([sys.executable, "-m", "folio.commands.live", str(tmp_path),
+                             "--port", "0"],
                             capture_output=True, text=True, timeout=60,
                             env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")})
     assert result.returncode == 2
@@ -105,7 +106,7 @@ def test_one_process_many_builds_equals_clean(tmp_path: Path,
     """The live server's builds (one application, the environment in memory, set
     aside from the garbage collector after every read) give a clean build's pages."""
     from folio import freshness
-    from folio.live import LiveBuild
+    from folio.commands.live import LiveBuild
 
     monkeypatch.setattr(freshness, "SETTLE_AFTER", 0)  # as after a large read
     source = copy_root("folio", tmp_path / "site")

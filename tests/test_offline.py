@@ -79,8 +79,8 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     latex = build(ROOT, "latex", builddir=builddir)
     assert epub.warnings == "" and latex.warnings == ""
     # As `make pdf` does: the collection with latexmk, the essays' own PDFs
-    # typeset together and cut apart (folio.offprints).
-    run = subprocess.run([sys.executable, "-m", "folio.offprints", str(latex.outdir),
+    # typeset together and cut apart (folio.commands.offprints).
+    run = subprocess.run([sys.executable, "-m", "folio.commands.offprints", str(latex.outdir),
                           str(builddir / "downloads")], capture_output=True, text=True,
                          timeout=1800, check=False,
                          env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")})

@@ -23,7 +23,7 @@ def offline(srcdir: Path, builddir: Path, parallel: int = 0) -> Path:
     for builder in ("epub", "latex"):
         built = build(srcdir, builder, builddir=builddir, fresh=False, parallel=parallel)
         assert built.warnings == "", built.warnings
-    run = subprocess.run([sys.executable, "-m", "folio.offprints", str(builddir / "latex"),
+    run = subprocess.run([sys.executable, "-m", "folio.commands.offprints", str(builddir / "latex"),
                           str(builddir / "downloads"), "--essays-only",
                           "--jobs", str(max(1, parallel))],
                          env=ENV, capture_output=True, text=True, check=False)
@@ -161,7 +161,8 @@ def test_a_tex_failure_shows_the_log(tmp_path: Path) -> None:
     tex = tmp_path / "_build/latex/whale.tex"
     tex.write_text(tex.read_text().replace(r"\begin{document}", r"\begin{document}\undefinedcs",
                                            1))
-    run = subprocess.run([sys.executable, "-m", "folio.offprints", str(tmp_path / "_build/latex"),
+    run = subprocess.run([sys.executable, "-m", "folio.commands.offprints",
+                          str(tmp_path / "_build/latex"),
                           str(tmp_path / "_build/downloads"), "--essays-only"],
                          env=ENV, capture_output=True, text=True, check=False)
     assert run.returncode == 1
@@ -170,7 +171,7 @@ def test_a_tex_failure_shows_the_log(tmp_path: Path) -> None:
 
 
 def summary(*args: str) -> str:
-    return subprocess.run([sys.executable, "-m", "folio.make_summary", *args], env=ENV,
+    return subprocess.run([sys.executable, "-m", "folio.commands.summary", *args], env=ENV,
                           capture_output=True, text=True, check=True).stdout
 
 

@@ -62,7 +62,7 @@ def test_the_wheel_holds_every_file_of_the_extension(wheel: Path) -> None:
     assert {"folio/static/folio.css", "folio/templates/folio-sidebar.html",
             "folio/starter_files/conf.py.in"} <= wanted
     assert wanted - names == set()
-    assert entry_points["console_scripts"]["folio"] == "folio.cli:main"
+    assert entry_points["console_scripts"]["folio"] == "folio.commands.cli:main"
 
 
 def test_a_fresh_environment_builds_a_collection_from_the_wheel(

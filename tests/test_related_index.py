@@ -6,8 +6,8 @@ import datetime
 import random
 
 import pytest
-from folio.records import Essay, Place, RelatedRequest
-from folio.related import choose_related
+from folio.core.records import Essay, Place, RelatedRequest
+from folio.ext.related import choose_related
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference_related import reference_choose_related

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 from conftest import Built, build, compile_pdf, copy_root, epubcheck
-from folio.responses import read_responses, text_to_nodes
+from folio.ext.responses import read_responses, text_to_nodes
 
 HOSTILE = ("alert", "onerror", "onclick", "javascript", "<iframe", "evil.example",
            "mallory@example.com", "192.168.10.20", "root:x:0")

@@ -15,8 +15,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from conftest import ROOT
-from folio.cli import main
-from folio.starter import requirement_from
+from folio.commands.cli import main
+from folio.commands.new import requirement_from
 
 FILES = ["conf.py", "index.md", "essays/looking-at-work.md", "Makefile", "requirements.txt",
          ".readthedocs.yaml", ".github/workflows/pages.yml", ".gitignore"]
@@ -264,7 +264,7 @@ def test_requirement_names_this_folio(recorded: str | None, origin: str,
 
 
 def test_new_collection_requirements_name_this_folio(tmp_path: Path) -> None:
-    from folio.starter import Collection, collection_files
+    from folio.commands.new import Collection, collection_files
 
     today = datetime.date(2026, 1, 2)
     known = collection_files(Collection("T", "A", today, "folio[live]==0.1.0"))

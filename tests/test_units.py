@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from folio.books import check_book, merge_books, slug
-from folio.essays import parse_date, parse_tags
-from folio.quotes import pages_outside, parse_locator, roman_value
-from folio.records import Book, Citation, Essay, PageSpan, Place, RelatedRequest
-from folio.related import choose_related, resolve_name, split_names
-from folio.wording import caption_parts, format_date, join_names
-from folio.wording import page_reference as format_pages
+from folio.core.records import Book, Citation, Essay, PageSpan, Place, RelatedRequest
+from folio.core.wording import caption_parts, format_date, join_names
+from folio.core.wording import page_reference as format_pages
+from folio.ext.books import check_book, merge_books, slug
+from folio.ext.essays import parse_date, parse_tags
+from folio.ext.quotes import pages_outside, parse_locator, roman_value
+from folio.ext.related import choose_related, resolve_name, split_names
 
 
 @pytest.mark.parametrize(
@@ -74,7 +74,7 @@ def test_caption_full_record() -> None:
 
 
 def test_essay_labels() -> None:
-    from folio.wording import essay_label
+    from folio.core.wording import essay_label
 
     review = Essay("a", "Real hope", None, "review")
     assert essay_label(review, ["Curing Affluenza"]) == "review of Curing Affluenza"

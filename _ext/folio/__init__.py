@@ -1,95 +1,30 @@
-"""Folio: a Sphinx extension for essays about books.
+"""Folio: a Sphinx toolchain for essays about books.
 
-Every piece at a glance.  Each feature module owns its directive or role,
-its nodes, their visitors for every builder, its post-transforms and its
-share of the site-wide views; :mod:`folio.wording` writes every phrase a
-reader sees, :mod:`folio.shared` holds the node helpers and the builder
-policy, :mod:`folio.domain` the records and the typed site-wide views.
+Three entry points, as MyST-Parser separates its parser, extension and
+command line (docs/architecture.md):
+
+- :mod:`folio.core`: records, wording and rules that need no Sphinx, shared
+  by the extension and the commands;
+- :mod:`folio.ext`: the Sphinx extension, one module per feature;
+- :mod:`folio.commands`: the ``folio`` command and its subcommands.
+
+``extensions = ["folio"]`` in a ``conf.py`` reaches :func:`setup` here, which
+imports the extension only then, so the commands and the core load without
+Sphinx.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-from folio.books import refresh_books, setup_books
-from folio.comments import setup_comments
-from folio.config import setup_config
-from folio.design import refresh_order, setup_design
-from folio.domain import FolioDomain
-from folio.essays import refresh_labels, setup_essays
-from folio.freshness import documents_changed, remember_stale, setup_freshness
-from folio.listings import refresh_listings, setup_listings
-from folio.offline import refresh_downloads, setup_offline
-from folio.quotes import setup_quotes
-from folio.redirects import setup_redirects
-from folio.related import refresh_related, setup_related
-from folio.responses import setup_responses
-from folio.search import setup_search
-from folio.sharing import setup_sharing
-from folio.spoiler import setup_spoiler
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
-    from sphinx.environment import BuildEnvironment
-    from sphinx.util.typing import ExtensionMetadata
 
 __version__ = "0.1.0"
-STATIC = Path(__file__).parent / "static"
-TEMPLATES = Path(__file__).parent / "templates"
-
-#: The site-wide views, refreshed once per build in this order (labels name
-#: merged books; related lists show labels); each returns the pages it staled.
-REFRESHES = (refresh_books, refresh_labels, refresh_related, refresh_listings, refresh_downloads,
-             refresh_order)
 
 
-def refresh_site(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """``env-updated``: recompute the domain's views; Sphinx rewrites what they staled."""
-    stale: set[str] = set()
-    # No document read or removed: the views are what the records gave last build
-    # (the files offered for download are on disk, so they are always looked at).
-    for refresh in REFRESHES if documents_changed(env) else (refresh_downloads,):
-        stale |= refresh(app, env)
-    return remember_stale(env, sorted(stale & env.found_docs))
+def setup(app: Sphinx) -> Any:
+    """Sphinx's entry point: the extension lives in :mod:`folio.ext`."""
+    from folio.ext import setup as setup_extension
 
-
-def add_stylesheet(app: Sphinx) -> None:
-    """Our stylesheet, for HTML-format builders (the web and the ePub)."""
-    if app.builder.format == "html":
-        app.config.html_static_path.append(str(STATIC))
-        app.add_css_file("folio.css")
-
-
-def add_templates(app: Sphinx, config: Config) -> None:
-    """Our page templates (generated pages, the sidebar), before builders load them."""
-    config.templates_path = [*config.templates_path, str(TEMPLATES)]
-
-
-def setup(app: Sphinx) -> ExtensionMetadata:
-    setup_config(app)  # folio_* settings
-    app.add_domain(FolioDomain)  # every record, kept per document; the site-wide views
-    setup_essays(app)  # front matter, title, byline, © line
-    setup_books(app)  # book-citation, {book}: caption, cover
-    setup_quotes(app)  # page-quote, {page}
-    setup_related(app)  # related-reading
-    setup_spoiler(app)  # spoiler
-    setup_responses(app)  # responses: readers' responses kept with the essay
-    setup_redirects(app)  # old WordPress addresses → essays (wordpress-redirects.json)
-    setup_listings(app)  # essay-list; genre, tag, year, library, quotation pages; sidebar
-    setup_offline(app)  # a PDF and an ePub of every essay, and links to them
-    setup_comments(app)  # folio_comments: giscus or reply by email, web pages only
-    setup_sharing(app)  # Atom feed, sitemap, link previews, schema.org data
-    setup_search(app)  # the search index's stemmer, remembering across pages
-    setup_design(app)  # the look: fonts, scoped styles, the book's LaTeX design, ePub CSS
-    app.connect("env-updated", refresh_site)
-    setup_freshness(app)  # what changed: documents read, links by title, generated pages
-    app.connect("config-inited", add_templates)
-    app.connect("builder-inited", add_stylesheet)
-    return {
-        "version": __version__,
-        "env_version": 5,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return setup_extension(app)

@@ -1,5 +1,5 @@
 """``python -m folio ...``: the same as the ``folio`` command."""
 
-from folio.cli import main
+from folio.commands.cli import main
 
 raise SystemExit(main())

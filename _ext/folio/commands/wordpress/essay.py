@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 import yaml
 
-from folio.importer.content import (
+from folio.commands.wordpress.content import (
     Context,
     Converted,
     convert_post,
@@ -21,8 +21,8 @@ from folio.importer.content import (
     plain_text,
     response_markdown,
 )
-from folio.importer.wxr import Comment, Item
-from folio.responses import private_data, redact, web_link
+from folio.commands.wordpress.wxr import Comment, Item
+from folio.ext.responses import private_data, redact, web_link
 
 SUBTITLE = re.compile(r"\s+[—―]\s+|\s+--\s+")
 UNCATEGORISED = {"uncategorized", "uncategorised"}

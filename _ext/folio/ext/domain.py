@@ -19,7 +19,7 @@ from docutils import nodes
 from sphinx.domains import Domain
 from sphinx.util.nodes import make_refnode
 
-from folio.records import Book, Citation, Essay, Listing, Place, Quote, RelatedRequest
+from folio.core.records import Book, Citation, Essay, Listing, Place, Quote, RelatedRequest
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Set
@@ -173,7 +173,7 @@ class FolioDomain(Domain):
             return None
         title = self.books.get(target, home.book).title
         if typ == "book":
-            from folio.books import title_node  # books.py imports this module
+            from folio.ext.books import title_node  # books.py imports this module
 
             contnode = title_node(title, env.config)
         if not in_this_book(builder, home.place.docname):

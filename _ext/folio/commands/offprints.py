@@ -22,7 +22,7 @@ compiled with ``latexmk`` in the same pool.  TeX's output goes to log files;
 the command prints a short summary, and the end of a log only when a build
 fails.
 
-    python -m folio.offprints _build/latex _build/downloads [--jobs N]
+    python -m folio.commands.offprints _build/latex _build/downloads [--jobs N]
 
 Run with ``_ext`` on ``PYTHONPATH`` (the Makefile does).  Needs no Sphinx.
 """
@@ -350,7 +350,7 @@ def summary(report: Report, downloads: Path, seconds: float) -> str:
 
 
 def main(argv: Iterable[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m folio.offprints",
+    parser = argparse.ArgumentParser(prog="python -m folio.commands.offprints",
                                      description="The collection's PDF and every essay's own.")
     parser.add_argument("latexdir", type=Path, help="the LaTeX builder's output folder")
     parser.add_argument("downloads", type=Path, help="where the PDFs go")

@@ -18,9 +18,9 @@ from urllib.parse import quote
 from docutils import nodes
 from sphinx.util import logging
 
-from folio.domain import folio_domain
-from folio.shared import FolioPostTransform, is_web
-from folio.wording import reply_by_email, reply_subject
+from folio.core.wording import reply_by_email, reply_subject
+from folio.ext.domain import folio_domain
+from folio.ext.shared import FolioPostTransform, is_web
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -56,6 +56,9 @@ DIGESTS = "folio-generated-pages.json"
 
 Page = tuple[str, dict[str, Any], str]
 
+#: Folio's own code (core, extension, commands): a change to it stales every page.
+FOLIO_CODE = Path(__file__).resolve().parent.parent
+
 
 def quiet_sidebars(sidebars: Mapping[str, Any]) -> bool:
     """Whether every page's sidebar is one of :data:`QUIET_SIDEBARS` (``html_sidebars``).
@@ -93,7 +96,7 @@ def pages_showing(env: BuildEnvironment, retitled: set[str], order: Sequence[str
     """The pages whose navigation shows one of the ``retitled`` pages' titles.
 
     ``order`` is the essays by date as the last build showed them (their
-    previous/next links); a change of order is :func:`folio.design.refresh_order`'s.
+    previous/next links); a change of order is :func:`folio.ext.design.refresh_order`'s.
     """
     if not retitled:
         return set()
@@ -172,11 +175,11 @@ class FolioLaTeXBuilder(LaTeXBuilder):
         folders = [Path(self.srcdir, folder) for folder in self.config.templates_path]
         newest = max((p.stat().st_mtime_ns for folder in folders if folder.is_dir()
                       for p in folder.rglob("*") if p.is_file()), default=0)
-        code = max((p.stat().st_mtime_ns for p in Path(__file__).parent.glob("*.py")), default=0)
+        code = max((p.stat().st_mtime_ns for p in FOLIO_CODE.rglob("*.py")), default=0)
         return hashlib.sha256(repr((values, newest, code)).encode()).hexdigest()
 
     def documents_to_write(self) -> list[tuple[str, str, str, str, str, bool]]:
-        from folio.domain import folio_domain  # the domain imports the feature modules
+        from folio.ext.domain import folio_domain  # the domain imports the feature modules
 
         record = Path(self.doctreedir, "folio-latex-settings.json")
         stamp = self.settings_stamp()
@@ -309,7 +312,7 @@ def page_stamp(app: Sphinx, shown: object) -> str:
     info = getattr(builder, "build_info", None)
     templates = getattr(builder, "templates", None)
     newest = templates.newest_template_mtime() if templates is not None else 0.0
-    code = max((p.stat().st_mtime_ns for p in Path(__file__).parent.glob("*.py")), default=0)
+    code = max((p.stat().st_mtime_ns for p in FOLIO_CODE.rglob("*.py")), default=0)
     return repr((builder.name, getattr(info, "config_hash", ""), getattr(info, "tags_hash", ""),
                  newest, code, shown))
 

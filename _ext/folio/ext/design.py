@@ -32,8 +32,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.osutil import relative_uri
 
-from folio.domain import folio_domain
-from folio.shared import WEB_BUILDERS, FolioPostTransform
+from folio.ext.domain import folio_domain
+from folio.ext.shared import WEB_BUILDERS, FolioPostTransform
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 PAGE_CLASS = "folio-reading"
 #: The text face, on every output.
 FONT_FAMILY = "Gentium Book Plus"
-FONTS = Path(__file__).parent / "static" / "fonts"
+FONTS = Path(__file__).parent.parent / "static" / "fonts"
 
 
 def writer_set(config: Config, name: str) -> bool:

@@ -1,9 +1,9 @@
 """``make``'s short summary: what was built, where, and what the writer must know.
 
 Sphinx runs quietly (``-q``: only its warnings), TeX writes to log files
-(``folio.offprints``); after each step the Makefile runs
+(``folio.commands.offprints``); after each step the Makefile runs
 
-    python -m folio.make_summary html|epub _build/doctrees/<builder>
+    python -m folio.commands.summary html|epub _build/doctrees/<builder>
 
 which reads the report the build left there (``offline.write_build_report``)
 and prints a line or two.  ``--no-address-note`` leaves out the note about an
@@ -47,7 +47,7 @@ def describe(report: dict[str, Any], address: bool = True) -> list[str]:
                      f"in {downloads} ({report.get('written', 0)} written, "
                      f"{essays - report.get('written', 0)} unchanged)")
     elif builder == "latex":
-        pass  # folio.offprints says what the PDFs are
+        pass  # folio.commands.offprints says what the PDFs are
     else:
         lines.append(f"HTML: {outdir}/index.html ({report.get('essays', 0)} essays)")
         missing = report.get("missing_downloads", 0)
@@ -61,7 +61,7 @@ def describe(report: dict[str, Any], address: bool = True) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m folio.make_summary")
+    parser = argparse.ArgumentParser(prog="python -m folio.commands.summary")
     parser.add_argument("doctrees", type=Path, nargs="+",
                         help="the build's doctree folders (each holds folio-report.json)")
     parser.add_argument("--no-address-note", action="store_true")

@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from folio.importer.content import BookFound, Context, plain_text, post_id_in, url_key
-from folio.importer.essay import Written, essay_text, file_slug
-from folio.importer.wxr import ExportError, Item, Site, iter_export
+from folio.commands.wordpress.content import BookFound, Context, plain_text, post_id_in, url_key
+from folio.commands.wordpress.essay import Written, essay_text, file_slug
+from folio.commands.wordpress.wxr import ExportError, Item, Site, iter_export
 
 DEFAULT_GENRES = ["review", "memoir", "fiction", "opinion"]
 MANIFEST = ".folio-import.json"
@@ -424,7 +424,7 @@ def print_report(report: Report, plan: Plan, into: Path, redirects: int,
 
 def main(argv: list[str] | None = None) -> int:
     """The command on its own (tests, the benchmark): ``folio import-wordpress ARGS``."""
-    from folio.cli import OneLineParser
+    from folio.commands.cli import OneLineParser
 
     parser = OneLineParser(prog="folio import-wordpress")
     add_import_wordpress_arguments(parser)

@@ -42,9 +42,9 @@ from markdown_it import MarkdownIt
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from folio.essays import parse_date
-from folio.related import related_reading
-from folio.wording import RESPONSES_HEADING, SEPARATOR, format_date
+from folio.core.wording import RESPONSES_HEADING, SEPARATOR, format_date
+from folio.ext.essays import parse_date
+from folio.ext.related import related_reading
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -329,7 +329,7 @@ def responses_last(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def keep_copyright_first(section: nodes.Element) -> None:
-    """The © line goes before a related reading that ends the essay (as :mod:`folio.essays`
+    """The © line goes before a related reading that ends the essay (as :mod:`folio.ext.essays`
     places it), which it could not see while the responses came last."""
     children = section.children
     if len(children) >= 2 and isinstance(children[-1], nodes.container) \

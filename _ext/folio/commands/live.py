@@ -19,7 +19,7 @@ sent with a small script that asks the server, every half second, how many
 builds have finished, and reloads when that number changes; the script is
 added to what is *sent*, never to the built files.
 
-    python -m folio.live [SOURCE] [--port 8000] [--host 127.0.0.1]
+    python -m folio.commands.live [SOURCE] [--port 8000] [--host 127.0.0.1]
 """
 
 from __future__ import annotations
@@ -237,7 +237,7 @@ def run_live(args: argparse.Namespace) -> int:
         sys.stderr.write(f"folio live: {srcdir}: no conf.py here\n")
         return 2
     builddir = (args.builddir or srcdir / "_build").resolve()
-    extension_dir = Path(__file__).resolve().parent
+    extension_dir = Path(__file__).resolve().parent.parent  # the whole folio package
     batches = watch_in_background([srcdir, extension_dir], args.poll)
     live = LiveBuild(srcdir, builddir)
     started = time.perf_counter()
@@ -265,7 +265,7 @@ def run_live(args: argparse.Namespace) -> int:
                 print("folio live: configuration or code changed: starting again", flush=True)
                 server.shutdown()
                 server.server_close()
-                # The same command again (python -m folio.live, or folio live).
+                # The same command again (python -m folio.commands.live, or folio live).
                 os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
             began = time.perf_counter()
             if live.build():
@@ -279,9 +279,10 @@ def run_live(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from folio.cli import OneLineParser
+    from folio.commands.cli import OneLineParser
 
-    parser = OneLineParser(prog="python -m folio.live", description=__doc__.split("\n\n")[0])
+    parser = OneLineParser(prog="python -m folio.commands.live",
+                           description=__doc__.split("\n\n")[0])
     add_live_arguments(parser)
     return run_live(parser.parse_args(argv))
 

@@ -23,14 +23,14 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 from sphinx.util.osutil import relative_uri
 
-from folio import wording
-from folio.books import write_cover
-from folio.domain import Sidebar, folio_domain
-from folio.freshness import changed_pages, changed_titles, pages_showing, quiet_sidebars
-from folio.quotes import page_value
-from folio.records import Book, Citation, Essay, Quote
-from folio.shared import WEB_BUILDERS, FolioPostTransform, warn
-from folio.wording import SEPARATOR, format_date, join_names
+from folio.core import wording
+from folio.core.records import Book, Citation, Essay, Quote
+from folio.core.wording import SEPARATOR, format_date, join_names
+from folio.ext.books import write_cover
+from folio.ext.domain import Sidebar, folio_domain
+from folio.ext.freshness import changed_pages, changed_titles, pages_showing, quiet_sidebars
+from folio.ext.quotes import page_value
+from folio.ext.shared import WEB_BUILDERS, FolioPostTransform, warn
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -265,7 +265,7 @@ def pages_quoted(links: Pages, docname: str, found: tuple[Quote, ...],
 
 
 def generated_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """The generated pages whose content changed (:mod:`folio.freshness`); pages no
+    """The generated pages whose content changed (:mod:`folio.ext.freshness`); pages no
     longer generated (a tag nobody uses now) are removed.
 
     Pages left out are not rewritten: their files already hold what they
@@ -442,7 +442,7 @@ def refresh_listings(app: Sphinx, env: BuildEnvironment) -> set[str]:
     A page's navigation shows other pages' titles: the sidebar's recent
     essays and genre counts on every page, previous/next on an essay's
     neighbours by date.  A changed sidebar stales every page; a changed title
-    only the pages showing it (:func:`folio.freshness.pages_showing`), which
+    only the pages showing it (:func:`folio.ext.freshness.pages_showing`), which
     Sphinx alone would not see.  Pages with an essay-list show every essay's
     title, date, genre and summary.
     """

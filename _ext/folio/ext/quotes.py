@@ -1,6 +1,6 @@
 """``page-quote`` and ``{page}``: quotations that carry their page numbers.
 
-The page reference is worded by :func:`folio.wording.page_reference` from
+The page reference is worded by :func:`folio.core.wording.page_reference` from
 ``folio_page_format`` (the library and the quotations index use the same
 function), and linked to the book's citation when references are resolved.
 A quote without ``:book:`` gets the essay's only book at ``doctree-read``;
@@ -20,10 +20,11 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from folio.books import KEY, book_reference
-from folio.domain import folio_domain
-from folio.records import PageSpan, Place, Quote
-from folio.shared import (
+from folio.core.records import PageSpan, Place, Quote
+from folio.core.wording import page_reference
+from folio.ext.books import KEY, book_reference
+from folio.ext.domain import folio_domain
+from folio.ext.shared import (
     add_latex_styles,
     first_line,
     has_class,
@@ -31,7 +32,6 @@ from folio.shared import (
     styled_paragraph,
     warn,
 )
-from folio.wording import page_reference
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message

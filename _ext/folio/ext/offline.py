@@ -3,7 +3,7 @@
 * PDF: each essay becomes an extra entry in ``latex_documents`` (added at
   ``config-inited``, so writers never edit ``conf.py`` for it); the LaTeX
   builder writes one ``.tex`` per essay from the same environment, and a
-  list of them (``folio-essays.json``); ``folio.offprints`` typesets them a
+  list of them (``folio-essays.json``); ``folio.commands.offprints`` typesets them a
   few dozen at a time and cuts each essay's PDF out (``make pdf``).
 * ePub: after the collection's ePub is written, each essay's chapter is
   packaged as a book of its own with EbookLib; links to other essays become
@@ -33,11 +33,11 @@ from sphinx.util import logging, texescape
 from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
-from folio.books import cover_svg
-from folio.domain import folio_domain
-from folio.essays import educate, header_end, recover_front_matter
-from folio.shared import WEB_BUILDERS, FolioPostTransform, add_latex_styles, is_web
-from folio.wording import download_label
+from folio.core.wording import download_label
+from folio.ext.books import cover_svg
+from folio.ext.domain import folio_domain
+from folio.ext.essays import educate, header_end, recover_front_matter
+from folio.ext.shared import WEB_BUILDERS, FolioPostTransform, add_latex_styles, is_web
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -164,7 +164,7 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
 
 
 def write_offprint_list(app: Sphinx, exception: Exception | None) -> None:
-    """Tell ``folio.offprints`` which ``.tex`` files are essays, and whose they are.
+    """Tell ``folio.commands.offprints`` which ``.tex`` files are essays, and whose they are.
 
     The essays' own PDFs are typeset together and cut apart afterwards
     (see ``offprints.py``); the records give each PDF its title and the
@@ -459,7 +459,7 @@ def missing_downloads(app: Sphinx) -> list[str]:
 
 
 def write_build_report(app: Sphinx, exception: Exception | None) -> None:
-    """What this build made, for ``make``'s summary (``folio.make_summary``).
+    """What this build made, for ``make``'s summary (``folio.commands.summary``).
 
     Kept beside the doctrees, never published.  The two notes a writer needs
     before it matters: offline files linking to an example address, and web

@@ -25,10 +25,10 @@ from xml.etree import ElementTree
 
 from sphinx.util import logging
 
-from folio.domain import folio_domain
-from folio.listings import newest_first
-from folio.records import Book, Essay
-from folio.shared import WEB_BUILDERS
+from folio.core.records import Book, Essay
+from folio.ext.domain import folio_domain
+from folio.ext.listings import newest_first
+from folio.ext.shared import WEB_BUILDERS
 
 if TYPE_CHECKING:
     from docutils import nodes

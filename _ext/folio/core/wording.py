@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from folio.records import Book, Essay, PageSpan
+from folio.core.records import Book, Essay, PageSpan
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")

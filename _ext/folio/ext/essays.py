@@ -24,24 +24,24 @@ from sphinx.util import logging
 from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
-from folio.domain import folio_domain
-from folio.listings import genre_page, tag_page
-from folio.records import Essay
-from folio.related import related_reading
-from folio.shared import (
-    WEB_BUILDERS,
-    FolioPostTransform,
-    add_latex_styles,
-    clean_text,
-    styled_paragraph,
-)
-from folio.wording import (
+from folio.core.records import Essay
+from folio.core.wording import (
     GENRE_JOINER,
     SEPARATOR,
     byline_author,
     copyright_line,
     essay_label,
     format_date,
+)
+from folio.ext.domain import folio_domain
+from folio.ext.listings import genre_page, tag_page
+from folio.ext.related import related_reading
+from folio.ext.shared import (
+    WEB_BUILDERS,
+    FolioPostTransform,
+    add_latex_styles,
+    clean_text,
+    styled_paragraph,
 )
 
 if TYPE_CHECKING:

@@ -323,7 +323,7 @@ def run_new_essay(args: argparse.Namespace) -> int:
 
 
 def write_essay(title: str, genre: str | None, folder: Path, date: str | None) -> int:
-    from folio.config import DEFAULT_GENRES
+    from folio.ext.config import DEFAULT_GENRES
 
     title = check_text("title", title)
     day = parse_date(date) if date is not None else datetime.date.today()

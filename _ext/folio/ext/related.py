@@ -25,12 +25,12 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 from sphinx.util.osutil import relative_uri
 
-from folio.books import title_node
-from folio.domain import folio_domain, in_this_book
-from folio.listings import tag_page
-from folio.records import Entry, Essay, Listing, Place, Reading, RelatedRequest, Topic
-from folio.shared import FolioPostTransform, is_web, skip, warn
-from folio.wording import bracketed_label, print_page_reference
+from folio.core.records import Entry, Essay, Listing, Place, Reading, RelatedRequest, Topic
+from folio.core.wording import bracketed_label, print_page_reference
+from folio.ext.books import title_node
+from folio.ext.domain import folio_domain, in_this_book
+from folio.ext.listings import tag_page
+from folio.ext.shared import FolioPostTransform, is_web, skip, warn
 
 if TYPE_CHECKING:
     from docutils.nodes import Node

@@ -6,7 +6,7 @@ the merged record (another essay may give the fields this one leaves out);
 ``env-updated`` merges the records (:func:`refresh_books`) and checks them;
 a post-transform fills the caption, the alt text and the drawn cover; on
 web pages and in the ePub the drawn cover becomes an SVG image, in LaTeX a
-framed box.  The caption's words come from :mod:`folio.wording`.
+framed box.  The caption's words come from :mod:`folio.core.wording`.
 """
 
 from __future__ import annotations
@@ -27,10 +27,8 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.matching import Matcher
 from stdnum import isbn as isbn_check
 
-from folio.domain import folio_domain
-from folio.records import Book, Citation, Place
-from folio.shared import add_latex_styles, clean_text, first_line, option_lines, warn
-from folio.wording import (
+from folio.core.records import Book, Citation, Place
+from folio.core.wording import (
     book_title,
     caption_parts,
     cover_alt,
@@ -38,6 +36,8 @@ from folio.wording import (
     join_names,
     styled_title,
 )
+from folio.ext.domain import folio_domain
+from folio.ext.shared import add_latex_styles, clean_text, first_line, option_lines, warn
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
@@ -423,7 +423,7 @@ def check_books(app: Sphinx, env: BuildEnvironment) -> None:
 def already_reported(app: Sphinx, domain: Domain | None, node: addnodes.pending_xref) -> bool:
     """``warn-missing-reference``: a ``{book}``, ``{page}`` or page-quote link Folio
     could not resolve has had its warning already, at the line that names the book
-    (:func:`check_books`, :func:`folio.quotes.check_quotes`, ``fill_in_book``);
+    (:func:`check_books`, :func:`folio.ext.quotes.check_quotes`, ``fill_in_book``);
     ``-n`` must not add Sphinx's "folio:page reference target not found" at another."""
     return domain is not None and domain.name == "folio"
 

@@ -15,8 +15,8 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from folio.shared import WEB_BUILDERS, add_latex_styles, has_class, styled_paragraph, warn
-from folio.wording import spoiler_end, spoiler_start
+from folio.core.wording import spoiler_end, spoiler_start
+from folio.ext.shared import WEB_BUILDERS, add_latex_styles, has_class, styled_paragraph, warn
 
 if TYPE_CHECKING:
     from docutils.nodes import Node

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 
 #: command -> (module that implements it, one line of help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "new": ("folio.starter", "start a collection of your own in a new folder"),
-    "new-essay": ("folio.starter", "write a dated essay with its front matter filled in"),
-    "import-wordpress": ("folio.importer.command",
+    "new": ("folio.commands.new", "start a collection of your own in a new folder"),
+    "new-essay": ("folio.commands.new", "write a dated essay with its front matter filled in"),
+    "import-wordpress": ("folio.commands.wordpress.command",
                          "turn a WordPress export (WXR) into essays"),
-    "live": ("folio.live", "preview the site, rebuilt and reloaded on every save"),
+    "live": ("folio.commands.live", "preview the site, rebuilt and reloaded on every save"),
 }
 
 

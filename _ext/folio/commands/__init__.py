@@ -1,0 +1,1 @@
+"""The ``folio`` command (:mod:`folio.commands.cli`) and its subcommands."""

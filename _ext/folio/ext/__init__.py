@@ -1,0 +1,95 @@
+"""The Sphinx extension: every piece at a glance.
+
+Every piece at a glance.  Each feature module owns its directive or role,
+its nodes, their visitors for every builder, its post-transforms and its
+share of the site-wide views; :mod:`folio.core.wording` writes every phrase a
+reader sees, :mod:`folio.ext.shared` holds the node helpers and the builder
+policy, :mod:`folio.ext.domain` the records and the typed site-wide views.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from folio import __version__
+from folio.ext.books import refresh_books, setup_books
+from folio.ext.comments import setup_comments
+from folio.ext.config import setup_config
+from folio.ext.design import refresh_order, setup_design
+from folio.ext.domain import FolioDomain
+from folio.ext.essays import refresh_labels, setup_essays
+from folio.ext.freshness import documents_changed, remember_stale, setup_freshness
+from folio.ext.listings import refresh_listings, setup_listings
+from folio.ext.offline import refresh_downloads, setup_offline
+from folio.ext.quotes import setup_quotes
+from folio.ext.redirects import setup_redirects
+from folio.ext.related import refresh_related, setup_related
+from folio.ext.responses import setup_responses
+from folio.ext.search import setup_search
+from folio.ext.sharing import setup_sharing
+from folio.ext.spoiler import setup_spoiler
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import ExtensionMetadata
+
+STATIC = Path(__file__).parent.parent / "static"
+TEMPLATES = Path(__file__).parent.parent / "templates"
+
+#: The site-wide views, refreshed once per build in this order (labels name
+#: merged books; related lists show labels); each returns the pages it staled.
+REFRESHES = (refresh_books, refresh_labels, refresh_related, refresh_listings, refresh_downloads,
+             refresh_order)
+
+
+def refresh_site(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: recompute the domain's views; Sphinx rewrites what they staled."""
+    stale: set[str] = set()
+    # No document read or removed: the views are what the records gave last build
+    # (the files offered for download are on disk, so they are always looked at).
+    for refresh in REFRESHES if documents_changed(env) else (refresh_downloads,):
+        stale |= refresh(app, env)
+    return remember_stale(env, sorted(stale & env.found_docs))
+
+
+def add_stylesheet(app: Sphinx) -> None:
+    """Our stylesheet, for HTML-format builders (the web and the ePub)."""
+    if app.builder.format == "html":
+        app.config.html_static_path.append(str(STATIC))
+        app.add_css_file("folio.css")
+
+
+def add_templates(app: Sphinx, config: Config) -> None:
+    """Our page templates (generated pages, the sidebar), before builders load them."""
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    setup_config(app)  # folio_* settings
+    app.add_domain(FolioDomain)  # every record, kept per document; the site-wide views
+    setup_essays(app)  # front matter, title, byline, © line
+    setup_books(app)  # book-citation, {book}: caption, cover
+    setup_quotes(app)  # page-quote, {page}
+    setup_related(app)  # related-reading
+    setup_spoiler(app)  # spoiler
+    setup_responses(app)  # responses: readers' responses kept with the essay
+    setup_redirects(app)  # old WordPress addresses → essays (wordpress-redirects.json)
+    setup_listings(app)  # essay-list; genre, tag, year, library, quotation pages; sidebar
+    setup_offline(app)  # a PDF and an ePub of every essay, and links to them
+    setup_comments(app)  # folio_comments: giscus or reply by email, web pages only
+    setup_sharing(app)  # Atom feed, sitemap, link previews, schema.org data
+    setup_search(app)  # the search index's stemmer, remembering across pages
+    setup_design(app)  # the look: fonts, scoped styles, the book's LaTeX design, ePub CSS
+    app.connect("env-updated", refresh_site)
+    setup_freshness(app)  # what changed: documents read, links by title, generated pages
+    app.connect("config-inited", add_templates)
+    app.connect("builder-inited", add_stylesheet)
+    return {
+        "version": __version__,
+        "env_version": 5,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
