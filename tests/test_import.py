@@ -20,8 +20,8 @@ from conftest import ROOT, Built, build
 from folio.commands.wordpress import content
 from folio.commands.wordpress.command import main
 from folio.commands.wordpress.essay import split_title, yaml_text
+from folio.core.privacy import private_data
 from folio.ext.related import RelatedReading
-from folio.ext.responses import private_data
 
 DATA = ROOT / "tests" / "data" / "wordpress"
 #: Words that sit only in what must never be imported.

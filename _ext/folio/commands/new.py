@@ -24,6 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from folio.core.dates import parse_date
+from folio.core.names import file_name
+from folio.core.records import DEFAULT_GENRES
+
 STARTER_FILES = Path(__file__).parent / "starter_files"
 
 #: Each file of a new collection, and the file in ``starter_files/`` it comes
@@ -61,12 +65,6 @@ class Collection:
 
 
 # -- Pure functions: text in, text out ------------------------------------------------
-
-
-def slugify(text: str) -> str:
-    """A file name from a title: ASCII letters, digits and hyphens ("Ça va!" -> "ca-va")."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def title_from_folder(name: str) -> str:
@@ -110,7 +108,7 @@ def fill(template: str, values: Mapping[str, str]) -> str:
 
 def collection_files(collection: Collection) -> dict[str, str]:
     """Every file of a new collection, by its path in the collection's folder."""
-    slug = slugify(collection.title) or "essays"
+    slug = file_name(collection.title) or "essays"
     if not slug[0].isalpha():
         slug = f"essays-{slug}"  # the ePub's identifier must be an XML name
     year = collection.today.year
@@ -186,14 +184,13 @@ def genres_in(conf: str) -> list[str] | None:
     return None
 
 
-def parse_date(text: str) -> datetime.date:
-    """An essay's date, written the way its front matter wants it: YYYY-MM-DD."""
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise Refusal(f"--date {text!r} is not a date written YYYY-MM-DD") from None
+def essay_date(text: str) -> datetime.date:
+    """``--date``: a date the front matter's parser reads, written as the front
+    matter writes it (YYYY-MM-DD; ``20261124`` parses, but is not that form)."""
+    day = parse_date(text)
+    if day is None or day.isoformat() != text:
+        raise Refusal(f"--date {text!r} is not a date written YYYY-MM-DD")
+    return day
 
 
 # -- What the commands ask of the machine -----------------------------------------------
@@ -323,11 +320,9 @@ def run_new_essay(args: argparse.Namespace) -> int:
 
 
 def write_essay(title: str, genre: str | None, folder: Path, date: str | None) -> int:
-    from folio.ext.config import DEFAULT_GENRES
-
     title = check_text("title", title)
-    day = parse_date(date) if date is not None else datetime.date.today()
-    slug = slugify(title)
+    day = essay_date(date) if date is not None else datetime.date.today()
+    slug = file_name(title)
     if not slug:
         raise Refusal(f"no file name can be made from the title {title!r}: "
                       "give it some letters or digits")

@@ -60,23 +60,21 @@ def first_published_phrase(book: Book) -> str:
     return ""
 
 
-def quote_marks(language: str) -> tuple[str, str]:
-    """The language's inner quotation marks (‘ ’ in English), as smartquotes knows them."""
-    from docutils.utils.smartquotes import smartchars
-
-    table = smartchars.quotes
-    marks = table.get(language) or table.get(language.split("-")[0].split("_")[0]) or "“”‘’"
-    return marks[2], marks[3]
+#: English inner quotation marks, for a caller that names no language's.
+ENGLISH_MARKS = ("‘", "’")
 
 
-def styled_title(title: str, style: str, language: str) -> tuple[str, bool]:
+def styled_title(title: str, style: str,
+                 marks: tuple[str, str] = ENGLISH_MARKS) -> tuple[str, bool]:
     r"""A book title as set in running text: (text, set in italics?).
 
     ``italic`` leaves the text for the writer to set in italics (``<cite>``,
-    ``\sphinxtitleref``); ``quoted`` puts it in the language's quotes.
+    ``\sphinxtitleref``); ``quoted`` puts it in ``marks``, the language's
+    inner quotation marks (the extension asks docutils for them:
+    :func:`folio.ext.shared.quote_marks`).
     """
     if style == "quoted":
-        opening, closing = quote_marks(language)
+        opening, closing = marks
         return f"{opening}{title}{closing}", False
     return title, True
 
@@ -100,7 +98,7 @@ def page_references_sentence(book: Book, noun: str | None) -> str:
 
 
 def caption_parts(book: Book, noun: str | None = "essay", style: str = "italic",
-                  language: str = "en") -> list[tuple[str, bool]]:
+                  marks: tuple[str, str] = ENGLISH_MARKS) -> list[tuple[str, bool]]:
     """The caption as (text, is_title) runs, so the title can be set as a title.
 
     "Cover of the 2006 Faber and Faber paperback edition of *Never Let Me Go*
@@ -109,7 +107,7 @@ def caption_parts(book: Book, noun: str | None = "essay", style: str = "italic",
     """
     described = edition_phrase(book)
     opening = f"Cover of the {described} of " if described else "Cover of "
-    title, italic = styled_title(book_title(book), style, language)
+    title, italic = styled_title(book_title(book), style, marks)
     parts: list[tuple[str, bool]] = [(opening, False), (title, italic)]
     tail = f" by {join_names(book.authors)}" if book.authors else ""
     first = first_published_phrase(book)

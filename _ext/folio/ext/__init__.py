@@ -1,6 +1,6 @@
 """The Sphinx extension: every piece at a glance.
 
-Every piece at a glance.  Each feature module owns its directive or role,
+Each feature module owns its directive or role,
 its nodes, their visitors for every builder, its post-transforms and its
 share of the site-wide views; :mod:`folio.core.wording` writes every phrase a
 reader sees, :mod:`folio.ext.shared` holds the node helpers and the builder
@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from folio import __version__
+from folio._version import __version__
 from folio.ext.books import refresh_books, setup_books
 from folio.ext.comments import setup_comments
 from folio.ext.config import setup_config
@@ -20,7 +20,9 @@ from folio.ext.design import refresh_order, setup_design
 from folio.ext.domain import FolioDomain
 from folio.ext.essays import refresh_labels, setup_essays
 from folio.ext.freshness import documents_changed, remember_stale, setup_freshness
+from folio.ext.latex_builder import setup_latex_builder
 from folio.ext.listings import refresh_listings, setup_listings
+from folio.ext.memory import setup_memory
 from folio.ext.offline import refresh_downloads, setup_offline
 from folio.ext.quotes import setup_quotes
 from folio.ext.redirects import setup_redirects
@@ -85,6 +87,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_design(app)  # the look: fonts, scoped styles, the book's LaTeX design, ePub CSS
     app.connect("env-updated", refresh_site)
     setup_freshness(app)  # what changed: documents read, links by title, generated pages
+    setup_latex_builder(app)  # the LaTeX builder, writing only the essays that changed
+    setup_memory(app)  # a large environment set aside from the garbage collector
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", add_stylesheet)
     return {

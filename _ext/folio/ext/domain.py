@@ -20,6 +20,7 @@ from sphinx.domains import Domain
 from sphinx.util.nodes import make_refnode
 
 from folio.core.records import Book, Citation, Essay, Listing, Place, Quote, RelatedRequest
+from folio.ext.shared import title_node
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Set
@@ -173,8 +174,6 @@ class FolioDomain(Domain):
             return None
         title = self.books.get(target, home.book).title
         if typ == "book":
-            from folio.ext.books import title_node  # books.py imports this module
-
             contnode = title_node(title, env.config)
         if not in_this_book(builder, home.place.docname):
             return contnode  # type: ignore[return-value]

@@ -24,13 +24,14 @@ from sphinx.util.nodes import make_refnode
 from sphinx.util.osutil import relative_uri
 
 from folio.core import wording
+from folio.core.names import genre_page, page_name
+from folio.core.pages import page_value
 from folio.core.records import Book, Citation, Essay, Quote
 from folio.core.wording import SEPARATOR, format_date, join_names
 from folio.ext.books import write_cover
 from folio.ext.domain import Sidebar, folio_domain
 from folio.ext.freshness import changed_pages, changed_titles, pages_showing, quiet_sidebars
-from folio.ext.quotes import page_value
-from folio.ext.shared import WEB_BUILDERS, FolioPostTransform, warn
+from folio.ext.shared import WEB_BUILDERS, FolioPostTransform, quote_marks, warn
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -44,21 +45,6 @@ class essay_list(nodes.General, nodes.Element):
 
 # -- pure functions ------------------------------------------------------------------------
 
-def slug(text: str) -> str:
-    """A page name for a tag or genre: ``the sea`` → ``the-sea``."""
-    return re.sub(r"[^\w]+", "-", text.casefold()).strip("-") or "untitled"
-
-
-def genre_page(genre: str) -> str:
-    """The name of a genre's listing page."""
-    return f"genres/{slug(genre)}"
-
-
-def tag_page(tag: str) -> str:
-    """The name of a tag's listing page."""
-    return f"tags/{slug(tag)}"
-
-
 def newest_first(essays: Iterable[Essay]) -> list[Essay]:
     return sorted(essays, key=lambda e: (-(e.date.toordinal() if e.date else 0), e.docname))
 
@@ -68,7 +54,7 @@ def select_essays(essays: Iterable[Essay], genre: str = "", tag: str = "", year:
     """Essays newest first, optionally of one genre, tag or year."""
     chosen = [e for e in newest_first(essays)
               if (not genre or genre in e.genres)
-              and (not tag or slug(tag) in {slug(t) for t in e.tags})
+              and (not tag or page_name(tag) in {page_name(t) for t in e.tags})
               and (not year or (e.date is not None and e.date.year == year))]
     return chosen[:limit] if limit else chosen
 
@@ -285,7 +271,7 @@ def tag_names(essays: Iterable[Essay]) -> dict[str, str]:
     tags: dict[str, str] = {}
     for essay in newest_first(essays):
         for tag in essay.tags:
-            tags.setdefault(slug(tag), tag)
+            tags.setdefault(page_name(tag), tag)
     return dict(sorted(tags.items()))
 
 
@@ -382,7 +368,7 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         """A book's title as ``folio_title_style`` sets it: the text, and whether in italics."""
         text, italic = wording.styled_title(wording.book_title(book),
                                             app.config.folio_title_style,
-                                            app.config.language or "en")
+                                            quote_marks(app.config))
         return {"text": text, "italic": italic}
 
     spoilers = {"label": app.config.folio_spoiler_label,

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import html
 import io
@@ -33,10 +34,13 @@ from sphinx.util import logging, texescape
 from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
+from folio.core.frontmatter import recover_front_matter
+from folio.core.names import file_stem
+from folio.core.state import ESSAY_FIELDS, ESSAY_LIST, REPORT, read_mapping, write_if_changed
 from folio.core.wording import download_label
 from folio.ext.books import cover_svg
 from folio.ext.domain import folio_domain
-from folio.ext.essays import educate, header_end, recover_front_matter
+from folio.ext.essays import educate, header_end
 from folio.ext.shared import WEB_BUILDERS, FolioPostTransform, add_latex_styles, is_web
 
 if TYPE_CHECKING:
@@ -97,16 +101,12 @@ def source_field(path: Path, key: str) -> str:
     return match.group(1).strip() if match else ""
 
 
-def slug_of(docname: str) -> str:
-    return docname.rsplit("/", 1)[-1]
-
-
 def essay_stem(config: Config, docname: str) -> str:
     """The file name (no suffix) of an essay's own PDF and ePub."""
     for entry in config.latex_documents:
         if entry[0] == docname:
             return str(entry[1]).removesuffix(".tex")
-    return slug_of(docname)
+    return file_stem(docname)
 
 
 def add_essay_pdfs(app: Sphinx, config: Config) -> None:
@@ -120,14 +120,11 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
     # Every build reads every essay's title and author here, before Sphinx reads
     # anything: remembered beside the doctrees by file time and size, as typeset
     # for the settings that shape them.
-    remembered = Path(app.doctreedir, "folio-essay-fields.json")
+    remembered = Path(app.doctreedir, ESSAY_FIELDS)
     settings = repr((config.latex_engine, config.language, config.smartquotes,
                      config.smartquotes_action, config.folio_author, config.author))
-    try:
-        known = json.loads(remembered.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    if not isinstance(known, dict) or known.get("settings") != settings \
+    known = read_mapping(remembered)
+    if known.get("settings") != settings \
             or not isinstance(known.get("essays"), dict):
         known = {"settings": settings, "essays": {}}
     fresh: dict[str, list[Any]] = {}
@@ -138,7 +135,7 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
     for docname, path in essay_sources(Path(app.srcdir), config, suffixes):
         if docname in taken:
             continue
-        target = f"{slug_of(docname)}.tex"
+        target = f"{file_stem(docname)}.tex"
         if target in taken:  # an essay named like the collection's own file
             target = f"essay-{target}"
         taken.add(target)
@@ -147,7 +144,7 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
         entry = known["essays"].get(docname)
         if not (isinstance(entry, list) and len(entry) == 4 and entry[:2] == stamp):
             fields = source_fields(path)
-            title = educate(str(fields.get("title", "")), config) or slug_of(docname)
+            title = educate(str(fields.get("title", "")), config) or file_stem(docname)
             # An essay's own PDF names its own author (the contract), else the collection's.
             author = str(fields.get("author", "")) or config.folio_author or config.author
             entry = [*stamp, texescape.escape(title, engine), texescape.escape(author, engine)]
@@ -155,12 +152,9 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
         documents.append((docname, target, entry[2], entry[3], "howto"))
     config.latex_documents = documents
     if fresh != known["essays"]:
-        try:
-            remembered.parent.mkdir(parents=True, exist_ok=True)
-            remembered.write_text(json.dumps({"settings": settings, "essays": fresh},
-                                             sort_keys=True), encoding="utf-8")
-        except OSError:
-            pass  # only a shortcut for the next build
+        with contextlib.suppress(OSError):  # only a shortcut for the next build
+            write_if_changed(remembered, json.dumps({"settings": settings, "essays": fresh},
+                                                    sort_keys=True))
 
 
 def write_offprint_list(app: Sphinx, exception: Exception | None) -> None:
@@ -186,8 +180,8 @@ def write_offprint_list(app: Sphinx, exception: Exception | None) -> None:
         listed.append({"docname": docname, "tex": target, "stem": essay_stem(app.config, docname),
                        "title": essay.title, "author": author,
                        "author_tex": texescape.escape(author, engine)})
-    Path(app.builder.outdir, "folio-essays.json").write_text(
-        json.dumps({"essays": listed, "collections": collections}, indent=1), encoding="utf-8")
+    write_if_changed(Path(app.builder.outdir, ESSAY_LIST),
+                     json.dumps({"essays": listed, "collections": collections}, indent=1))
 
 
 #: schema.org accessibility metadata (EPUB Accessibility 1.1): what the books
@@ -262,7 +256,7 @@ def write_essay_epubs(app: Sphinx, exception: Exception | None) -> None:
         tree = etree.parse(str(chapter_path))
         [main] = tree.xpath("//*[local-name()='div'][@role='main']") or [tree.getroot()]
         book = epub.EpubBook()
-        book.set_identifier(f"{config.epub_uid}-{slug_of(docname)}")
+        book.set_identifier(f"{config.epub_uid}-{file_stem(docname)}")
         book.set_title(essay.title)
         book.set_language(language)
         book.add_author(essay.author or config.folio_author or config.author)
@@ -477,15 +471,13 @@ def write_build_report(app: Sphinx, exception: Exception | None) -> None:
     if name == "epub":
         report["epub"] = f"{app.config.epub_basename}.epub"
         report["written"] = getattr(app.builder, "folio_epubs_written", 0)
-    if name in ("html", "dirhtml", "singlehtml"):
+    if is_web(app.builder):
         report["missing_downloads"] = len(missing_downloads(app))
         if report["missing_downloads"]:
             logger.info("folio: %d essay PDFs or ePubs are not built yet, so their pages offer "
                         "no download links; 'make' (or 'make epub pdf', then 'make html') "
                         "builds them", report["missing_downloads"])
-    Path(app.doctreedir).mkdir(parents=True, exist_ok=True)
-    Path(app.doctreedir, "folio-report.json").write_text(json.dumps(report, indent=1),
-                                                         encoding="utf-8")
+    write_if_changed(Path(app.doctreedir, REPORT), json.dumps(report, indent=1))
 
 
 def available_downloads(app: Sphinx) -> list[str]:

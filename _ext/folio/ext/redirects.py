@@ -11,11 +11,13 @@ would take them in as chapters) get none.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx.util import logging
+
+from folio.core.state import REDIRECTS, read_json
+from folio.ext.shared import REDIRECT_BUILDERS
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -23,17 +25,16 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-REDIRECTS_FILE = "wordpress-redirects.json"
-WEB_BUILDERS = ("html", "dirhtml")
 
 
 def read_redirects(path: Path) -> dict[str, str]:
     """The file's redirects; a file that is not a JSON object is a warning, not a crash."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        logger.warning(f"{path.name}: not readable as JSON ({error}); no redirects",
+    def unreadable(why: str) -> None:
+        logger.warning(f"{path.name}: not readable as JSON ({why}); no redirects",
                        location=str(path), type="folio", subtype="redirects")
+
+    data = read_json(path, unreadable)
+    if data is None:
         return {}
     if not isinstance(data, dict):
         logger.warning(f"{path.name}: must be a JSON object (old path → new page)",
@@ -43,17 +44,17 @@ def read_redirects(path: Path) -> dict[str, str]:
 
 
 def add_redirects(app: Sphinx, config: Config) -> None:
-    found = read_redirects(Path(app.srcdir, REDIRECTS_FILE))
+    found = read_redirects(Path(app.srcdir, REDIRECTS))
     config.redirects = {**found, **(config.redirects or {})}
 
 
 def web_only(app: Sphinx) -> None:
-    if app.builder.name not in WEB_BUILDERS:
+    if app.builder.name not in REDIRECT_BUILDERS:
         app.config.redirects = {}
 
 
 def setup_redirects(app: Sphinx) -> None:
-    if not Path(app.srcdir, REDIRECTS_FILE).is_file():
+    if not Path(app.srcdir, REDIRECTS).is_file():
         return
     app.setup_extension("sphinx_reredirects")
     app.connect("config-inited", add_redirects)

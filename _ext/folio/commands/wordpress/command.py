@@ -38,12 +38,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from folio.commands.wordpress.content import BookFound, Context, plain_text, post_id_in, url_key
-from folio.commands.wordpress.essay import Written, essay_text, file_slug
+from folio.commands.wordpress.essay import Written, essay_text
 from folio.commands.wordpress.wxr import ExportError, Item, Site, iter_export
+from folio.core.names import file_name
+from folio.core.records import DEFAULT_GENRES
+from folio.core.state import IMPORT_MANIFEST, REDIRECTS, read_mapping, write_if_changed
 
-DEFAULT_GENRES = ["review", "memoir", "fiction", "opinion"]
-MANIFEST = ".folio-import.json"
-REDIRECTS = "wordpress-redirects.json"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
 
 
@@ -154,8 +154,8 @@ def make_plan(export: Path, drafts: bool) -> Plan:
             plan.skipped.append((title, why + ("" if item.status not in WITH_DRAFTS
                                                else " (see --drafts)")))
             continue
-        base = file_slug(item.slug) or file_slug(plain_text(item.title)) \
-            or f"post-{file_slug(item.post_id) or len(plan.names) + 1}"
+        base = file_name(item.slug) or file_name(plain_text(item.title)) \
+            or f"post-{file_name(item.post_id) or len(plan.names) + 1}"
         name, number = base, 1
         while name in used:
             number += 1
@@ -232,27 +232,9 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def read_json(path: Path) -> dict[str, str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write through a temporary file and a rename; ``False`` when nothing changed."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
-                                     suffix=".tmp") as handle:
-        handle.write(text)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(handle.name, 0o666 & ~umask)  # as any file the writer makes, not 0600
-    os.replace(handle.name, path)
-    return True
+def read_strings(path: Path) -> dict[str, str]:
+    """A JSON object of strings (the manifest, the redirects); empty when unreadable."""
+    return {str(k): str(v) for k, v in read_mapping(path).items()}
 
 
 @dataclass
@@ -277,7 +259,7 @@ def run(args: argparse.Namespace) -> int:
     conf = args.conf if args.conf else find_conf(into)
     settings = conf_values(conf)
     genres = [str(g) for g in settings.get("folio_genres", DEFAULT_GENRES)  # type: ignore[attr-defined]
-              if str(g).strip()] or DEFAULT_GENRES
+              if str(g).strip()] or list(DEFAULT_GENRES)
     genre_map = parse_genre_map(args.genre_map, genres)
     default_genre = args.default_genre or genres[0]
     if default_genre not in genres:
@@ -314,8 +296,8 @@ def run(args: argparse.Namespace) -> int:
     known_books: dict[str, BookFound] = {}
     report = Report()
     into.mkdir(parents=True, exist_ok=True)
-    manifest_path = into / MANIFEST
-    manifest = read_json(manifest_path)
+    manifest_path = into / IMPORT_MANIFEST
+    manifest = read_strings(manifest_path)
     # Staged outside the sources, so a build never sees a half-made essay.
     with tempfile.TemporaryDirectory(prefix="folio-import-") as staging:
         stage = Path(staging)
@@ -380,7 +362,7 @@ def commit(stage: Path, into: Path, manifest: dict[str, str], force: bool,
 
 def write_redirects(path: Path, plan: Plan, docdir: str) -> int:
     """Old permalink paths → the essays, for sphinx-reredirects; merged with what is there."""
-    redirects = read_json(path)
+    redirects = read_strings(path)
     before = dict(redirects)
     for post_id, link in plan.links.items():
         old = unquote(urlparse(link).path).strip("/")

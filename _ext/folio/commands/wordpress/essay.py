@@ -6,9 +6,7 @@ import datetime
 import email.utils
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 import yaml
 
@@ -22,7 +20,8 @@ from folio.commands.wordpress.content import (
     response_markdown,
 )
 from folio.commands.wordpress.wxr import Comment, Item
-from folio.ext.responses import private_data, redact, web_link
+from folio.core.dates import parse_date
+from folio.core.privacy import private_data, redact, web_link
 
 SUBTITLE = re.compile(r"\s+[—―]\s+|\s+--\s+")
 UNCATEGORISED = {"uncategorized", "uncategorised"}
@@ -38,19 +37,11 @@ class Written:
     not_recovered: tuple[str, ...]
 
 
-def file_slug(text: str) -> str:
-    """A file name from a post name or title: lower-case ASCII letters, digits, '-'."""
-    text = unquote(text)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].strip("-")
-
-
 def post_date(item: Item) -> datetime.date | None:
     """The post's own date; a draft's is often ``0000-00-00``, so other dates follow."""
-    try:
-        return datetime.date.fromisoformat(item.date[:10])
-    except ValueError:
-        pass
+    day = parse_date(item.date)
+    if day is not None:
+        return day
     try:
         return email.utils.parsedate_to_datetime(item.pub_date).date()
     except (TypeError, ValueError, IndexError):
@@ -122,7 +113,7 @@ def responses_block(comments: tuple[Comment, ...], notes: list[str]) -> tuple[st
         if comment.kind not in ("", "comment"):
             skipped[comment.kind] = skipped.get(comment.kind, 0) + 1
             continue
-        date = post_comment_date(comment.date)
+        date = parse_date(comment.date)
         if date is None:
             skipped["undated"] = skipped.get("undated", 0) + 1
             continue
@@ -149,13 +140,6 @@ def responses_block(comments: tuple[Comment, ...], notes: list[str]) -> tuple[st
                      sort_keys=False, width=100, default_flow_style=False).rstrip("\n")
     marks = fence(body)
     return f"{marks}{{responses}}\n{body}\n{marks}", len(entries)
-
-
-def post_comment_date(text: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        return None
 
 
 class LiteralDumper(yaml.SafeDumper):
