@@ -214,6 +214,10 @@ def spoiler_mark(default: str) -> str:
 RESPONSES_HEADING = "Responses"
 
 
+#: What a screen reader announces for the comments form under an essay.
+COMMENTS_LABEL = "Responses"
+
+
 def reply_by_email() -> str:
     return "Reply by email"
 
@@ -227,6 +231,15 @@ def reply_subject(essay_title: str) -> str:
 
 def download_label(home: bool) -> str:
     return "Download the collection: " if home else "Download: "
+
+
+#: The names of the two offline files in a download link.
+PDF_LABEL = "PDF"
+EPUB_LABEL = "ePub"
+
+#: Read out by reading systems and checkers (schema:accessibilitySummary in each ePub).
+ACCESSIBILITY_SUMMARY = ("Essays with headings and a table of contents; every cover image has a "
+                         "text alternative, and each quotation its page reference in text.")
 
 
 # -- generated pages ------------------------------------------------------------------------
@@ -258,6 +271,15 @@ def tag_page_intro(count: int, tag: str) -> str:
     """The sentence that opens a tag's page."""
     return f"{count_of_essays(count)} tagged “{tag}”, newest first."
 
+
+def genre_with_count(genre: str, count: int) -> str:
+    """A genre in the sidebar: ``review (12)``."""
+    return f"{genre} ({count})"
+
+
+#: The sidebar's words: its name for screen readers, the home link, its headings.
+SIDEBAR = {"label": "Essays", "home": "Home", "recent": "Recent essays", "genres": "Genres",
+           "browse": "Browse"}
 
 #: The ways into the collection the sidebar offers: (page, heading).
 BROWSE = (("archive", "Archive"), ("library", "Library"), ("quotations", "Quotations"),

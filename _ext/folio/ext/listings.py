@@ -416,8 +416,10 @@ def sidebar_context(app: Sphinx, pagename: str, templatename: str, context: dict
     views = folio_domain(app.env).views
     recent, genres = views.sidebar or ([], [])
     # Links only to pages that exist (refresh_listings rewrites every page when that changes).
+    context["folio_words"] = wording.SIDEBAR
     context["folio_recent"] = recent
-    context["folio_genres"] = [genre for genre in genres if genre[0] in views.generated]
+    context["folio_genres"] = [(page, wording.genre_with_count(genre, count))
+                               for page, genre, count in genres if page in views.generated]
     context["folio_browse"] = [(page, label) for page, label in wording.BROWSE
                                if page in views.generated]
 
@@ -458,4 +460,5 @@ def setup_listings(app: Sphinx) -> None:
     app.add_directive("essay-list", EssayList)
     app.add_post_transform(FillEssayLists)
     app.connect("html-collect-pages", generated_pages)
-    app.connect("html-page-context", sidebar_context)
+    # Before any theme renders the sidebar (to see whether it is empty): it needs the words.
+    app.connect("html-page-context", sidebar_context, priority=400)

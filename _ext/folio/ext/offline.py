@@ -37,7 +37,13 @@ from sphinx.util.osutil import relative_uri
 from folio.core.frontmatter import recover_front_matter
 from folio.core.names import file_stem
 from folio.core.state import ESSAY_FIELDS, ESSAY_LIST, REPORT, read_mapping, write_if_changed
-from folio.core.wording import download_label
+from folio.core.wording import (
+    ACCESSIBILITY_SUMMARY,
+    EPUB_LABEL,
+    PDF_LABEL,
+    SEPARATOR,
+    download_label,
+)
 from folio.ext.books import cover_svg
 from folio.ext.domain import folio_domain
 from folio.ext.essays import educate, header_end
@@ -80,25 +86,14 @@ def essay_sources(srcdir: Path, config: Config,
 
 
 def source_fields(path: Path) -> dict[str, str]:
-    """The front matter (MyST) or docinfo fields (rST) of an essay, before reading."""
+    """The front matter (MyST) or docinfo fields (rST) of an essay, before reading:
+    ``latex_documents`` must be complete at ``config-inited``, before any document
+    is read, so the title and author come from the file itself."""
     if path.suffix == ".md":
         return recover_front_matter(str(path))
     text = path.read_text(encoding="utf-8", errors="replace")
     return {key: value.strip() for key, value in re.findall(r"^:(\w+):\s*(.+)$", text,
                                                             re.MULTILINE)[::-1]}
-
-
-def source_field(path: Path, key: str) -> str:
-    """One front matter value (MyST) or docinfo field (rST) of an essay, before reading.
-
-    ``latex_documents`` must be complete at ``config-inited``, before any
-    document is read, so the title and author come from the file itself.
-    """
-    if path.suffix == ".md":
-        return recover_front_matter(str(path)).get(key, "")
-    match = re.search(rf"^:{key}:\s*(.+)$",
-                      path.read_text(encoding="utf-8", errors="replace"), re.MULTILINE)
-    return match.group(1).strip() if match else ""
 
 
 def essay_stem(config: Config, docname: str) -> str:
@@ -195,9 +190,7 @@ ACCESSIBILITY = (
     ("schema:accessibilityFeature", "readingOrder"),
     ("schema:accessibilityFeature", "alternativeText"),
     ("schema:accessibilityHazard", "none"),
-    ("schema:accessibilitySummary",
-     "Essays with headings and a table of contents; every cover image has a text "
-     "alternative, and each quotation its page reference in text."),
+    ("schema:accessibilitySummary", ACCESSIBILITY_SUMMARY),
 )
 
 
@@ -388,9 +381,9 @@ def download_names(config: Config, docname: str, home: bool) -> list[tuple[str, 
     if home:
         pdf = config.latex_documents[0][1].replace(".tex", ".pdf") if config.latex_documents \
             else ""
-        return [("PDF", pdf), ("ePub", f"{config.epub_basename}.epub")]
+        return [(PDF_LABEL, pdf), (EPUB_LABEL, f"{config.epub_basename}.epub")]
     stem = essay_stem(config, docname)
-    return [("PDF", f"{stem}.pdf"), ("ePub", f"{stem}.epub")]
+    return [(PDF_LABEL, f"{stem}.pdf"), (EPUB_LABEL, f"{stem}.epub")]
 
 
 def downloads_folder(outdir: str | Path) -> Path:
@@ -418,7 +411,7 @@ class DownloadLinks(FolioPostTransform):
             here = self.builder.get_target_uri(docname)
             for number, (label, name) in enumerate(offered):
                 if number:
-                    paragraph += nodes.Text(" · ")
+                    paragraph += nodes.Text(SEPARATOR)
                 paragraph += nodes.reference(label, label,
                                              refuri=relative_uri(here, f"{DOWNLOADS}/{name}"))
             placeholder.replace_self(nodes.container("", paragraph, classes=["folio-downloads"]))

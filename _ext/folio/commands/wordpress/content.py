@@ -299,11 +299,6 @@ def to_markdown(soup_or_html: BeautifulSoup | str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def inline_markdown(html_text: str) -> str:
-    """A fragment's Markdown on one line (for captions and quotation bodies)."""
-    return to_markdown(html_text)
-
-
 # -- the conversion ---------------------------------------------------------------
 
 class PostConverter:
