@@ -27,7 +27,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.matching import Matcher
 from stdnum import isbn as isbn_check
 
-from folio.core.records import Book, Citation, Place
+from folio.core.records import Book, Citation, LibraryBook, Place
 from folio.core.wording import (
     book_title,
     caption_parts,
@@ -67,13 +67,15 @@ def split_authors(text: str) -> tuple[str, ...]:
 
 def merge_books(
     citations: Mapping[str, list[Citation]],
+    records: Mapping[str, LibraryBook] | None = None,
 ) -> tuple[dict[str, Book], dict[str, Citation]]:
     """One record per key, and the citation a link to the book goes to.
 
-    The first citation (by document name, then line) owns the record; later
-    ones only fill fields it leaves blank.
+    A book's own file (``books/<key>.md``) owns its record; otherwise the
+    first citation (by document name, then line) does.  Later citations only
+    fill fields the owner leaves blank.
     """
-    books: dict[str, Book] = {}
+    books: dict[str, Book] = {key: entry.book for key, entry in (records or {}).items()}
     homes: dict[str, Citation] = {}
     ordered = sorted((c for cs in citations.values() for c in cs), key=lambda c: c.place)
     for citation in ordered:
@@ -381,7 +383,7 @@ def refresh_books(app: Sphinx, env: BuildEnvironment) -> set[str]:
     views = domain.views
     old_books = dict(views.books)
     old_homes = {key: (c.place.docname, c.anchor) for key, c in views.homes.items()}
-    views.books, views.homes = merge_books(domain.citations)
+    views.books, views.homes = merge_books(domain.citations, domain.library)
     new_homes = {key: (c.place.docname, c.anchor) for key, c in views.homes.items()}
     changed = {key for key in set(views.books) | set(old_books)
                if views.books.get(key) != old_books.get(key)
@@ -393,25 +395,35 @@ def refresh_books(app: Sphinx, env: BuildEnvironment) -> set[str]:
 
 
 def check_books(app: Sphinx, env: BuildEnvironment) -> None:
-    """What only the whole collection shows: disagreeing records, missing fields, unknown keys."""
+    """What only the whole collection shows: disagreeing records, missing fields, unknown keys.
+
+    A citation is compared with the book's own file when it has one (the file
+    is the record), else with the first citation of the key.
+    """
     domain = folio_domain(env)
     first: dict[str, Citation] = {}
     for docname in sorted(domain.citations):
         for citation in domain.citations[docname]:
             key = citation.book.key
-            if key not in first:
+            entry = domain.library.get(key)
+            if entry is not None:
+                differ = entry.book.disagreements(citation.book)
+                field = {"authors": "author"}.get(differ[0], differ[0]) if differ else ""
+                where = f"{entry.source}:{entry.line(field)}"
+            elif key not in first:
                 first[key] = citation
                 continue
-            owner = first[key]
-            differ = owner.book.disagreements(citation.book)
-            if differ:
+            else:
+                owner = first[key]
+                differ = owner.book.disagreements(citation.book)
                 where = f"{env.doc2path(owner.place.docname, False)}:{owner.place.line}"
+            if differ:
                 warn(f"book {key!r}: {', '.join(differ)} differ from its record at {where}",
                      (citation.place.docname, citation.place.line), "book")
     for key, book in sorted(domain.books.items()):
         missing = [name for name, value in (("title", book.title), ("author", book.authors))
                    if not value]
-        if missing:
+        if missing and key in first:  # a book file says so itself, at its own line
             warn(f"book {key!r} has no {' or '.join(':' + m + ':' for m in missing)} "
                  "in any book-citation", (first[key].place.docname, first[key].place.line), "book")
     for docname in sorted(domain.mentions):
