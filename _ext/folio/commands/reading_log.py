@@ -385,7 +385,8 @@ def print_report(report: Report, export: Path, into: Path, essays: Path, service
         for bad in report.bad:
             out.write(f"  line {bad.line}: {bad.why}\n")
     if report.private_notes:
-        out.write(f"Private notes on {report.private_notes} books were not imported "
+        out.write(f"Private notes on {report.private_notes} "
+                  f"book{'s' if report.private_notes > 1 else ''} were not imported "
                   f"(they are private on {service}; a site is public).\n")
     for filename in report.kept:
         out.write(f"{into / filename}: edited since it was imported; left alone\n")

@@ -357,6 +357,17 @@ def read_cells(row: list[str], columns: dict[int, tuple[str, Column]]) -> dict[s
     return cells
 
 
+def not_finished(shelf: str, read: tuple[datetime.date, ...], notes: list[str]
+                 ) -> tuple[datetime.date, ...]:
+    """An abandoned book's dates are when it was put down, not finished: left out of
+    ``read`` (dates finished), and the report says so."""
+    if shelf != "abandoned" or not read:
+        return read
+    notes.append("abandoned: the date given (" + ", ".join(d.isoformat() for d in read)
+                 + ") is not a date finished; left out")
+    return ()
+
+
 def goodreads_row(cells: dict[str, Any], line: int) -> BookRow:
     notes: list[str] = []
     title = cells.get("title", "")
@@ -370,7 +381,7 @@ def goodreads_row(cells: dict[str, Any], line: int) -> BookRow:
         if not isbn:
             notes.append(f"ISBN {cells['isbn10']!r} is not an ISBN; left out")
     finished = cells.get("date_read")
-    read = (finished,) if finished else ()
+    read: tuple[datetime.date, ...] = (finished,) if finished else ()
     exclusive = cells.get("exclusive", "")
     shelves = cells.get("shelves", ())
     own = {"read", "currently-reading", "to-read"}
@@ -378,6 +389,7 @@ def goodreads_row(cells: dict[str, Any], line: int) -> BookRow:
     if exclusive and shelf_key(exclusive) not in own and exclusive not in tags:
         tags.append(exclusive)
     shelf = choose_shelf(exclusive, (), bool(read))
+    read = not_finished(shelf, read, notes)
     read_count = cells.get("read_count") or 0
     if read_count > max(1, len(read)):
         notes.append(f"read {read_count} times; the export gives "
@@ -408,7 +420,7 @@ def storygraph_row(cells: dict[str, Any], line: int) -> BookRow:
     if status and shelf_key(status) not in OWN_SHELVES and status not in tags:
         tags.append(status)
     shelf = choose_shelf(status, tags, bool(ranges))
-    read: tuple[datetime.date, ...] = tuple(end for _start, end in ranges)
+    read = not_finished(shelf, tuple(end for _start, end in ranges), notes)
     started = None
     if shelf == "reading" and ranges and ranges[-1][0] is not None:
         started = ranges[-1][0]
@@ -540,22 +552,29 @@ def group_rows(rows: list[BookRow]) -> list[list[BookRow]]:
 SHELF_ORDER = {"reading": 0, "read": 1, "abandoned": 2, "to-read": 3}
 
 
+EDITION_FIELDS = ("publisher", "year", "edition", "isbn", "uid", "pages")
+
+
 def combine(rows: list[BookRow]) -> BookRow:
-    """Several rows (editions) of one book → one record: the first row's edition,
-    every date read and tag, the shelf furthest along, the rating given."""
-    first = rows[0]
+    """Several rows (editions) of one book → one record.
+
+    The edition (publisher, year, binding, ISBN, pages) is one row's, never a
+    mix: the edition last finished, else the first row.  Every date read and
+    tag is kept, the shelf furthest along, the first rating given.
+    """
     if len(rows) == 1:
-        return first
+        return rows[0]
+    finished = [r for r in rows if r.read]
+    edition = max(finished, key=lambda r: max(r.read)) if finished else rows[0]
     filled: dict[str, Any] = {}
-    for name in ("publisher", "year", "first_published", "edition", "isbn", "uid", "pages",
-                 "rating", "started", "added", "row_id"):
-        filled[name] = next((getattr(r, name) for r in rows if getattr(r, name)), None) \
-            or getattr(first, name)
-    authors = tuple(dict.fromkeys(a for r in rows for a in r.authors))
+    for name in ("first_published", "rating", "started", "added", "row_id"):
+        filled[name] = next((getattr(r, name) for r in rows if getattr(r, name)),
+                            getattr(edition, name))
+    authors = tuple(dict.fromkeys(a for r in [edition, *rows] for a in r.authors))
     reviews = [r.review for r in rows if r.review]
-    others = ", ".join(f"line {r.line}" for r in rows[1:])
+    others = ", ".join(f"line {r.line}" for r in rows if r is not edition)
     return replace(
-        first, **filled, authors=authors,
+        edition, **filled, authors=authors,
         read=tuple(sorted({d for r in rows for d in r.read})),
         tags=tuple(dict.fromkeys(t for r in rows for t in r.tags)),
         shelf=min((r.shelf for r in rows), key=SHELF_ORDER.__getitem__),
@@ -564,7 +583,7 @@ def combine(rows: list[BookRow]) -> BookRow:
         read_count=max(r.read_count for r in rows),
         private_notes=any(r.private_notes for r in rows),
         notes=(*(n for r in rows for n in r.notes),
-               f"the same book as {others} (another edition): one book"))
+               f"the same book as {others} (another edition): one book, this edition kept"))
 
 
 # -- ratings ---------------------------------------------------------------------------------
@@ -610,8 +629,8 @@ def merge_fields(current: Mapping[str, Any], written: Mapping[str, Any] | None,
     A field the export gives is taken when the file lacks it (and the writer
     did not delete it), or when the writer left it as imported and the export
     changed it since (so two services disagreeing do not flip it on every
-    run).  Dates read and tags are merged item by item: new ones added, none
-    the writer removed brought back.  All values compared as :func:`plain`.
+    run).  Dates read and tags are merged item by item: the ones new in the
+    export added, none the writer removed brought back.  All values compared as :func:`plain`.
     """
     result = {k: plain(v) for k, v in current.items()}
     before = {k: plain(v) for k, v in (written or {}).items()}
@@ -621,7 +640,9 @@ def merge_fields(current: Mapping[str, Any], written: Mapping[str, Any] | None,
             have = result.get(name)
             items = list(have) if isinstance(have, list) else ([have] if have else [])
             dropped = set(map(str, before.get(name) or [])) - set(map(str, items))
-            added = [v for v in value if v not in items and str(v) not in dropped]
+            known = set(map(str, last.get(name) or []))  # offered last time: not new
+            added = [v for v in value
+                     if v not in items and str(v) not in dropped and str(v) not in known]
             if added:
                 items.extend(added)
                 result[name] = sorted(items, key=str) if name == "read" else items
