@@ -52,7 +52,7 @@ class Run:
     def body(self, key: str) -> str:
         return reading.split_book_file(self.text(key))[2].strip()
 
-    def keys(self) -> list[str]:
+    def book_keys(self) -> list[str]:
         return sorted(p.stem for p in self.books.glob("*.md"))
 
 
@@ -87,10 +87,10 @@ def test_goodreads_counts_shelves_and_report(root: Path) -> None:
     assert done.code == 0, done.err
     assert done.err == ""
     # 21 rows: one bad, two pairs of editions → 18 books.
-    assert len(done.keys()) == 18
+    assert len(done.book_keys()) == 18
     assert "21 rows, 18 books" in done.out
     assert "18 written, 0 merged, 0 unchanged" in done.out
-    shelves = {key: done.book(key)["shelf"] for key in done.keys()}
+    shelves = {key: done.book(key)["shelf"] for key in done.book_keys()}
     assert shelves["jane-eyre"] == "reading"          # currently-reading
     assert shelves["the-odyssey"] == "to-read"
     assert shelves["bleak-house"] == "to-read"        # custom exclusive shelf, no date
@@ -123,7 +123,7 @@ def test_goodreads_isbn_cells(root: Path) -> None:
     assert "isbn" not in done.book("lady-audleys-secret")      # both =""
     assert "isbn" not in done.book("silas-marner")             # ="97829176236": 11 digits
     assert "ISBN13 '97829176236' is not an ISBN; left out" in done.out
-    assert '="' not in "".join(done.text(k) for k in done.keys())
+    assert '="' not in "".join(done.text(k) for k in done.book_keys())
 
 
 def test_goodreads_authors_rating_years(root: Path) -> None:
@@ -173,7 +173,7 @@ def test_two_editions_are_one_book(root: Path) -> None:
     warden = done.book("the-warden")
     assert warden["title"] == "The Warden"
     assert warden["shelf"] == "read" and warden["read"] == [datetime.date(2016, 3, 3)]
-    assert not any(k.startswith(("north-and-south-", "the-warden-")) for k in done.keys())
+    assert not any(k.startswith(("north-and-south-", "the-warden-")) for k in done.book_keys())
     assert "books/north-and-south.md (line 9): the same book as line 8" in done.out
     # The same ISBN-13 twice (the 31-column export): one book.
     other = run(root, "goodreads", DATA / "goodreads-31.csv")
@@ -186,8 +186,8 @@ def test_bad_row_reported_by_line_rest_imported(root: Path) -> None:
     assert done.code == 0
     # Line 24, not 21: the review before it holds three line breaks.
     assert "Rows not imported: 1\n  line 24: Date Read: '2019/13/45' is not a date\n" in done.out
-    assert "the-woman-in-white" not in done.keys()
-    assert "the-mill-on-the-floss" in done.keys()   # the row after it
+    assert "the-woman-in-white" not in done.book_keys()
+    assert "the-mill-on-the-floss" in done.book_keys()   # the row after it
 
 
 def test_private_notes_never_written(root: Path) -> None:
@@ -286,12 +286,12 @@ def test_rating_on_the_collections_scale(root: Path) -> None:
 # -- both files, re-runs, the writer's edits --------------------------------------------------
 
 def test_both_services_merge_without_duplicates(root: Path) -> None:
-    books = len(run(root, "goodreads", DATA / "goodreads-24.csv").keys())
+    books = len(run(root, "goodreads", DATA / "goodreads-24.csv").book_keys())
     second = run(root, "storygraph", DATA / "storygraph.csv")
     assert second.code == 0
     # Middlemarch (same ISBN) and Jane Eyre (same title and author, no ISBN on StoryGraph).
     assert "2 merged" in second.out
-    assert len(second.keys()) == books + 7
+    assert len(second.book_keys()) == books + 7
     middlemarch = second.book("middlemarch")
     assert middlemarch["read"] == [datetime.date(2019, 3, 14), datetime.date(2024, 5, 20)]
     assert middlemarch["tags"] == ["classics", "victorian", "rereads"]
@@ -365,7 +365,7 @@ def test_a_book_the_writer_made_is_merged_not_duplicated(root: Path) -> None:
             "shelf: to-read\n---\nWhy I want to read it.\n")
     (root / "books" / "doone.md").write_text(mine, encoding="utf-8")
     done = run(root, "goodreads", write_export(root / "one.csv", "goodreads", [goodreads_row()]))
-    assert done.keys() == ["doone"]
+    assert done.book_keys() == ["doone"]
     text = done.text("doone")
     assert text.startswith("---\n# my own record\ntitle: Lorna Doone\n")
     assert "shelf: to-read" in text                       # the writer's, not changed
@@ -379,8 +379,8 @@ def test_a_deleted_book_is_not_brought_back(root: Path) -> None:
     (root / "books" / "lorna-doone.md").unlink()
     done = run(root, "goodreads", export)
     assert "1 deleted since the last import and not brought back" in done.out
-    assert done.keys() == []
-    assert run(root, "goodreads", export, "--force").keys() == ["lorna-doone"]
+    assert done.book_keys() == []
+    assert run(root, "goodreads", export, "--force").book_keys() == ["lorna-doone"]
 
 
 def test_reviews_as_draft_essays(root: Path) -> None:
@@ -534,7 +534,7 @@ def test_any_goodreads_cell_is_inert(tmp_path_factory: pytest.TempPathFactory, c
                "--reviews", reviews)
     assert done.code == 0, done.err
     check_written(root, reviews)
-    for key in done.keys():
+    for key in done.book_keys():
         title = done.book(key).get("title")
         if column == "Title" and title is not None:
             assert title == " ".join(value.split())   # the title round-trips, as a string
@@ -553,7 +553,7 @@ def test_any_storygraph_cell_is_inert(tmp_path_factory: pytest.TempPathFactory, 
                "--reviews", reviews)
     assert done.code == 0, done.err
     check_written(root, reviews)
-    for key in done.keys():
+    for key in done.book_keys():
         for name in ("title", "author", "uid", "edition"):
             assert not isinstance(done.book(key).get(name), bool | dict)
 
