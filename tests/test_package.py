@@ -60,7 +60,7 @@ def test_the_wheel_holds_every_file_of_the_extension(wheel: Path) -> None:
     wanted = {f"folio/{p.relative_to(PACKAGE).as_posix()}" for p in PACKAGE.rglob("*")
               if p.is_file() and "__pycache__" not in p.parts}
     assert {"folio/static/folio.css", "folio/templates/folio-sidebar.html",
-            "folio/starter_files/conf.py.in"} <= wanted
+            "folio/commands/starter_files/conf.py.in"} <= wanted
     assert wanted - names == set()
     assert entry_points["console_scripts"]["folio"] == "folio.commands.cli:main"
 
