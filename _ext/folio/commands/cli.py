@@ -18,6 +18,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "new-essay": ("folio.commands.new", "write a dated essay with its front matter filled in"),
     "import-wordpress": ("folio.commands.wordpress.command",
                          "turn a WordPress export (WXR) into essays"),
+    "import-goodreads": ("folio.commands.goodreads",
+                         "bring a Goodreads export (CSV) into books/"),
+    "import-storygraph": ("folio.commands.storygraph",
+                          "bring a StoryGraph export (CSV) into books/"),
     "live": ("folio.commands.live", "preview the site, rebuilt and reloaded on every save"),
 }
 
