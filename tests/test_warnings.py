@@ -84,7 +84,7 @@ def test_warnings_can_be_suppressed_by_type(tmp_path_factory: pytest.TempPathFac
     from conftest import build, copy_root
 
     built = build(copy_root("warnings", tmp_path_factory.mktemp("quiet")),
-                  suppress_warnings=["folio.ext.related"])
+                  suppress_warnings=["folio.related"])
     assert "related-reading" not in built.warnings
     assert "unknown genre" in built.warnings
 
