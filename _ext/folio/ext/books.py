@@ -17,7 +17,6 @@ import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
-from xml.sax.saxutils import escape
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -27,6 +26,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.matching import Matcher
 from stdnum import isbn as isbn_check
 
+from folio.core.escaping import html_text
 from folio.core.records import Book, Citation, LibraryBook, Place
 from folio.core.wording import (
     book_title,
@@ -261,17 +261,17 @@ def cover_svg(key: str, title: str, authors: str) -> str:
     size = 30 if max(len(line) for line in lines) <= 12 else 24
     top = 150 - (len(lines) - 1) * size // 3
     title_lines = "".join(
-        f'<tspan x="150" y="{top + n * (size + 8)}">{escape(line)}</tspan>'
+        f'<tspan x="150" y="{top + n * (size + 8)}">{html_text(line)}</tspan>'
         for n, line in enumerate(lines))
     rule_y = top + len(lines) * (size + 8) + 10
     author_lines = "".join(
-        f'<tspan x="150" y="{rule_y + 40 + n * 26}">{escape(line)}</tspan>'
+        f'<tspan x="150" y="{rule_y + 40 + n * 26}">{html_text(line)}</tspan>'
         for n, line in enumerate(textwrap.wrap(authors, 22)[:3]))
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img">'
-        f"<title>{escape(title)}</title>"
+        f"<title>{html_text(title)}</title>"
         f'<rect width="{width}" height="{height}" fill="{cover_colour(key)}"/>'
         f'<rect x="16" y="16" width="{width - 32}" height="{height - 32}" fill="none" '
         'stroke="#e8dcc0" stroke-width="2"/>'

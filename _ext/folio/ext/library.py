@@ -38,6 +38,7 @@ from markdown_it import MarkdownIt
 from sphinx.environment import CONFIG_OK
 
 from folio.core import wording
+from folio.core.escaping import html_text
 from folio.core.library import KEY, read_book_file
 from folio.core.ratings import stars
 from folio.core.records import SHELVES, Book, Citation, Essay, LibraryBook, Quote
@@ -365,7 +366,7 @@ def library_pages(app: Sphinx, chosen: set[str]) -> Iterator[tuple[str, dict[str
          [shown.book(links, shelf, covers[shelf.book.key], essays) for shelf in found])
         for name, found in on_shelves(shelves.values())]}
     body = app.builder.templates.render("folio/library.html", {"links": links, **context})
-    yield "library", {"title": wording.LIBRARY_TITLE, "body": body}, "page.html"
+    yield "library", {"title": html_text(wording.LIBRARY_TITLE), "body": body}, "page.html"
     quoted: dict[str, list[Quote]] = defaultdict(list)
     for docname in sorted(domain.quotes):
         for quote in domain.quotes[docname]:
@@ -378,7 +379,7 @@ def library_pages(app: Sphinx, chosen: set[str]) -> Iterator[tuple[str, dict[str
         links = Pages(app, name)
         entry = shelf.entry
         caption = wording.caption_parts(shelf.book, None, shown.style, shown.language)
-        yield name, {"title": wording.book_page_title(shelf.book), "folio_book": {
+        yield name, {"title": html_text(wording.book_page_title(shelf.book)), "folio_book": {
             "title": shown.title(shelf.book), "caption": caption,
             "cover": links.resource(covers[key][0]), "cover_alt": covers[key][1],
             "record": record_rows(shelf, shown.scale),

@@ -23,6 +23,7 @@ from sphinx.util.nodes import make_refnode
 from sphinx.util.osutil import relative_uri
 
 from folio.core import wording
+from folio.core.escaping import html_text
 from folio.core.records import Book, Essay, Quote
 from folio.core.wording import SEPARATOR, format_date
 from folio.ext.domain import Sidebar, folio_domain
@@ -283,7 +284,8 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         body = app.builder.templates.render(f"folio/{template}",
                                             {"title": title, "links": links,
                                              "nothing": wording.NO_ESSAYS, **context})
-        return name, {"title": title, "body": body}, "page.html"
+        # The layout takes ``title`` as HTML, as Sphinx renders a document's.
+        return name, {"title": html_text(title), "body": body}, "page.html"
 
     for genre in app.config.folio_genres:
         name = genre_page(genre)
