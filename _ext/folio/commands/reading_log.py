@@ -56,6 +56,7 @@ from folio.core.reading import (
     split_book_file,
     yaml_entry,
 )
+from folio.core.wording import IMPORTED_REVIEW_SPOILERS
 
 STATE = ".folio-import.json"
 ESSAY_STATE = ".folio-import.json"  # the essays folder's, shared with import-wordpress
@@ -107,9 +108,16 @@ def review_markdown(review: str) -> tuple[str, bool]:
 
 
 def notes_text(markdown: str, spoiler: bool) -> str:
-    """The review as a book's notes: behind a ``spoiler`` fold when it gives things away."""
+    """The review as a book's notes.  Notes are CommonMark, not MyST (the book's page
+    runs no directive), so a review that gives things away opens with a warning."""
     if not markdown:
         return ""
+    return f"*{IMPORTED_REVIEW_SPOILERS}*\n\n{markdown}" if spoiler else markdown
+
+
+def essay_text(markdown: str, spoiler: bool) -> str:
+    """The review as a draft essay's body: behind a ``spoiler`` fold when it gives
+    things away (an essay is MyST)."""
     if not spoiler:
         return markdown
     marks = fence(markdown)
@@ -365,7 +373,7 @@ def write_draft(essays_dir: Path, key: str, book: BookRow, markdown: str, spoile
     essay the writer made or edited since, unless ``--force``)."""
     genre = "review" if "review" in genres else genres[0]
     when = max(book.read) if book.read else book.added or datetime.date.today()
-    body = notes_text(markdown, spoiler)
+    body = essay_text(markdown, spoiler)
     head = "\n".join(["---", yaml_entry("title", bare_title(book.title)),
                       f"date: {when.isoformat()}", yaml_entry("genre", genre),
                       "draft: true", "---"])

@@ -394,10 +394,16 @@ def goodreads_row(cells: dict[str, Any], line: int) -> BookRow:
     if read_count > max(1, len(read)):
         notes.append(f"read {read_count} times; the export gives "
                      + (f"one date ({read[0].isoformat()}), kept" if read else "no date"))
+    first_published = cells.get("first_published")
+    if first_published is not None and cells.get("year") is not None \
+            and first_published > cells["year"]:
+        notes.append(f"Original Publication Year {first_published} is after this edition's "
+                     f"year {cells['year']}; left out")
+        first_published = None
     return BookRow(
         line=line, source="goodreads", title=title, authors=authors,
         publisher=cells.get("publisher", ""), year=cells.get("year"),
-        first_published=cells.get("first_published"),
+        first_published=first_published,
         edition=edition_kind(cells.get("edition", "")), isbn=isbn,
         pages=cells.get("pages") or None, shelf=shelf, read=read, rating=cells.get("rating"),
         tags=tuple(tags), review=cells.get("review", ""), spoiler=cells.get("spoiler", False),
@@ -570,6 +576,9 @@ def combine(rows: list[BookRow]) -> BookRow:
     for name in ("first_published", "rating", "started", "added", "row_id"):
         filled[name] = next((getattr(r, name) for r in rows if getattr(r, name)),
                             getattr(edition, name))
+    if filled["first_published"] is not None and edition.year is not None \
+            and filled["first_published"] > edition.year:
+        filled["first_published"] = edition.first_published  # another edition's, not this
     authors = tuple(dict.fromkeys(a for r in [edition, *rows] for a in r.authors))
     reviews = [r.review for r in rows if r.review]
     others = ", ".join(f"line {r.line}" for r in rows if r is not edition)

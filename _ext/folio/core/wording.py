@@ -317,3 +317,10 @@ def count_of_books(count: int) -> str:
     """``One book``, ``Two books``, ``12 books``."""
     number = NUMBERS[count] if count < len(NUMBERS) else str(count)
     return f"{number} {'book' if count == 1 else 'books'}"
+
+
+# -- a reading log brought in (folio import goodreads / storygraph) -----------------------
+
+#: Opens a review Goodreads marked as giving things away, in a book's notes (which are
+#: plain Markdown: no fold; a draft essay folds it behind a ``spoiler`` instead).
+IMPORTED_REVIEW_SPOILERS = "Spoilers follow."
