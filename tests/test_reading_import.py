@@ -618,3 +618,69 @@ def test_every_file_written_reads_as_the_library_reads_it(root: Path) -> None:
                                 (root / "books" / "good-omens.md").read_text(), 5)[0]
     assert good_omens.book.authors == ("Terry Pratchett", "Neil Gaiman")
     assert good_omens.uid == "38549081" and good_omens.book.isbn == ""
+
+
+# -- a collection built with what was imported -------------------------------------------------
+
+def test_imported_library_builds_and_drafts_stay_out(tmp_path: Path) -> None:
+    from conftest import build
+
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "tests" / "roots" / "test-import", site)
+    (site / "essays").mkdir()
+    (site / "essays" / "on-kim.md").write_text(
+        "---\ntitle: On Kim\ndate: 2023-03-04\ngenre: review\n---\n\n"
+        "```{book-citation} kim\n```\n\nA published essay about the book.\n", encoding="utf-8")
+    drafted = run(site, "goodreads", DATA / "goodreads-24.csv", "--reviews", "drafts")
+    assert "4 written" in drafted.out
+    noted = run(site, "storygraph", DATA / "storygraph.csv")
+    assert noted.code == 0
+    built = build(site, "html")
+    assert built.warnings.strip() == "", built.warnings
+    # Drafts are in no output; the published essay is.
+    assert not (built.outdir / "essays" / "middlemarch.html").exists()
+    assert (built.outdir / "essays" / "on-kim.html").is_file()
+    index = built.soup("index.html").get_text(" ")
+    assert "On Kim" in index and "Lady Audley" not in index
+    # A book page per imported book, the review (from StoryGraph) as its notes, inert.
+    page = built.soup("books/the-turn-of-the-screw.html")
+    assert "Never again." in page.get_text(" ")
+    assert page.find("img", onerror=True) is None
+    # MyST-like text in a review is shown as the words it is, never run.
+    notes = page.find(class_="folio-book-notes")
+    assert [p.get_text() for p in notes.find_all("p")] == [
+        "Never again.", "Or maybe {eval-rst}`x` once more."]
+    assert "Henry James" in page.get_text(" ")
+    # The citation with no options uses the imported record.
+    essay = built.soup("essays/on-kim.html").get_text(" ")
+    assert "Rudyard Kipling" in essay
+    # The library by shelf.
+    library = built.soup("library.html").get_text(" ")
+    for heading in ("Reading now", "Read", "To read", "Abandoned"):
+        assert heading in library
+    assert "Jane Eyre" in library and "Carmilla" in library
+    # Nor is a draft in the ePub.
+    import zipfile
+
+    epub = build(site, "epub")
+    assert epub.warnings.strip() == "", epub.warnings
+    with zipfile.ZipFile(next(epub.outdir.glob("*.epub"))) as book:
+        text = " ".join(book.read(name).decode("utf-8", "replace") for name in book.namelist()
+                        if name.endswith((".xhtml", ".html")))
+    assert "A published essay about the book." in text and "A slow river" not in text
+
+
+def test_what_is_a_draft(tmp_path: Path) -> None:
+    from folio.ext.drafts import find_drafts, is_draft
+
+    assert is_draft("---\ntitle: A\ndraft: true\n---\nText\n")
+    assert is_draft("---\ntitle: A\ndraft: yes  # until I finish\n---\n")
+    assert is_draft(":title: A\n:draft: true\n\nText\n")           # rST docinfo
+    assert not is_draft("---\ntitle: A\ndraft: false\n---\n")
+    assert not is_draft("---\ntitle: A\n---\ndraft: true\n")       # in the text, not the head
+    assert not is_draft("Text\n\n:draft: true\n")
+    (tmp_path / "essays" / "deep").mkdir(parents=True)
+    (tmp_path / "essays" / "a.md").write_text("---\ndraft: true\n---\n", encoding="utf-8")
+    (tmp_path / "essays" / "b.md").write_text("---\ntitle: B\n---\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("---\ndraft: true\n---\n", encoding="utf-8")
+    assert find_drafts(tmp_path, ["essays/*"]) == ["essays/a.md"]
