@@ -33,7 +33,7 @@ def is_draft(text: str) -> bool:
         end = next((i for i, line in enumerate(lines[1:], 1)
                     if re.fullmatch(r"(?:-{3,}|\.\.\.)\s*", line)), None)
         return end is not None and DRAFT.search("\n".join(lines[1:end])) is not None
-    head = []
+    head: list[str] = []
     for line in lines:  # rST: the field list opening the file
         if not line.strip() and head:
             break
