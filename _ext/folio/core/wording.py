@@ -344,3 +344,10 @@ def series_page_intro(count: int) -> str:
     number = NUMBERS[count] if count < len(NUMBERS) else str(count)
     return f"A series in {number.lower() if count < len(NUMBERS) else number} " \
            f"{'part' if count == 1 else 'parts'}, in order."
+
+
+# -- a reading log brought in (folio import goodreads / storygraph) -----------------------
+
+#: Opens a review Goodreads marked as giving things away, in a book's notes (which are
+#: plain Markdown: no fold; a draft essay folds it behind a ``spoiler`` instead).
+IMPORTED_REVIEW_SPOILERS = "Spoilers follow."
