@@ -376,3 +376,10 @@ def year_summary(books: int, pages: int) -> str:
     """``Twelve books finished, 3,456 pages.``"""
     finished = f"{count_of_books(books)} finished"
     return f"{finished}, {pages:,} pages." if pages else f"{finished}."
+
+
+# -- a reading log brought in (folio import goodreads / storygraph) -----------------------
+
+#: Opens a review Goodreads marked as giving things away, in a book's notes (which are
+#: plain Markdown: no fold; a draft essay folds it behind a ``spoiler`` instead).
+IMPORTED_REVIEW_SPOILERS = "Spoilers follow."

@@ -18,6 +18,7 @@ from folio.ext.comments import setup_comments
 from folio.ext.config import setup_config
 from folio.ext.design import refresh_order, setup_design
 from folio.ext.domain import FolioDomain
+from folio.ext.drafts import setup_drafts
 from folio.ext.essays import refresh_labels, setup_essays
 from folio.ext.freshness import documents_changed, remember_stale, setup_freshness
 from folio.ext.library import setup_library
@@ -74,6 +75,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_config(app)  # folio_* settings
     app.add_domain(FolioDomain)  # every record, kept per document; the site-wide views
     setup_essays(app)  # front matter, title, byline, © line
+    setup_drafts(app)  # draft: true → left out of every output
     setup_books(app)  # book-citation, {book}: caption, cover
     setup_library(app)  # books/<key>.md: the books' own files, their pages, the shelves
     setup_quotes(app)  # page-quote, {page}

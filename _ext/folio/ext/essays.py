@@ -57,7 +57,8 @@ FIELDS = ("title", "subtitle", "author", "date", "genre", "tags", "label", "summ
           "copyright", "rating", "series", "part")
 #: Keys other tools give meaning to; accepted without a warning.
 OTHER_KEYS = frozenset({"orphan", "nocomments", "nosearch", "tocdepth", "authors",
-                        "description", "keywords", "html_meta", "myst", "substitutions"})
+                        "description", "keywords", "html_meta", "myst", "substitutions",
+                        "draft"})  # draft: true is folio.ext.drafts' (never read)
 
 
 # -- pure functions: text in, data out ---------------------------------------
