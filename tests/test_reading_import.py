@@ -208,8 +208,10 @@ def test_review_html_and_goodreads_links_become_text(root: Path) -> None:
     spoiled = done.body("the-moonstone")
     assert spoiled == ("*Spoilers follow.*\n\nWho took the diamond? The one you trusted. "
                        "Read it in a week.")
-    # A review with newlines of its own: paragraphs kept.
-    assert done.body("tess-of-the-durbervilles").count("\n\n") == 1
+    # A review with newlines of its own: each line its own paragraph, none run together.
+    assert done.body("tess-of-the-durbervilles") == (
+        "First line of a long thought.\n\nSecond line, still the same review.\n\n"
+        "And a new paragraph.")
     assert inert(done.body("lady-audleys-secret"))
     assert "SCRIPTWORD" not in done.text("lady-audleys-secret")
 
@@ -684,3 +686,16 @@ def test_what_is_a_draft(tmp_path: Path) -> None:
     (tmp_path / "essays" / "b.md").write_text("---\ntitle: B\n---\n", encoding="utf-8")
     (tmp_path / "notes.md").write_text("---\ndraft: true\n---\n", encoding="utf-8")
     assert find_drafts(tmp_path, ["essays/*"]) == ["essays/a.md"]
+
+
+def test_a_read_in_progress_and_a_title_windows_keeps(root: Path) -> None:
+    rows = [{"Title": "Nostromo", "Authors": "Joseph Conrad", "Read Status": "currently-reading",
+             "Dates Read": "2019/02/01-2019/03/01, 2025/01/10-", "Last Date Read": "2019/03/01",
+             "Read Count": "1"},
+            {"Title": "Con", "Authors": "A. Nobody", "Read Status": "to-read"}]
+    done = run(root, "storygraph", write_export(root / "x.csv", "storygraph", rows, "\r\n"))
+    assert done.book("nostromo") == {"title": "Nostromo", "author": "Joseph Conrad",
+                                     "shelf": "reading", "read": [datetime.date(2019, 3, 1)],
+                                     "started": datetime.date(2025, 1, 10)}
+    assert "started: 2025-01-10\n" in done.text("nostromo")
+    assert done.book_keys() == ["con-book", "nostromo"]

@@ -28,6 +28,7 @@ import argparse
 import datetime
 import hashlib
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -86,6 +87,7 @@ def add_arguments(parser: argparse.ArgumentParser, service: str) -> None:
 
 GOODREADS_LINK = re.compile(r"\[([ab]):([^|\]]*)(?:\|[^\]]*)?\]")
 SPOILER_TAG = re.compile(r"</?spoiler\s*>", re.IGNORECASE)
+LINE_BREAKS = re.compile(r"(?:\s*(?:<br\s*/?>|\r?\n))+\s*", re.IGNORECASE)
 
 
 def review_markdown(review: str) -> tuple[str, bool]:
@@ -104,6 +106,9 @@ def review_markdown(review: str) -> tuple[str, bool]:
 
     spoiler = SPOILER_TAG.search(review) is not None
     html = SPOILER_TAG.sub("", GOODREADS_LINK.sub(link, review))
+    # Every line break a paragraph's end: the converter keeps no hard line break, and
+    # "Word: meaning<br/>Word: meaning" run together would read as one line.
+    html = LINE_BREAKS.sub("\n\n", html)
     return response_markdown(html), spoiler
 
 
@@ -189,7 +194,7 @@ def run_import(args: argparse.Namespace, source: str) -> int:
         sys.stderr.write(f"folio import {source}: {error}\n")
         return 2
     except BrokenPipeError:  # the report piped into `head`: what was written stays written
-        sys.stderr.close()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error
         return 0
 
 

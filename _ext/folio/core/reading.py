@@ -199,12 +199,20 @@ def date(cell: str) -> datetime.date | None:
     return one_date(value) if value else None
 
 
-def date_ranges(cell: str) -> tuple[tuple[datetime.date | None, datetime.date], ...]:
-    """StoryGraph's "Dates Read": ``2021/03/01-2021/03/20, 2023/01/05`` → (start, end) pairs."""
-    found: list[tuple[datetime.date | None, datetime.date]] = []
+Span = tuple["datetime.date | None", "datetime.date | None"]  # (first day, last day)
+
+
+def date_ranges(cell: str) -> tuple[Span, ...]:
+    """StoryGraph's "Dates Read": ``2021/03/01-2021/03/20, 2023/01/05`` → (start, end)
+    pairs; a range still open (``2025/01/10-``) has no end."""
+    found: list[Span] = []
     for part in re.split(r"[,;]", cell):
         part = part.strip()
         if not part:
+            continue
+        open_range = re.fullmatch(r"(.*?\d)\s*[-–—]\s*", part)
+        if open_range:
+            found.append((one_date(open_range.group(1)), None))
             continue
         ends = [p for p in re.split(r"\s*[–—]\s*|\s+-\s+|(?<=\d)-(?=\d{4})", part) if p]
         if len(ends) == 1:
@@ -417,19 +425,21 @@ def storygraph_row(cells: dict[str, Any], line: int) -> BookRow:
     given = cells.get("isbn_uid", "")
     isbn = isbn13(given)
     uid = "" if isbn else given
-    ranges = list(cells.get("dates", ()))
+    ranges: list[Span] = list(cells.get("dates", ()))
     last = cells.get("last_read")
     if last and all(end != last for _start, end in ranges):
         ranges.append((None, last))
+    ends = tuple(end for _start, end in ranges if end is not None)
     tags = list(cells.get("tags", ()))
     status = cells.get("status", "")
     if status and shelf_key(status) not in OWN_SHELVES and status not in tags:
         tags.append(status)
-    shelf = choose_shelf(status, tags, bool(ranges))
-    read = not_finished(shelf, tuple(end for _start, end in ranges), notes)
+    shelf = choose_shelf(status, tags, bool(ends))
+    read = not_finished(shelf, ends, notes)
     started = None
-    if shelf == "reading" and ranges and ranges[-1][0] is not None:
-        started = ranges[-1][0]
+    opened = [start for start, end in ranges if start is not None and end is None]
+    if shelf == "reading" and (opened or (ranges and ranges[-1][0] is not None)):
+        started = opened[-1] if opened else ranges[-1][0]
     read_count = cells.get("read_count") or 0
     if read_count > max(1, len(read)):
         notes.append(f"read {read_count} times; the export gives "
@@ -782,6 +792,11 @@ def key_slug(value: str, limit: int = 60) -> str:
     return slug
 
 
+#: Names Windows keeps for devices: ``books/con.md`` could not be checked out there.
+RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
+                      *(f"lpt{n}" for n in range(10))})
+
+
 def new_key(book: BookRow, taken: Callable[[str], bool]) -> str:
     """A key for a book the library does not have: its title's slug; then with the
     author's surname; then numbered.  Titles with no Latin letters use the ISBN."""
@@ -790,6 +805,8 @@ def new_key(book: BookRow, taken: Callable[[str], bool]) -> str:
     base = key_slug(main_title) or key_slug(title) \
         or (f"book-{book.isbn}" if book.isbn else "book")
     surname = key_slug(book.authors[0].split()[-1] if book.authors else "", 30)
+    if base in RESERVED:  # a file Windows cannot check out
+        base = f"{base}-book"
     for candidate in (base, f"{base}-{surname}" if surname else base):
         if not taken(candidate):
             return candidate
