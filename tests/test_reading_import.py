@@ -202,7 +202,7 @@ def test_review_html_and_goodreads_links_become_text(root: Path) -> None:
     body = done.body("middlemarch")
     assert body == ("A slow river of a novel.\n\nBetter than *Adam Bede*, and George Eliot "
                     "knew it.\n\n> A line I copied out, in my own words here.\n\n"
-                    "**Verdict**: *read it*.")
+                    "**Verdict**\\: *read it*.")   # the converter escapes a colon after markup
     assert "[b:" not in body and "[a:" not in body and "gr-assets" not in body
     # Notes are CommonMark (the book page runs no directive): a warning, not a fold.
     spoiled = done.body("the-moonstone")
