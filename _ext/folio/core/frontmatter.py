@@ -89,6 +89,15 @@ def front_matter_end(lines: list[str]) -> int | None:
     return None
 
 
+def split_front_matter(text: str) -> tuple[str | None, str]:
+    """(front matter, body) of a MyST text; no front matter: (None, the whole text)."""
+    lines = text.split("\n")
+    end = front_matter_end(lines)
+    if end is None:
+        return None, text
+    return "\n".join(lines[1:end]), "\n".join(lines[end + 1:])
+
+
 def front_matter_of(text: str) -> str | None:
     """The YAML between a MyST text's ``---`` lines, if it has any."""
     lines = text.split("\n")

@@ -14,7 +14,8 @@ Three rules, because three kinds of name have different readers:
   file travels (zip files, web hosts, other people's machines), and empty
   when nothing is left, for the caller to refuse or fall back.
 
-And :func:`file_stem`, the other way: a document's file name without its folder.
+And :func:`file_stem`, the other way: a document's file name without its
+folder; :func:`surname_key`, the order of authors' names.
 """
 
 from __future__ import annotations
@@ -60,3 +61,8 @@ def file_name(text: str) -> str:
 def file_stem(docname: str) -> str:
     """A document's own name without its folder: ``essays/real-hope`` → ``real-hope``."""
     return docname.rsplit("/", 1)[-1]
+
+
+def surname_key(name: str) -> tuple[str, str]:
+    """An author's place in the library: by the last word of the name, then the whole."""
+    return (name.split()[-1].casefold() if name.split() else "", name.casefold())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from folio.core.records import PageSpan
+from folio.core.records import PageSpan, Quote
 
 ROMAN = re.compile(r"^(?=[mdclxvi])m{0,3}(c[md]|d?c{0,3})(x[cl]|l?x{0,3})(i[xv]|v?i{0,3})$")
 RANGE = re.compile(r"\s*[-–—]\s*")
@@ -71,3 +71,13 @@ def pages_outside(spans: tuple[PageSpan, ...], pages: int) -> list[str]:
             if value and value[0] == "arabic" and not 1 <= value[1] <= pages:
                 outside.append(end)
     return outside
+
+
+def page_order(quote: Quote) -> tuple[int, int, str]:
+    """Roman front matter before arabic pages, each in number order."""
+    first = quote.pages[0].first if quote.pages else ""
+    value = page_value(first)
+    if value is None:
+        return (2, 0, first)
+    kind, number = value
+    return (0 if kind == "roman" else 1, number, first)

@@ -10,6 +10,7 @@ links the byline's genre and tags to their listing pages.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ from folio.core.frontmatter import (
     recover_front_matter,
 )
 from folio.core.names import genre_page, tag_page
+from folio.core.ratings import parse_rating
 from folio.core.records import Essay
 from folio.core.wording import (
     GENRE_JOINER,
@@ -44,6 +46,7 @@ from folio.core.wording import (
     format_date,
 )
 from folio.ext.domain import folio_domain
+from folio.ext.ratings import rating_line
 from folio.ext.related import related_reading
 from folio.ext.shared import (
     WEB_BUILDERS,
@@ -61,10 +64,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 FIELDS = ("title", "subtitle", "author", "date", "genre", "tags", "label", "summary",
-          "copyright")
+          "copyright", "rating", "series", "part")
 #: Keys other tools give meaning to; accepted without a warning.
 OTHER_KEYS = frozenset({"orphan", "nocomments", "nosearch", "tocdepth", "authors",
-                        "description", "keywords", "html_meta", "myst", "substitutions"})
+                        "description", "keywords", "html_meta", "myst", "substitutions",
+                        "draft"})  # draft: true is folio.ext.drafts' (never read)
 
 
 # -- pure functions: text in, data out ---------------------------------------
@@ -190,6 +194,22 @@ class EssayFrontMatter(SphinxTransform):
         copyright_ = values.get("copyright", "")
         if not copyright_:
             copyright_ = " ".join(part for part in (str(date.year) if date else "", author) if part)
+        rating = None
+        if values.get("rating", "").strip():
+            rating, problem = parse_rating(values["rating"], self.config.folio_rating_scale)
+            if problem:
+                self.warn(problem, line("rating"), "rating")
+        series = " ".join(values.get("series", "").split())
+        part = None
+        if values.get("part", "").strip():
+            written = values["part"].strip()
+            if re.fullmatch(r"[0-9]{1,6}", written) and int(written) > 0:
+                part = int(written)
+            else:
+                self.warn(f"part {written!r} is not a positive whole number", line("part"),
+                          "series")
+            if not series:
+                self.warn("part is given without a series", line("part"), "series")
         return Essay(
             docname=docname,
             title=self.educate(title) or self.existing_title() or docname.rsplit("/", 1)[-1],
@@ -202,6 +222,9 @@ class EssayFrontMatter(SphinxTransform):
             tags=parse_tags(values.get("tags", "")),
             summary=self.educate(values.get("summary", "")),
             copyright=copyright_.removeprefix("©").strip(),
+            rating=rating,
+            series=self.educate(series),
+            part=part,
         )
 
     def read_genres(self, value: str, line: int, missing: Callable[[str], None]
@@ -288,6 +311,8 @@ class EssayFrontMatter(SphinxTransform):
             add(nodes.inline(tags, tags, classes=["folio-tags"]))
         if byline:
             header.append(styled_paragraph("folio-byline", *byline))
+        if essay.rating is not None:
+            header.append(rating_line(essay.rating, self.config.folio_rating_scale))
         position = 1 if section.children and isinstance(section[0], nodes.title) else 0
         for offset, node in enumerate(header):
             section.insert(position + offset, node)
@@ -303,11 +328,15 @@ class EssayFrontMatter(SphinxTransform):
             section += line
 
 
+#: The lines under an essay's title that belong to its header.
+HEADER_LINES = frozenset({"folio-byline", "folio-rating-line", "folio-series-line"})
+
+
 def header_end(section: nodes.Element) -> int:
     """The position just after an essay's title, subtitle and byline in its section."""
     position = 1
     for index, child in enumerate(section.children):
-        if isinstance(child, nodes.container) and "folio-byline" in child["classes"]:
+        if isinstance(child, nodes.container) and set(child["classes"]) & HEADER_LINES:
             position = index + 1
     return position
 
