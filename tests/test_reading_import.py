@@ -666,6 +666,11 @@ def test_imported_library_builds_and_drafts_stay_out(tmp_path: Path) -> None:
     for heading in ("Reading now", "Read", "To read", "Abandoned"):
         assert heading in library
     assert "Jane Eyre" in library and "Carmilla" in library
+    # The reading year of the imported dates: Middlemarch (March) and Vanity Fair (May).
+    year = " ".join(built.soup("reading/2019.html").get_text(" ").split())
+    assert "Two books finished, 880 pages." in year
+    assert "March Middlemarch George Eliot 14 March 2019" in year
+    assert "May Vanity Fair William Makepeace Thackeray 5 May 2019" in year
     # Nor is a draft in the ePub.
     import zipfile
 
