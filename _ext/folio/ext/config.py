@@ -17,7 +17,7 @@ DEFAULT_PAGE_FORMAT = "(p{page})"
 TITLE_STYLES = ("italic", "quoted")
 SPOILER_STYLES = ("fold", "warn")
 #: The pages Folio writes, each only when it has something to list.
-LISTING_PAGES = ("genres", "tags", "archive", "library", "quotations")
+LISTING_PAGES = ("genres", "tags", "archive", "library", "quotations", "series", "reading")
 #: Responses shown under an essay at most: a page stays a page (100,000 would be 28 MB).
 DEFAULT_RESPONSES_LIMIT = 500
 

@@ -326,10 +326,15 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         yield page("archive", wording.ARCHIVE_TITLE, "archive.html",
                    years=[(year, [links.essay(e) for e in found])
                           for year, found in years.items()])
-    # The library and the books' pages (folio.ext.library builds on this module's helpers).
+    # The library, the books', the series' and the reading years' pages (those modules build
+    # on this one's helpers).
     from folio.ext.library import library_pages
+    from folio.ext.series import series_pages
+    from folio.ext.years import year_pages
 
     yield from library_pages(app, chosen)
+    yield from series_pages(app, chosen)
+    yield from year_pages(app, chosen)
     page_format = app.config.folio_page_format
 
     def title(book: Book) -> dict[str, Any]:
@@ -377,6 +382,17 @@ def sidebar_context(app: Sphinx, pagename: str, templatename: str, context: dict
                                if page in views.generated]
 
 
+#: Generated pages only their own refreshes' pages link to (the library, the parts of a
+#: series, the reading years' index), never the sidebar or a byline.
+LINKED_BY_FEW = ("books/", "series/", "reading/")
+
+
+def linked_from_every_page(names: Iterable[str]) -> list[str]:
+    """The generated pages any page may link to: a new or gone one stales every page."""
+    return [name for name in names
+            if not name.startswith(LINKED_BY_FEW) or name == "reading/index"]
+
+
 def refresh_listings(app: Sphinx, env: BuildEnvironment) -> set[str]:
     """The generated pages, the sidebar and the pages' titles; return what they staled.
 
@@ -389,15 +405,21 @@ def refresh_listings(app: Sphinx, env: BuildEnvironment) -> set[str]:
     """
     domain = folio_domain(env)
     views = domain.views
-    from folio.ext.library import page_names as library_names  # it imports this module
+    # The library, the books', the series' and the reading years' pages (they import this one).
+    from folio.ext.library import page_names as library_names
+    from folio.ext.series import page_names as series_names
+    from folio.ext.years import page_names as year_names
 
+    wanted = set(app.config.folio_listing_pages)
     generated = sorted({
         *page_names(domain.essays, app.config.folio_genres, domain.books, domain.quotes,
-                    app.config.folio_listing_pages),
-        *library_names(domain.essays, domain.books, domain.library,
-                       app.config.folio_listing_pages)})
+                    wanted),
+        *library_names(domain.essays, domain.books, domain.library, wanted),
+        *series_names(domain.essays, wanted), *year_names(domain.library, wanted)})
     views.gone = sorted(set(views.generated) - set(generated))
-    linked = generated != views.generated  # the sidebar, bylines and listings link to them
+    # The sidebar, bylines and listings link to them (not to a book's, a series' or a
+    # reading year's page: the pages that do are their refreshes' business).
+    linked = linked_from_every_page(generated) != linked_from_every_page(views.generated)
     views.generated = generated
     titles = {name: env.titles[name].astext() for name in sorted(env.found_docs)
               if name in env.titles}
