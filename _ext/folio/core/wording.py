@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
+from folio.core.ratings import format_value
 from folio.core.records import Book, Essay, PageSpan
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
@@ -269,3 +270,50 @@ ARCHIVE_TITLE = "Archive"
 LIBRARY_TITLE = "Library"
 QUOTATIONS_TITLE = "Quotations"
 UNKNOWN_AUTHOR = "Unknown author"
+
+
+# -- ratings, the library and the books' pages ------------------------------------------
+
+def rating_words(value: float, scale: int) -> str:
+    """A rating in words, for every reader: ``4 out of 5``, ``3.5 out of 5``."""
+    return f"{format_value(value)} out of {scale}"
+
+
+#: Each shelf's heading in the library, in the order shown.
+SHELF_HEADINGS = (("reading", "Reading now"), ("read", "Read"), ("to-read", "To read"),
+                  ("abandoned", "Abandoned"))
+
+
+def shelf_heading(shelf: str) -> str:
+    return dict(SHELF_HEADINGS).get(shelf, shelf)
+
+
+def dates_read(dates: Sequence[datetime.date]) -> str:
+    """``Read 20 May 2019 and 4 January 2023`` (oldest first); ``""`` with none."""
+    return f"Read {join_names([format_date(d) for d in dates])}" if dates else ""
+
+
+def started_on(date: datetime.date) -> str:
+    return f"Started {format_date(date)}"
+
+
+#: The labels of a book's record on its page, in the order shown.
+RECORD_LABELS = (("author", "Author"), ("publisher", "Publisher"), ("year", "Published"),
+                 ("first-published", "First published"), ("edition", "Edition"),
+                 ("isbn", "ISBN"), ("pages", "Pages"), ("shelf", "Shelf"),
+                 ("read", "Finished"), ("started", "Started"), ("rating", "Rating"),
+                 ("tags", "Tags"))
+
+BOOK_NOTES_HEADING = "Notes"
+BOOK_ESSAYS_HEADING = "Essays about this book"
+BOOK_QUOTES_HEADING = "Quotations"
+
+
+def book_page_title(book: Book) -> str:
+    return book_title(book)
+
+
+def count_of_books(count: int) -> str:
+    """``One book``, ``Two books``, ``12 books``."""
+    number = NUMBERS[count] if count < len(NUMBERS) else str(count)
+    return f"{number} {'book' if count == 1 else 'books'}"

@@ -20,6 +20,7 @@ from folio.ext.design import refresh_order, setup_design
 from folio.ext.domain import FolioDomain
 from folio.ext.essays import refresh_labels, setup_essays
 from folio.ext.freshness import documents_changed, remember_stale, setup_freshness
+from folio.ext.library import setup_library
 from folio.ext.listings import refresh_listings, setup_listings
 from folio.ext.offline import refresh_downloads, setup_offline
 from folio.ext.quotes import setup_quotes
@@ -72,6 +73,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_domain(FolioDomain)  # every record, kept per document; the site-wide views
     setup_essays(app)  # front matter, title, byline, © line
     setup_books(app)  # book-citation, {book}: caption, cover
+    setup_library(app)  # books/<key>.md: the books' own files, their pages, the shelves
     setup_quotes(app)  # page-quote, {page}
     setup_related(app)  # related-reading
     setup_spoiler(app)  # spoiler
@@ -89,7 +91,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", add_stylesheet)
     return {
         "version": __version__,
-        "env_version": 5,
+        "env_version": 6,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

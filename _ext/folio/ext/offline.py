@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import datetime
-import html
 import io
 import json
 import os
@@ -33,6 +32,7 @@ from sphinx.util import logging, texescape
 from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
+from folio.core.escaping import html_text
 from folio.core.wording import download_label
 from folio.ext.books import cover_svg
 from folio.ext.domain import folio_domain
@@ -215,7 +215,7 @@ def add_accessibility_metadata(app: Sphinx, exception: Exception | None) -> None
     text = opf.read_text(encoding="utf-8")
     if "schema:accessMode" in text:
         return
-    lines = "".join(f'    <meta property="{prop}">{html.escape(value)}</meta>\n'
+    lines = "".join(f'    <meta property="{prop}">{html_text(value)}</meta>\n'
                     for prop, value in ACCESSIBILITY)
     opf.write_text(text.replace("  </metadata>", lines + "  </metadata>", 1),
                    encoding="utf-8")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 import html
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +24,7 @@ from xml.etree import ElementTree
 
 from sphinx.util import logging
 
+from folio.core.escaping import html_text, script_json
 from folio.core.records import Book, Essay
 from folio.ext.domain import folio_domain
 from folio.ext.listings import newest_first
@@ -58,7 +58,7 @@ def absolute_links(fragment: str, base: str) -> str:
     """Feed readers resolve links against the feed, not the page: make them absolute."""
     def absolute(match: re.Match[str]) -> str:
         target = urljoin(base, html.unescape(match.group(2)))
-        return f'{match.group(1)}="{html.escape(target)}"'
+        return f'{match.group(1)}="{html_text(target)}"'
 
     return re.sub(r'(href|src)="([^"#:][^":]*|#[^"]*)"', absolute, fragment)
 
@@ -180,7 +180,7 @@ PREVIEW_EXTENSIONS = ("sphinxext.opengraph",)
 
 
 def meta(name: str, value: str, attribute: str = "property") -> str:
-    return f'<meta {attribute}="{html.escape(name)}" content="{html.escape(value)}" />\n'
+    return f'<meta {attribute}="{html_text(name)}" content="{html_text(value)}" />\n'
 
 
 def tags_present(metatags: str) -> set[str]:
@@ -259,14 +259,12 @@ def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: di
     tags = [meta(name, value, attribute) for attribute, name, value in previews
             if name not in present]
     if base and app.config.folio_feed_length:
-        tags.append(f'<link rel="alternate" type="application/atom+xml" title="{html.escape(title)}'
-                    f' feed" href="{html.escape(urljoin(base, FEED))}" />\n')
+        tags.append(f'<link rel="alternate" type="application/atom+xml" title="{html_text(title)}'
+                    f' feed" href="{html_text(urljoin(base, FEED))}" />\n')
     if essay:
         books = [domain.books[key] for key in domain.cited_keys(pagename) if key in domain.books]
-        data = json.dumps(essay_data(essay, books, page_url(app, pagename) if base else ""),
-                          ensure_ascii=False, sort_keys=True)
-        tags.append('<script type="application/ld+json">'
-                    + data.replace("</", "<\\/") + "</script>\n")
+        data = script_json(essay_data(essay, books, page_url(app, pagename) if base else ""))
+        tags.append(f'<script type="application/ld+json">{data}</script>\n')
     context["metatags"] = context.get("metatags", "") + "".join(tags)
 
 
