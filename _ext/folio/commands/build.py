@@ -41,9 +41,11 @@ import contextlib
 import filecmp
 import json
 import os
+import re
 import shutil
 import sys
 import time
+import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -173,11 +175,33 @@ def copy_if_changed(source: Path, target: Path) -> bool:
     return True
 
 
+#: The lines of a collection's ePub that Sphinx dates with the time of the build.
+MODIFIED = re.compile(rb"<dc:date>[^<]*</dc:date>|<meta property=\"dcterms:modified\">[^<]*</meta>")
+
+
+def book_contents(path: Path) -> dict[str, bytes] | None:
+    """An ePub's members, but for the build's date; None when it is not a zip."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            return {name: MODIFIED.sub(b"", book.read(name)) if name.endswith(".opf")
+                    else book.read(name) for name in book.namelist()}
+    except (OSError, zipfile.BadZipFile):
+        return None
+
+
 def publish_collection_epub(builddir: Path) -> list[Path]:
-    """The collection's ePub (Sphinx leaves it in ``_build/epub``) into the downloads."""
+    """The collection's ePub (Sphinx leaves it in ``_build/epub``) into the downloads.
+
+    Sphinx packs the book again on every build, dated that day: a book that
+    differs only by that date is not copied, so an unchanged collection keeps
+    its file (and its time) in the downloads, as every essay's does.
+    """
     books = sorted((builddir / "epub").glob("*.epub"))
     for book in books:
-        copy_if_changed(book, builddir / DOWNLOADS / book.name)
+        target = builddir / DOWNLOADS / book.name
+        if target.is_file() and book_contents(book) == book_contents(target):
+            continue
+        copy_if_changed(book, target)
     return books
 
 
