@@ -176,14 +176,25 @@ def copy_if_changed(source: Path, target: Path) -> bool:
 
 
 #: The lines of a collection's ePub that Sphinx dates with the time of the build.
-MODIFIED = re.compile(rb"<dc:date>[^<]*</dc:date>|<meta property=\"dcterms:modified\">[^<]*</meta>")
+DATED = re.compile(rb"<dc:date>[^<]*</dc:date>|<meta property=\"dcterms:modified\">[^<]*</meta>")
+#: Sphinx numbers the ePub's manifest in the order its builder first asked for
+#: each file, which differs between a clean build and an incremental one.
+NUMBERED = re.compile(rb'(\b(?:id|idref|content))="(epub-\d+)"')
+
+
+def package_document(opf: bytes) -> bytes:
+    """``content.opf`` without the build's date, each item named by its file."""
+    files = dict(re.findall(rb'<item id="([^"]+)" href="([^"]+)"', opf))
+    return NUMBERED.sub(lambda m: m.group(1) + b'="' + files.get(m.group(2), m.group(2))
+                        + b'"', DATED.sub(b"", opf))
 
 
 def book_contents(path: Path) -> dict[str, bytes] | None:
-    """An ePub's members, but for the build's date; None when it is not a zip."""
+    """An ePub's members, the package document as :func:`package_document` reads it;
+    None when it is not a zip."""
     try:
         with zipfile.ZipFile(path) as book:
-            return {name: MODIFIED.sub(b"", book.read(name)) if name.endswith(".opf")
+            return {name: package_document(book.read(name)) if name.endswith(".opf")
                     else book.read(name) for name in book.namelist()}
     except (OSError, zipfile.BadZipFile):
         return None
@@ -192,9 +203,10 @@ def book_contents(path: Path) -> dict[str, bytes] | None:
 def publish_collection_epub(builddir: Path) -> list[Path]:
     """The collection's ePub (Sphinx leaves it in ``_build/epub``) into the downloads.
 
-    Sphinx packs the book again on every build, dated that day: a book that
-    differs only by that date is not copied, so an unchanged collection keeps
-    its file (and its time) in the downloads, as every essay's does.
+    Sphinx packs the book again on every build, dated that day and with its
+    files numbered in another order: a book that differs only by those is
+    not copied, so an unchanged collection keeps its file (and its time) in
+    the downloads, as every essay's does.
     """
     books = sorted((builddir / "epub").glob("*.epub"))
     for book in books:

@@ -219,6 +219,19 @@ def link_outside(main: Any, docname: str, baseurl: str) -> None:
 
 # -- the collection's ePub: its language and its cover --------------------------------------
 
+def forget_cover_page(app: Sphinx) -> None:
+    """Remove the last build's cover page before this one lists the book's files.
+
+    Sphinx writes the cover page after it has listed the files of the book, so
+    a clean build lists it once, as the cover; an incremental one would find
+    last build's copy and list it again, as an extra page: the same book must
+    come out of both.
+    """
+    name = getattr(app.builder, "coverpage_name", "")
+    if app.builder.name == "epub" and name:
+        Path(app.builder.outdir, name).unlink(missing_ok=True)
+
+
 def draw_epub_cover(app: Sphinx) -> None:
     """Give the ePub a cover drawn from the collection's title when it has none."""
     if app.builder.name != "epub" or app.config.epub_cover:
@@ -245,5 +258,6 @@ def set_epub_language(app: Sphinx) -> None:
 def setup_epubs(app: Sphinx) -> None:
     app.connect("builder-inited", set_epub_language)
     app.connect("builder-inited", draw_epub_cover)
+    app.connect("builder-inited", forget_cover_page)
     app.connect("build-finished", add_accessibility_metadata, priority=400)
     app.connect("build-finished", write_essay_epubs)
