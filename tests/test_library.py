@@ -218,3 +218,110 @@ def test_a_new_and_a_deleted_book_file(tmp_path: Path) -> None:
     assert_same(pages(after.outdir), pages(clean.outdir))
     shelf = after.soup("library.html").find(id="shelf-to-read")
     assert [text(t) for t in shelf.select(".folio-shelf-title")] == ["Bleak House"]
+
+
+# -- ratings ------------------------------------------------------------------------------------
+
+def test_rating_by_the_byline(site: Built) -> None:
+    page = site.soup("essays/jane.html")
+    line = page.select_one(".folio-rating-line")
+    assert text(line) == "★★★★½ 4.5 out of 5"
+    assert line.select_one(".folio-stars")["aria-hidden"] == "true"
+    # The rating line follows the byline directly.
+    assert "folio-byline" in line.find_previous_sibling("div")["class"]
+    assert site.soup("essays/agnes.html").select_one(".folio-rating-line") is None
+
+
+def test_rating_in_json_ld(site: Built) -> None:
+    import json
+
+    [script] = site.soup("essays/jane.html").select('script[type="application/ld+json"]')
+    data = json.loads(script.string)
+    assert data["@type"] == "Review"
+    assert data["itemReviewed"]["name"] == "Jane Eyre"
+    assert data["reviewRating"] == {"@type": "Rating", "ratingValue": 4.5, "bestRating": 5,
+                                    "worstRating": 0}
+    [script] = site.soup("essays/agnes.html").select('script[type="application/ld+json"]')
+    assert "reviewRating" not in json.loads(script.string)
+
+
+def test_microformats(site: Built) -> None:
+    """Read back with mf2py, as IndieWeb readers read them."""
+    import mf2py
+
+    def entry(page: str) -> dict[str, object]:
+        parsed = mf2py.parse(doc=(site.outdir / page).read_text(encoding="utf-8"))
+        [found] = [item for item in parsed["items"] if "h-entry" in item["type"]]
+        return found
+
+    rated = entry("essays/jane.html")
+    assert rated["type"] == ["h-entry", "h-review"]
+    assert rated["properties"] == {
+        "name": ["The Governess Speaks"], "author": ["Test Writer"], "item": ["Jane Eyre"],
+        "published": ["2023-02-01"], "rating": ["4.5"], "best": ["5"], "worst": ["0"]}
+    plain = entry("essays/walking.html")
+    assert plain["type"] == ["h-entry"]
+    assert plain["properties"]["name"] == ["Notes on Walking"]
+    assert plain["properties"]["published"] == ["2022-09-10"]
+    assert "rating" not in plain["properties"]
+
+
+def test_an_essay_rating_shows_in_the_library_for_a_book_without_its_own(site: Built) -> None:
+    """heights.md rates Wuthering Heights 3, as its file does; the book page says so too."""
+    page = site.soup("books/wuthering-heights.html")
+    assert text(page.select_one(".folio-record-rating")) == "★★★☆☆ 3 out of 5"
+
+
+# -- series --------------------------------------------------------------------------------------
+
+def test_each_part_says_where_it_is(site: Built) -> None:
+    line = site.soup("essays/heights.html").select_one(".folio-series-line")
+    first, neighbours = line.find_all("p")
+    assert text(first) == "Part 2 of 3 in Rereading the Brontës"
+    href = first.a["href"]
+    assert (site.outdir / "essays" / href.replace("%C3%AB", "ë")).is_file()
+    assert text(neighbours) == "Previous part: The Governess Speaks · Next part: The Quiet Sister"
+    assert [a["href"] for a in neighbours.find_all("a")] == ["jane.html", "agnes.html"]
+    first_part = site.soup("essays/jane.html").select_one(".folio-series-line")
+    assert text(first_part) == ("Part 1 of 3 in Rereading the Brontës "
+                                "Next part: Weather on the Moors")
+
+
+def test_series_page_lists_parts_in_order(site: Built) -> None:
+    page = site.soup("series/rereading-the-brontës.html")
+    assert text(page.h1) == "Rereading the Brontës"
+    parts = [(text(li.select_one(".folio-part-label")), text(li.select_one(".folio-essay-title")))
+             for li in page.select(".folio-series-parts > li")]
+    assert parts == [("Part 1", "The Governess Speaks"), ("Part 2", "Weather on the Moors"),
+                     ("Part 3", "The Quiet Sister")]
+
+
+def test_epub_shows_ratings_and_series(tmp_path: Path) -> None:
+    from conftest import epubcheck
+
+    built = build(copy_root("library", tmp_path), "epub")
+    assert built.warnings == ""
+    chapter = built.soup("essays/heights.xhtml")
+    assert text(chapter.select_one(".folio-rating-line")) == "★★★☆☆ 3 out of 5"
+    line = chapter.select_one(".folio-series-line")
+    assert text(line).startswith("Part 2 of 3 in Rereading the Brontës Previous part: "
+                                 "The Governess Speaks")
+    # No series page in the ePub: the name is text; the neighbours are its own chapters.
+    assert line.find("a", href=re.compile("series")) is None
+    assert [a["href"] for a in line.find_all("a")] == ["jane.xhtml", "agnes.xhtml"]
+    report = epubcheck(next(built.outdir.glob("*.epub")))
+    assert "No errors or warnings detected" in report, report
+
+
+def test_pdf_shows_ratings_and_series(tmp_path: Path) -> None:
+    from conftest import compile_pdf
+
+    built = build(copy_root("library", tmp_path), "latex", folio_essay_downloads=False)
+    assert built.warnings == ""
+    _pdf, log, shown = compile_pdf(built)
+    assert "Missing character" not in log
+    assert "★★★★½ 4.5 out of 5" in shown
+    assert "Part 2 of 3 in Rereading the Brontës" in shown
+    assert "Previous part: The Governess Speaks · Next part: The Quiet Sister" in shown
+    # Book files are web only: no book's notes or shelf in the collection's PDF.
+    assert "marbled page" not in shown and "Villette" not in shown

@@ -184,9 +184,12 @@ NUMBERED = re.compile(rb'(\b(?:id|idref|content))="(epub-\d+)"')
 
 def package_document(opf: bytes) -> bytes:
     """``content.opf`` without the build's date, each item named by its file."""
-    files = dict(re.findall(rb'<item id="([^"]+)" href="([^"]+)"', opf))
-    return NUMBERED.sub(lambda m: m.group(1) + b'="' + files.get(m.group(2), m.group(2))
-                        + b'"', DATED.sub(b"", opf))
+    files: dict[bytes, bytes] = dict(re.findall(rb'<item id="([^"]+)" href="([^"]+)"', opf))
+
+    def by_file(match: re.Match[bytes]) -> bytes:
+        return match[1] + b'="' + files.get(match[2], match[2]) + b'"'
+
+    return NUMBERED.sub(by_file, DATED.sub(b"", opf))
 
 
 def book_contents(path: Path) -> dict[str, bytes] | None:

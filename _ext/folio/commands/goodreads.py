@@ -21,11 +21,6 @@ def run(args: argparse.Namespace) -> int:
     return run_import(args, "goodreads")
 
 
-# Until `folio import <source>` dispatches here, `folio import-goodreads` reaches the command.
-add_import_goodreads_arguments = add_arguments
-run_import_goodreads = run
-
-
 def main(argv: list[str] | None = None) -> int:
     """The command on its own (tests, the benchmark): ``folio import goodreads ARGS``."""
     from folio.commands.cli import OneLineParser

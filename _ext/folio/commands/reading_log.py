@@ -28,6 +28,7 @@ import argparse
 import datetime
 import hashlib
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -56,6 +57,7 @@ from folio.core.reading import (
     split_book_file,
     yaml_entry,
 )
+from folio.core.wording import IMPORTED_REVIEW_SPOILERS
 
 STATE = ".folio-import.json"
 ESSAY_STATE = ".folio-import.json"  # the essays folder's, shared with import-wordpress
@@ -85,6 +87,7 @@ def add_arguments(parser: argparse.ArgumentParser, service: str) -> None:
 
 GOODREADS_LINK = re.compile(r"\[([ab]):([^|\]]*)(?:\|[^\]]*)?\]")
 SPOILER_TAG = re.compile(r"</?spoiler\s*>", re.IGNORECASE)
+LINE_BREAKS = re.compile(r"(?:\s*(?:<br\s*/?>|\r?\n))+\s*", re.IGNORECASE)
 
 
 def review_markdown(review: str) -> tuple[str, bool]:
@@ -103,13 +106,23 @@ def review_markdown(review: str) -> tuple[str, bool]:
 
     spoiler = SPOILER_TAG.search(review) is not None
     html = SPOILER_TAG.sub("", GOODREADS_LINK.sub(link, review))
+    # Every line break a paragraph's end: the converter keeps no hard line break, and
+    # "Word: meaning<br/>Word: meaning" run together would read as one line.
+    html = LINE_BREAKS.sub("\n\n", html)
     return response_markdown(html), spoiler
 
 
 def notes_text(markdown: str, spoiler: bool) -> str:
-    """The review as a book's notes: behind a ``spoiler`` fold when it gives things away."""
+    """The review as a book's notes.  Notes are CommonMark, not MyST (the book's page
+    runs no directive), so a review that gives things away opens with a warning."""
     if not markdown:
         return ""
+    return f"*{IMPORTED_REVIEW_SPOILERS}*\n\n{markdown}" if spoiler else markdown
+
+
+def essay_text(markdown: str, spoiler: bool) -> str:
+    """The review as a draft essay's body: behind a ``spoiler`` fold when it gives
+    things away (an essay is MyST)."""
     if not spoiler:
         return markdown
     marks = fence(markdown)
@@ -181,7 +194,7 @@ def run_import(args: argparse.Namespace, source: str) -> int:
         sys.stderr.write(f"folio import {source}: {error}\n")
         return 2
     except BrokenPipeError:  # the report piped into `head`: what was written stays written
-        sys.stderr.close()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error
         return 0
 
 
@@ -215,8 +228,8 @@ def import_log(args: argparse.Namespace, source: str) -> int:
 
     state_path = into / STATE
     state = read_state(state_path)
-    library, existing = load_library(into, state)
-    used: set[str] = set(existing) | set(state["books"])
+    library, files = load_library(into)
+    used: set[str] = set(files) | set(state["books"])
     essay_state = read_flat(essays_dir / ESSAY_STATE)
 
     for group in group_rows(rows):
@@ -240,7 +253,7 @@ def import_log(args: argparse.Namespace, source: str) -> int:
         if book.row_id:
             state["rows"][book.row_id] = key
         report.shelves[str(values.get("shelf", "read"))] += 1
-        outcome = write_book(into, key, values, body, source, state, args.force)
+        outcome = write_book(into, key, values, body, source, state, args.force, files)
         {"written": report.written, "merged": report.merged, "unchanged": report.unchanged,
          "kept": report.kept, "gone": report.gone}[outcome].append(filename)
         library.add(key, values)
@@ -252,8 +265,7 @@ def import_log(args: argparse.Namespace, source: str) -> int:
 
     if state["books"] or state["rows"]:
         into.mkdir(parents=True, exist_ok=True)
-        write_if_changed(state_path, json.dumps(state, indent=1, sort_keys=True,
-                                                ensure_ascii=False) + "\n")
+        write_if_changed(state_path, state_text(state))
     if essay_state:  # the same form import-wordpress writes it in
         write_if_changed(essays_dir / ESSAY_STATE,
                          json.dumps(essay_state, indent=1, sort_keys=True) + "\n")
@@ -261,25 +273,44 @@ def import_log(args: argparse.Namespace, source: str) -> int:
     return 0
 
 
-def load_library(into: Path, state: dict[str, Any]) -> tuple[Library, set[str]]:
-    """The book files already there, by what makes two records one book."""
+Parsed = tuple[str, "dict[str, Any] | None", str]  # (text, front matter, body)
+
+
+def load_library(into: Path) -> tuple[Library, dict[str, Parsed]]:
+    """The book files already there, by what makes two records one book; and each
+    file as read (so no file is read and parsed twice)."""
     library = Library()
-    keys: set[str] = set()
+    files: dict[str, Parsed] = {}
     if not into.is_dir():
-        return library, keys
+        return library, files
     for path in sorted(into.glob("*.md")):
         try:
-            values, _head, _body = split_book_file(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            values = None
-        keys.add(path.stem)
+            files[path.stem] = ("", None, "")
+            continue
+        values, _head, body = split_book_file(text)
+        files[path.stem] = (text, values, body)
         if values is not None:
             library.add(path.stem, values)
-    return library, keys
+    return library, files
+
+
+def state_text(state: dict[str, Any]) -> str:
+    """The state file: JSON, one book to a line (short diffs for a writer who keeps
+    ``books/`` in git; and written by the C encoder, not the indenting one)."""
+    parts = []
+    for section in sorted(state):
+        entries = state[section]
+        lines = [f" {json.dumps(k, ensure_ascii=False)}: "
+                 f"{json.dumps(entries[k], ensure_ascii=False, sort_keys=True)}"
+                 for k in sorted(entries)]
+        parts.append(f"{json.dumps(section)}: {{\n" + ",\n".join(lines) + "\n}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def write_book(into: Path, key: str, values: dict[str, Any], body: str, source: str,
-               state: dict[str, Any], force: bool) -> str:
+               state: dict[str, Any], force: bool, files: dict[str, Parsed]) -> str:
     """Write or merge one book file; which of written/merged/unchanged/kept/gone."""
     path = into / f"{key}.md"
     record = state["books"].get(key)
@@ -297,8 +328,10 @@ def write_book(into: Path, key: str, values: dict[str, Any], body: str, source: 
                                "sources": {source: incoming},
                                "bodies": {source: digest(body.strip())}}
         return "written"
-    current_text = path.read_text(encoding="utf-8")
-    current, _head, current_body = split_book_file(current_text)
+    current_text, current, current_body = files.get(key) or ("", None, "")
+    if key not in files:  # written earlier in this run (two rows, one key)
+        current_text = path.read_text(encoding="utf-8")
+        current, _head, current_body = split_book_file(current_text)
     if current is None:
         return "kept"  # not a book file Folio can read: the writer's to fix
     ours = record is not None and record.get("whole", True) is True \
@@ -345,7 +378,7 @@ def write_draft(essays_dir: Path, key: str, book: BookRow, markdown: str, spoile
     essay the writer made or edited since, unless ``--force``)."""
     genre = "review" if "review" in genres else genres[0]
     when = max(book.read) if book.read else book.added or datetime.date.today()
-    body = notes_text(markdown, spoiler)
+    body = essay_text(markdown, spoiler)
     head = "\n".join(["---", yaml_entry("title", bare_title(book.title)),
                       f"date: {when.isoformat()}", yaml_entry("genre", genre),
                       "draft: true", "---"])

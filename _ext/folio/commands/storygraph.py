@@ -21,11 +21,6 @@ def run(args: argparse.Namespace) -> int:
     return run_import(args, "storygraph")
 
 
-# Until `folio import <source>` dispatches here, `folio import-storygraph` reaches the command.
-add_import_storygraph_arguments = add_arguments
-run_import_storygraph = run
-
-
 def main(argv: list[str] | None = None) -> int:
     """The command on its own (tests, the benchmark): ``folio import storygraph ARGS``."""
     from folio.commands.cli import OneLineParser

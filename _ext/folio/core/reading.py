@@ -199,12 +199,20 @@ def date(cell: str) -> datetime.date | None:
     return one_date(value) if value else None
 
 
-def date_ranges(cell: str) -> tuple[tuple[datetime.date | None, datetime.date], ...]:
-    """StoryGraph's "Dates Read": ``2021/03/01-2021/03/20, 2023/01/05`` → (start, end) pairs."""
-    found: list[tuple[datetime.date | None, datetime.date]] = []
+Span = tuple["datetime.date | None", "datetime.date | None"]  # (first day, last day)
+
+
+def date_ranges(cell: str) -> tuple[Span, ...]:
+    """StoryGraph's "Dates Read": ``2021/03/01-2021/03/20, 2023/01/05`` → (start, end)
+    pairs; a range still open (``2025/01/10-``) has no end."""
+    found: list[Span] = []
     for part in re.split(r"[,;]", cell):
         part = part.strip()
         if not part:
+            continue
+        open_range = re.fullmatch(r"(.*?\d)\s*[-–—]\s*", part)
+        if open_range:
+            found.append((one_date(open_range.group(1)), None))
             continue
         ends = [p for p in re.split(r"\s*[–—]\s*|\s+-\s+|(?<=\d)-(?=\d{4})", part) if p]
         if len(ends) == 1:
@@ -394,10 +402,16 @@ def goodreads_row(cells: dict[str, Any], line: int) -> BookRow:
     if read_count > max(1, len(read)):
         notes.append(f"read {read_count} times; the export gives "
                      + (f"one date ({read[0].isoformat()}), kept" if read else "no date"))
+    first_published = cells.get("first_published")
+    if first_published is not None and cells.get("year") is not None \
+            and first_published > cells["year"]:
+        notes.append(f"Original Publication Year {first_published} is after this edition's "
+                     f"year {cells['year']}; left out")
+        first_published = None
     return BookRow(
         line=line, source="goodreads", title=title, authors=authors,
         publisher=cells.get("publisher", ""), year=cells.get("year"),
-        first_published=cells.get("first_published"),
+        first_published=first_published,
         edition=edition_kind(cells.get("edition", "")), isbn=isbn,
         pages=cells.get("pages") or None, shelf=shelf, read=read, rating=cells.get("rating"),
         tags=tuple(tags), review=cells.get("review", ""), spoiler=cells.get("spoiler", False),
@@ -411,19 +425,21 @@ def storygraph_row(cells: dict[str, Any], line: int) -> BookRow:
     given = cells.get("isbn_uid", "")
     isbn = isbn13(given)
     uid = "" if isbn else given
-    ranges = list(cells.get("dates", ()))
+    ranges: list[Span] = list(cells.get("dates", ()))
     last = cells.get("last_read")
     if last and all(end != last for _start, end in ranges):
         ranges.append((None, last))
+    ends = tuple(end for _start, end in ranges if end is not None)
     tags = list(cells.get("tags", ()))
     status = cells.get("status", "")
     if status and shelf_key(status) not in OWN_SHELVES and status not in tags:
         tags.append(status)
-    shelf = choose_shelf(status, tags, bool(ranges))
-    read = not_finished(shelf, tuple(end for _start, end in ranges), notes)
+    shelf = choose_shelf(status, tags, bool(ends))
+    read = not_finished(shelf, ends, notes)
     started = None
-    if shelf == "reading" and ranges and ranges[-1][0] is not None:
-        started = ranges[-1][0]
+    opened = [start for start, end in ranges if start is not None and end is None]
+    if shelf == "reading" and (opened or (ranges and ranges[-1][0] is not None)):
+        started = opened[-1] if opened else ranges[-1][0]
     read_count = cells.get("read_count") or 0
     if read_count > max(1, len(read)):
         notes.append(f"read {read_count} times; the export gives "
@@ -570,6 +586,9 @@ def combine(rows: list[BookRow]) -> BookRow:
     for name in ("first_published", "rating", "started", "added", "row_id"):
         filled[name] = next((getattr(r, name) for r in rows if getattr(r, name)),
                             getattr(edition, name))
+    if filled["first_published"] is not None and edition.year is not None \
+            and filled["first_published"] > edition.year:
+        filled["first_published"] = edition.first_published  # another edition's, not this
     authors = tuple(dict.fromkeys(a for r in [edition, *rows] for a in r.authors))
     reviews = [r.review for r in rows if r.review]
     others = ", ".join(f"line {r.line}" for r in rows if r is not edition)
@@ -658,17 +677,38 @@ def merge_fields(current: Mapping[str, Any], written: Mapping[str, Any] | None,
 
 # -- writing -------------------------------------------------------------------------------------
 
-def yaml_entry(name: str, value: Any) -> str:
-    """One front-matter line (``yaml.safe_dump``: strings quoted where YAML needs it)."""
-    if name == "read" and isinstance(value, list):
-        value = [to_date(v) for v in value]
-    elif name == "started" and isinstance(value, str):
-        value = to_date(value)
-    # Lists of scalars in flow style (``read: [2019-05-20]``), the mapping itself in block.
-    dumped: str = yaml.safe_dump({name: value}, allow_unicode=True, sort_keys=False,
-                                 default_flow_style=None if isinstance(value, list) else False,
-                                 width=1_000_000)
+#: libyaml's safe dumper and loader when PyYAML has them (ten times faster on a
+#: 5,000-book library), else the pure-Python ones: the same safe subset either way.
+SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class FrontMatterDumper(SafeDumper):  # type: ignore[misc]
+    """``yaml.safe_dump``'s representer, with lists in flow style as the contract
+    writes them (``read: [2019-05-20, 2023-01-04]``) inside a block mapping."""
+
+
+def _flow_list(dumper: Any, value: list[Any]) -> Any:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
+
+
+FrontMatterDumper.add_representer(list, _flow_list)
+
+
+def dump(values: Mapping[str, Any]) -> str:
+    """Front-matter lines for ``values``: strings quoted wherever YAML would read
+    them as something else (a date, a number, ``yes``, a comment, a mapping)."""
+    ready = {name: ([to_date(v) for v in value] if name == "read" and isinstance(value, list)
+                    else to_date(value) if name == "started" else value)
+             for name, value in values.items()}
+    dumped: str = yaml.dump(ready, Dumper=FrontMatterDumper, allow_unicode=True,
+                            sort_keys=False, default_flow_style=False, width=1_000_000)
     return dumped.rstrip("\n")
+
+
+def yaml_entry(name: str, value: Any) -> str:
+    """One front-matter entry, as :func:`dump` writes it."""
+    return dump({name: value})
 
 
 def to_date(value: Any) -> Any:
@@ -682,7 +722,7 @@ def to_date(value: Any) -> Any:
 
 def front_matter_text(values: Mapping[str, Any]) -> str:
     ordered = [k for k in FIELDS if k in values] + sorted(k for k in values if k not in FIELDS)
-    return "\n".join(["---", *(yaml_entry(k, values[k]) for k in ordered), "---"])
+    return f"---\n{dump({k: values[k] for k in ordered})}\n---"
 
 
 def book_file_text(values: Mapping[str, Any], notes: str) -> str:
@@ -701,7 +741,7 @@ def split_book_file(content: str) -> tuple[dict[str, Any] | None, str, str]:
         if lines[index].strip() in ("---", "..."):
             head = "".join(lines[1:index])
             try:
-                data = yaml.safe_load(head)
+                data = yaml.load(head, Loader=SafeLoader)
             except (yaml.YAMLError, ValueError, RecursionError):
                 return None, "", content
             body = "".join(lines[index + 1:])
@@ -752,6 +792,11 @@ def key_slug(value: str, limit: int = 60) -> str:
     return slug
 
 
+#: Names Windows keeps for devices: ``books/con.md`` could not be checked out there.
+RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
+                      *(f"lpt{n}" for n in range(10))})
+
+
 def new_key(book: BookRow, taken: Callable[[str], bool]) -> str:
     """A key for a book the library does not have: its title's slug; then with the
     author's surname; then numbered.  Titles with no Latin letters use the ISBN."""
@@ -760,6 +805,8 @@ def new_key(book: BookRow, taken: Callable[[str], bool]) -> str:
     base = key_slug(main_title) or key_slug(title) \
         or (f"book-{book.isbn}" if book.isbn else "book")
     surname = key_slug(book.authors[0].split()[-1] if book.authors else "", 30)
+    if base in RESERVED:  # a file Windows cannot check out
+        base = f"{base}-book"
     for candidate in (base, f"{base}-{surname}" if surname else base):
         if not taken(candidate):
             return candidate

@@ -317,3 +317,37 @@ def count_of_books(count: int) -> str:
     """``One book``, ``Two books``, ``12 books``."""
     number = NUMBERS[count] if count < len(NUMBERS) else str(count)
     return f"{number} {'book' if count == 1 else 'books'}"
+
+
+# -- series ---------------------------------------------------------------------------------
+
+def part_of(number: int, count: int) -> str:
+    """Before the series' name under a part's byline: ``Part 2 of 3 in ``."""
+    return f"Part {number} of {count} in "
+
+
+PREVIOUS_PART = "Previous part: "
+NEXT_PART = "Next part: "
+
+
+def part_label(number: int) -> str:
+    """Before a part's title on the series' page."""
+    return f"Part {number}"
+
+
+def series_page_title(series: str) -> str:
+    return series
+
+
+def series_page_intro(count: int) -> str:
+    """The sentence that opens a series' page."""
+    number = NUMBERS[count] if count < len(NUMBERS) else str(count)
+    return f"A series in {number.lower() if count < len(NUMBERS) else number} " \
+           f"{'part' if count == 1 else 'parts'}, in order."
+
+
+# -- a reading log brought in (folio import goodreads / storygraph) -----------------------
+
+#: Opens a review Goodreads marked as giving things away, in a book's notes (which are
+#: plain Markdown: no fold; a draft essay folds it behind a ``spoiler`` instead).
+IMPORTED_REVIEW_SPOILERS = "Spoilers follow."

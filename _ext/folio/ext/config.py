@@ -17,7 +17,7 @@ DEFAULT_PAGE_FORMAT = "(p{page})"
 TITLE_STYLES = ("italic", "quoted")
 SPOILER_STYLES = ("fold", "warn")
 #: The pages Folio writes, each only when it has something to list.
-LISTING_PAGES = ("genres", "tags", "archive", "library", "quotations")
+LISTING_PAGES = ("genres", "tags", "archive", "library", "quotations", "series")
 
 
 def setup_config(app: Sphinx) -> None:

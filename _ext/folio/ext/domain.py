@@ -62,7 +62,9 @@ class Views:
     gone: list[str] = field(default_factory=list)  # generated pages to delete now
     sidebar: Sidebar | None = None  # what every page's sidebar showed
     order: list[str] = field(default_factory=list)  # essays by date, for previous/next
-    series: dict[str, tuple[str, ...]] = field(default_factory=dict)  # series -> parts in order
+    series: dict[str, tuple[str, ...]] = field(default_factory=dict)  # series page -> parts
+    # series page -> (docname, title, part number) of each part, as their lines showed them
+    series_shown: dict[str, tuple[tuple[str, str, int], ...]] = field(default_factory=dict)
 
 
 class FolioDomain(Domain):

@@ -36,6 +36,7 @@ from folio.core.wording import (
 )
 from folio.ext.domain import folio_domain
 from folio.ext.listings import genre_page, tag_page
+from folio.ext.ratings import rating_line
 from folio.ext.related import related_reading
 from folio.ext.shared import (
     WEB_BUILDERS,
@@ -56,7 +57,8 @@ FIELDS = ("title", "subtitle", "author", "date", "genre", "tags", "label", "summ
           "copyright", "rating", "series", "part")
 #: Keys other tools give meaning to; accepted without a warning.
 OTHER_KEYS = frozenset({"orphan", "nocomments", "nosearch", "tocdepth", "authors",
-                        "description", "keywords", "html_meta", "myst", "substitutions"})
+                        "description", "keywords", "html_meta", "myst", "substitutions",
+                        "draft"})  # draft: true is folio.ext.drafts' (never read)
 
 
 # -- pure functions: text in, data out ---------------------------------------
@@ -430,6 +432,8 @@ class EssayFrontMatter(SphinxTransform):
             add(nodes.inline(tags, tags, classes=["folio-tags"]))
         if byline:
             header.append(styled_paragraph("folio-byline", *byline))
+        if essay.rating is not None:
+            header.append(rating_line(essay.rating, self.config.folio_rating_scale))
         position = 1 if section.children and isinstance(section[0], nodes.title) else 0
         for offset, node in enumerate(header):
             section.insert(position + offset, node)
@@ -445,11 +449,15 @@ class EssayFrontMatter(SphinxTransform):
             section += line
 
 
+#: The lines under an essay's title that belong to its header.
+HEADER_LINES = frozenset({"folio-byline", "folio-rating-line", "folio-series-line"})
+
+
 def header_end(section: nodes.Element) -> int:
     """The position just after an essay's title, subtitle and byline in its section."""
     position = 1
     for index, child in enumerate(section.children):
-        if isinstance(child, nodes.container) and "folio-byline" in child["classes"]:
+        if isinstance(child, nodes.container) and set(child["classes"]) & HEADER_LINES:
             position = index + 1
     return position
 

@@ -151,18 +151,43 @@ class Shelf:
     home: Citation | None
     readers: tuple[tuple[str, tuple[Quote, ...]], ...]  # (docname, its quotes of the book)
     entry: LibraryBook | None = None  # the book's own file, if it has one
+    rated: float | None = None  # the rating the newest essay rating it gives
 
     @property
     def shelf(self) -> str:
         return self.entry.shelf if self.entry else "read"
 
+    @property
+    def rating(self) -> float | None:
+        """The book file's rating, else the newest rating an essay about it gives."""
+        if self.entry is not None and self.entry.rating is not None:
+            return self.entry.rating
+        return self.rated
+
+
+def essay_ratings(essays: Mapping[str, Essay], citations: Mapping[str, list[Citation]]
+                  ) -> dict[str, float]:
+    """Book key → the rating of the newest rated essay whose first cited book it is."""
+    found: dict[str, tuple[int, str, float]] = {}
+    for name, essay in essays.items():
+        cited = citations.get(name, [])
+        if essay.rating is None or not cited:
+            continue
+        when = (essay.date.toordinal() if essay.date else 0, name, essay.rating)
+        key = cited[0].book.key
+        if key not in found or when > found[key]:
+            found[key] = when
+    return {key: when[2] for key, when in found.items()}
+
 
 def library(books: Mapping[str, Book], homes: Mapping[str, Citation],
             citations: Mapping[str, list[Citation]], quotes: Mapping[str, list[Quote]],
-            records: Mapping[str, LibraryBook] | None = None) -> dict[str, Shelf]:
+            records: Mapping[str, LibraryBook] | None = None,
+            rated: Mapping[str, float] | None = None) -> dict[str, Shelf]:
     """Every book by key, with every page that cites or quotes it (an essay or any
-    other page) and which pages of the book, and its own file if it has one."""
-    records = records or {}
+    other page) and which pages of the book, its own file if it has one, and the
+    rating an essay about it gives."""
+    records, rated = records or {}, rated or {}
     discussed: dict[str, set[str]] = defaultdict(set)
     for docname, cited in citations.items():
         for citation in cited:
@@ -177,7 +202,7 @@ def library(books: Mapping[str, Book], homes: Mapping[str, Citation],
             (name, tuple(sorted((q for q in quotes.get(name, []) if q.book_key == key),
                                 key=page_order)))
             for name in sorted(discussed[key]))
-        found[key] = Shelf(book, homes.get(key), readers, records.get(key))
+        found[key] = Shelf(book, homes.get(key), readers, records.get(key), rated.get(key))
     return found
 
 
@@ -304,10 +329,10 @@ def record_rows(shelf: Shelf, scale: int) -> list[tuple[str, str, str]]:
             "shelf": wording.shelf_heading(entry.shelf),
             "read": join_names([wording.format_date(d) for d in entry.read]),
             "started": wording.format_date(entry.started) if entry.started else "",
-            "rating": wording.rating_words(entry.rating, scale) if entry.rating is not None
-            else "",
             "tags": ", ".join(entry.tags),
         }
+    if shelf.rating is not None:
+        values["rating"] = wording.rating_words(shelf.rating, scale)
     return [(name, label, values[name]) for name, label in wording.RECORD_LABELS
             if values.get(name)]
 
@@ -343,7 +368,7 @@ class Shown:
             "reads": wording.dates_read(entry.read) if entry else "",
             "started": wording.started_on(entry.started) if entry and entry.started
             and entry.shelf == "reading" else "",
-            "rating": rating_shown(entry.rating if entry else None, self.scale),
+            "rating": rating_shown(shelf.rating, self.scale),
             "essays": [(links.page(name, essays), pages_quoted(links, name, found,
                                                                  self.page_format))
                        for name, found in shelf.readers],
@@ -357,7 +382,7 @@ def library_pages(app: Sphinx, chosen: set[str]) -> Iterator[tuple[str, dict[str
     domain = folio_domain(app.env)
     essays = domain.essays
     shelves = library(domain.books, domain.homes, domain.citations, domain.quotes,
-                      domain.library)
+                      domain.library, essay_ratings(essays, domain.citations))
     covers = cover_files(app, shelves)
     shown = Shown(app)
     links = Pages(app, "library")
@@ -383,7 +408,7 @@ def library_pages(app: Sphinx, chosen: set[str]) -> Iterator[tuple[str, dict[str
             "title": shown.title(shelf.book), "caption": caption,
             "cover": links.resource(covers[key][0]), "cover_alt": covers[key][1],
             "record": record_rows(shelf, shown.scale),
-            "rating": rating_shown(entry.rating if entry else None, shown.scale),
+            "rating": rating_shown(shelf.rating, shown.scale),
             "notes": entry.notes if entry else "",
             "essays": [(links.page(page, essays), pages_quoted(links, page, found,
                                                                  shown.page_format))

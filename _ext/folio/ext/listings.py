@@ -320,10 +320,12 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         yield page("archive", wording.ARCHIVE_TITLE, "archive.html",
                    years=[(year, [links.essay(e) for e in found])
                           for year, found in years.items()])
-    # The library and the books' pages (folio.ext.library builds on this module's helpers).
+    # The library, the books' and the series' pages (those modules build on this one's helpers).
     from folio.ext.library import library_pages
+    from folio.ext.series import series_pages
 
     yield from library_pages(app, chosen)
+    yield from series_pages(app, chosen)
     page_format = app.config.folio_page_format
 
     def title(book: Book) -> dict[str, Any]:
@@ -383,13 +385,16 @@ def refresh_listings(app: Sphinx, env: BuildEnvironment) -> set[str]:
     """
     domain = folio_domain(env)
     views = domain.views
-    from folio.ext.library import page_names as library_names  # it imports this module
+    # The library, the books' and the series' pages (those modules import this one).
+    from folio.ext.library import page_names as library_names
+    from folio.ext.series import page_names as series_names
 
+    wanted = set(app.config.folio_listing_pages)
     generated = sorted({
         *page_names(domain.essays, app.config.folio_genres, domain.books, domain.quotes,
-                    app.config.folio_listing_pages),
-        *library_names(domain.essays, domain.books, domain.library,
-                       app.config.folio_listing_pages)})
+                    wanted),
+        *library_names(domain.essays, domain.books, domain.library, wanted),
+        *series_names(domain.essays, wanted)})
     views.gone = sorted(set(views.generated) - set(generated))
     linked = generated != views.generated  # the sidebar, bylines and listings link to them
     views.generated = generated
