@@ -35,6 +35,7 @@ from folio.ext.responses import setup_responses
 from folio.ext.search import setup_search
 from folio.ext.series import refresh_series, setup_series
 from folio.ext.sharing import setup_sharing
+from folio.ext.sources import setup_sources
 from folio.ext.spoiler import setup_spoiler
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ def add_templates(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     setup_config(app)  # folio_* settings
+    setup_sources(app)  # a source not in UTF-8: a warning, and left out; the rest builds
     app.add_domain(FolioDomain)  # every record, kept per document; the site-wide views
     setup_essays(app)  # front matter, title, byline, © line
     setup_drafts(app)  # draft: true → left out of every output
