@@ -41,9 +41,11 @@ import contextlib
 import filecmp
 import json
 import os
+import re
 import shutil
 import sys
 import time
+import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -174,11 +176,48 @@ def copy_if_changed(source: Path, target: Path) -> bool:
     return True
 
 
+#: The lines of a collection's ePub that Sphinx dates with the time of the build.
+DATED = re.compile(rb"<dc:date>[^<]*</dc:date>|<meta property=\"dcterms:modified\">[^<]*</meta>")
+#: Sphinx numbers the ePub's manifest in the order its builder first asked for
+#: each file, which differs between a clean build and an incremental one.
+NUMBERED = re.compile(rb'(\b(?:id|idref|content))="(epub-\d+)"')
+
+
+def package_document(opf: bytes) -> bytes:
+    """``content.opf`` without the build's date, each item named by its file."""
+    files: dict[bytes, bytes] = dict(re.findall(rb'<item id="([^"]+)" href="([^"]+)"', opf))
+
+    def by_file(match: re.Match[bytes]) -> bytes:
+        return match[1] + b'="' + files.get(match[2], match[2]) + b'"'
+
+    return NUMBERED.sub(by_file, DATED.sub(b"", opf))
+
+
+def book_contents(path: Path) -> dict[str, bytes] | None:
+    """An ePub's members, the package document as :func:`package_document` reads it;
+    None when it is not a zip."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            return {name: package_document(book.read(name)) if name.endswith(".opf")
+                    else book.read(name) for name in book.namelist()}
+    except (OSError, zipfile.BadZipFile):
+        return None
+
+
 def publish_collection_epub(builddir: Path) -> list[Path]:
-    """The collection's ePub (Sphinx leaves it in ``_build/epub``) into the downloads."""
+    """The collection's ePub (Sphinx leaves it in ``_build/epub``) into the downloads.
+
+    Sphinx packs the book again on every build, dated that day and with its
+    files numbered in another order: a book that differs only by those is
+    not copied, so an unchanged collection keeps its file (and its time) in
+    the downloads, as every essay's does.
+    """
     books = sorted((builddir / "epub").glob("*.epub"))
     for book in books:
-        copy_if_changed(book, builddir / DOWNLOADS / book.name)
+        target = builddir / DOWNLOADS / book.name
+        if target.is_file() and book_contents(book) == book_contents(target):
+            continue
+        copy_if_changed(book, target)
     return books
 
 

@@ -23,7 +23,7 @@ from sphinx.util.nodes import make_refnode
 
 from folio.core import wording
 from folio.core.escaping import html_text
-from folio.core.names import genre_page, page_name
+from folio.core.names import genre_page, tag_name
 from folio.core.pages import page_order
 from folio.core.records import Book, Essay, Quote
 from folio.core.wording import SEPARATOR, format_date
@@ -59,7 +59,7 @@ def select_essays(essays: Iterable[Essay], genre: str = "", tag: str = "", year:
     """Essays newest first, optionally of one genre, tag or year."""
     chosen = [e for e in newest_first(essays)
               if (not genre or genre in e.genres)
-              and (not tag or page_name(tag) in {page_name(t) for t in e.tags})
+              and (not tag or tag_name(tag) in {tag_name(t) for t in e.tags})
               and (not year or (e.date is not None and e.date.year == year))]
     return chosen[:limit] if limit else chosen
 
@@ -165,7 +165,7 @@ def tag_names(essays: Iterable[Essay]) -> dict[str, str]:
     tags: dict[str, str] = {}
     for essay in newest_first(essays):
         for tag in essay.tags:
-            tags.setdefault(page_name(tag), tag)
+            tags.setdefault(tag_name(tag), tag)
     return dict(sorted(tags.items()))
 
 
