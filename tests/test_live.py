@@ -20,6 +20,9 @@ from conftest import ROOT, copy_root
 from folio.commands.live import BUILDS_PATH, changed_files, needs_restart
 from test_builds import assert_same, edit, pages
 
+#: End to end (TeX, epubcheck, validators, whole builds): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 
 def fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=10) as response:
