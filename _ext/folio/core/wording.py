@@ -264,6 +264,12 @@ def tag_page_intro(count: int, tag: str) -> str:
 #: The ways into the collection the sidebar offers: (page, heading).
 BROWSE = (("archive", "Archive"), ("library", "Library"), ("quotations", "Quotations"),
           ("tags/index", "Tags"))
+#: The masthead's links, on every page of a collection: (page, label).
+MASTHEAD = (("archive", "Essays"), ("library", "Library"), ("quotations", "Quotations"),
+            ("tags/index", "Tags"))
+MASTHEAD_LABEL = "The collection"
+SEARCH_LABEL = "Search the collection"
+SEARCH_PLACEHOLDER = "Search"
 TAGS_TITLE = "Tags"
 ARCHIVE_TITLE = "Archive"
 LIBRARY_TITLE = "Library"

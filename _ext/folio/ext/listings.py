@@ -257,7 +257,8 @@ def pages_quoted(links: Pages, docname: str, found: tuple[Quote, ...],
     linked to its quotation if any, and whether that quotation is a spoiler."""
     pages: dict[str, tuple[str, bool]] = {}
     for quote in found:
-        href = links.href(docname, quote.anchor) if quote.anchor else ""
+        # A page named in the text (not quoted) links to the essay: every reference a link.
+        href = links.href(docname, quote.anchor)
         reference = wording.page_reference(page_format, quote.pages)
         if not pages.get(reference, ("", False))[0]:
             pages[reference] = (href, quote.spoiler)
@@ -383,7 +384,7 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         text, italic = wording.styled_title(wording.book_title(book),
                                             app.config.folio_title_style,
                                             app.config.language or "en")
-        return {"text": text, "italic": italic}
+        return {"text": text, "italic": italic, "authors": join_names(book.authors)}
 
     spoilers = {"label": app.config.folio_spoiler_label,
                 "mark": wording.spoiler_mark(app.config.folio_spoiler_label),

@@ -37,7 +37,7 @@ from folio.core.wording import download_label
 from folio.ext.books import cover_svg
 from folio.ext.domain import folio_domain
 from folio.ext.essays import educate, header_end, recover_front_matter
-from folio.ext.shared import WEB_BUILDERS, FolioPostTransform, add_latex_styles, is_web
+from folio.ext.shared import WEB_BUILDERS, FolioPostTransform, is_web
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -251,7 +251,9 @@ def write_essay_epubs(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.builder.outdir)
     target = downloads_folder(outdir)
     target.mkdir(parents=True, exist_ok=True)
-    styles = [name for name in ("_static/epub.css", "_static/pygments.css", "_static/folio.css")
+    # The same stylesheets as the collection's ePub, in the same order: one design.
+    styles = [name for name in ("_static/epub.css", "_static/pygments.css", "_static/folio.css",
+                                "_static/folio-epub.css")
               if (outdir / name).exists()]
     language = config.language or "en"
     written = 0
@@ -530,19 +532,6 @@ def set_epub_language(app: Sphinx) -> None:
             f"lang={quoteattr(language)} xml:lang={quoteattr(language)}>")
 
 
-#: One essay's own PDF (howto class): no contents page for a single chapter,
-#: and no release number; the byline gives the essay's date.
-LATEX_STYLES = r"""
-% Folio, offline files: one essay's own PDF.
-\makeatletter
-\@ifclassloaded{sphinxhowto}{%
-  \renewcommand{\sphinxtableofcontents}{}%
-  \renewcommand{\release}[1]{}\renewcommand{\releasename}{}%
-  \renewcommand{\date}[1]{\gdef\@date{}}%
-}{}
-\makeatother
-"""
-
 
 def setup_offline(app: Sphinx) -> None:
     app.connect("config-inited", add_essay_pdfs)
@@ -554,5 +543,4 @@ def setup_offline(app: Sphinx) -> None:
     app.connect("build-finished", add_accessibility_metadata, priority=400)
     app.connect("build-finished", write_essay_epubs)
     app.connect("build-finished", copy_downloads)
-    add_latex_styles(app, LATEX_STYLES)
     app.connect("build-finished", write_build_report, priority=900)
