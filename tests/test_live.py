@@ -105,8 +105,8 @@ def test_one_process_many_builds_equals_clean(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The live server's builds (one application, the environment in memory, set
     aside from the garbage collector after every read) give a clean build's pages."""
-    from folio import freshness
     from folio.commands.live import LiveBuild
+    from folio.ext import freshness
 
     monkeypatch.setattr(freshness, "SETTLE_AFTER", 0)  # as after a large read
     source = copy_root("folio", tmp_path / "site")

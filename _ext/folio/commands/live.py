@@ -199,7 +199,7 @@ class LiveBuild:
         return True
 
 
-def add_live_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", nargs="?", type=Path, default=Path("."),
                         help="the collection's folder (with conf.py); default: here")
     parser.add_argument("--host", default="127.0.0.1", help="address to serve on")
@@ -231,7 +231,7 @@ def watch_in_background(folders: Sequence[Path], interval: float) -> queue.Queue
     return batches
 
 
-def run_live(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     srcdir = args.source.resolve()
     if not (srcdir / "conf.py").is_file():
         sys.stderr.write(f"folio live: {srcdir}: no conf.py here\n")
@@ -283,8 +283,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = OneLineParser(prog="python -m folio.commands.live",
                            description=__doc__.split("\n\n")[0])
-    add_live_arguments(parser)
-    return run_live(parser.parse_args(argv))
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

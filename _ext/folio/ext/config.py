@@ -17,7 +17,7 @@ DEFAULT_PAGE_FORMAT = "(p{page})"
 TITLE_STYLES = ("italic", "quoted")
 SPOILER_STYLES = ("fold", "warn")
 #: The pages Folio writes, each only when it has something to list.
-LISTING_PAGES = ("genres", "tags", "archive", "library", "quotations")
+LISTING_PAGES = ("genres", "tags", "archive", "library", "quotations", "series", "reading")
 
 
 def setup_config(app: Sphinx) -> None:
@@ -45,6 +45,8 @@ def setup_config(app: Sphinx) -> None:
     add("folio_comments", None, "env", types=frozenset({dict, type(None)}))
     # Which of Folio's own pages the site has ([] in a site with its own navigation).
     add("folio_listing_pages", list(LISTING_PAGES), "env", types=frozenset({list, tuple}))
+    # Ratings (essays' and book files' ``rating:``) run from 0 to this, in halves.
+    add("folio_rating_scale", 5, "env", types=frozenset({int}))
     app.connect("config-inited", check_config)
 
 
@@ -83,6 +85,10 @@ def check_config(app: Sphinx, config: Config) -> None:
         logger.warning("folio_listing_pages: unknown %s (known: %s)", ", ".join(map(repr, unknown)),
                        ", ".join(LISTING_PAGES), type="folio", subtype="config")
     config.folio_listing_pages = [p for p in LISTING_PAGES if p in config.folio_listing_pages]
+    if not 1 <= config.folio_rating_scale <= 100:
+        logger.warning("folio_rating_scale must be a whole number from 1 to 100; using 5",
+                       type="folio", subtype="config")
+        config.folio_rating_scale = 5
     if config.folio_related_limit < 0:
         logger.warning("folio_related_limit must be 0 or more; using 3",
                        type="folio", subtype="config")

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from folio.core.escaping import html_text
 from folio.ext.domain import folio_domain
 from folio.ext.shared import WEB_BUILDERS, FolioPostTransform
 
@@ -220,9 +221,26 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     if essay is None:
         return
     if essay.author:
-        context["author"] = essay.author
+        context["author"] = html_text(essay.author)
     if essay.copyright:
-        context["copyright"] = essay.copyright
+        context["copyright"] = html_text(essay.copyright)
+
+
+#: Context values the themes print as HTML without escaping them, while they hold
+#: plain text: sphinx-book-theme's print ``<h1>{{ pagetitle }}</h1>`` and
+#: ``{{ root_title }}`` (the titles' ``astext()``) and its "By {{ author }}".
+THEME_TEXT = ("pagetitle", "root_title", "author")
+
+
+def theme_text(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+               doctree: nodes.document | None) -> None:
+    """The theme's plain-text values escaped, on every page of the site (after the
+    theme and every extension set them): a title reads as written, never as markup."""
+    if app.builder.format != "html":
+        return
+    for key in THEME_TEXT:
+        if isinstance(context.get(key), str):
+            context[key] = html_text(context[key])
 
 
 def add_styles(app: Sphinx) -> None:
@@ -241,6 +259,7 @@ def setup_design(app: Sphinx) -> None:
     app.connect("doctree-read", mark_pages)
     app.connect("env-updated", set_title_page_year)
     app.connect("html-page-context", page_context, priority=600)
+    app.connect("html-page-context", theme_text, priority=990)
     app.add_post_transform(QuoteKeepsItsPage)
     app.add_node(site_link, latex=(visit_site_link, depart_site_link))
     app.add_post_transform(SiteLinksStayLinks)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util.osutil import relative_uri
 
+from folio.core.escaping import html_text
 from folio.ext.domain import folio_domain
 from folio.ext.shared import WEB_BUILDERS
 
@@ -50,8 +51,9 @@ def neighbours(app: Sphinx, pagename: str, templatename: str, context: dict[str,
     here = app.builder.get_target_uri(pagename)
 
     def link(docname: str) -> dict[str, str]:
+        # The theme prints the title as HTML, as Sphinx's own neighbours are.
         return {"link": relative_uri(here, app.builder.get_target_uri(docname)),
-                "title": domain.essays[docname].title}
+                "title": html_text(domain.essays[docname].title)}
 
     if pagename not in domain.essays:
         if pagename == app.config.root_doc and pagename in domain.lists:

@@ -42,8 +42,8 @@ from markdown_it import MarkdownIt
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from folio.core.library import parse_date
 from folio.core.wording import RESPONSES_HEADING, SEPARATOR, format_date
-from folio.ext.essays import parse_date
 from folio.ext.related import related_reading
 
 if TYPE_CHECKING:
