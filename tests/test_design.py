@@ -533,3 +533,26 @@ def test_pdf_contents_newest_first(book: tuple[Built, Path, Path], site: Built) 
     newest = contents.index("The Harpooner’s Wife")
     oldest = contents.index("Frankenstein at Two Hundred")
     assert newest < oldest
+
+
+def test_summaries_set_book_titles_in_italics(site: Built) -> None:
+    """A summary is plain text; the titles of the books its essay cites are <cite>."""
+    home = site.soup("index.html")
+    cited = {c.get_text() for c in home.select(".folio-summary cite")}
+    assert {"Moby-Dick", "Jane Eyre"} <= cited, cited
+
+
+def test_title_spans_keep_every_character() -> None:
+    from folio.core.wording import title_spans
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @given(st.text(max_size=80), st.lists(st.text(min_size=1, max_size=12), max_size=4))
+    def check(text: str, titles: list[str]) -> None:
+        spans = title_spans(text, titles)
+        assert "".join(part for part, _title in spans) == text
+        assert all(part in titles for part, is_title in spans if is_title)
+
+    check()
+    assert title_spans("Jane Eyre, Jane", ["Jane", "Jane Eyre"]) == (
+        ("Jane Eyre", True), (", ", False), ("Jane", True))

@@ -11,6 +11,7 @@ every page and in every output.  Pure functions of records and settings.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 
 from folio.core.ratings import format_value
@@ -185,6 +186,27 @@ def essay_label(essay: Essay, cited_titles: Sequence[str]) -> str:
     return GENRE_JOINER.join(essay.genres)
 
 
+def title_spans(text: str, titles: Sequence[str]) -> tuple[tuple[str, bool], ...]:
+    """``text`` cut where a book's title appears (a whole word or words), each piece
+    with whether it is a title: a summary written as plain text still sets
+    "Moby-Dick" in italics, as the essay does.  Longest titles first, so
+    "Jane Eyre" wins over "Jane"."""
+    names = sorted({title for title in titles if title.strip()}, key=len, reverse=True)
+    if not names or not text:
+        return ((text, False),) if text else ()
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(name) for name in names) + r")(?!\w)")
+    spans: list[tuple[str, bool]] = []
+    at = 0
+    for match in pattern.finditer(text):
+        if match.start() > at:
+            spans.append((text[at:match.start()], False))
+        spans.append((match.group(0), True))
+        at = match.end()
+    if at < len(text):
+        spans.append((text[at:], False))
+    return tuple(spans)
+
+
 def bracketed_label(label: str) -> str:
     """The label as shown after a title: ``[review of Curing Affluenza]``."""
     return f"[{label}]"
@@ -265,9 +287,9 @@ def tag_page_intro(count: int, tag: str) -> str:
 #: The ways into the collection the sidebar offers: (page, heading).
 BROWSE = (("archive", "Archive"), ("library", "Library"), ("reading/index", "Reading years"),
           ("quotations", "Quotations"), ("tags/index", "Tags"))
-#: The masthead's links, on every page of a collection: (page, label).
-MASTHEAD = (("archive", "Essays"), ("library", "Library"), ("quotations", "Quotations"),
-            ("tags/index", "Tags"))
+#: The masthead's links, on every page of a collection: the sidebar's ways in, with
+#: the archive called what it holds.
+MASTHEAD = tuple((page, "Essays" if page == "archive" else label) for page, label in BROWSE)
 MASTHEAD_LABEL = "The collection"
 SEARCH_LABEL = "Search the collection"
 SEARCH_PLACEHOLDER = "Search"

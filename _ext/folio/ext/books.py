@@ -405,8 +405,9 @@ def refresh_books(app: Sphinx, env: BuildEnvironment) -> set[str]:
                or new_homes.get(key) != old_homes.get(key)}
     if not changed:
         return set()
+    # Essay lists set the books' titles in the summaries (listings.summary_spans).
     return {name for name in set(domain.citations) | set(domain.quotes) | set(domain.mentions)
-            if domain.keys_used(name) & changed}
+            if domain.keys_used(name) & changed} | set(domain.lists)
 
 
 def check_books(app: Sphinx, env: BuildEnvironment) -> None:

@@ -158,8 +158,19 @@ class FillEssayLists(FolioPostTransform):
             format_date(essay.date) if essay.date else "", label) if part)
         card += nodes.paragraph(facts, facts, classes=["folio-essay-facts"])
         if essay.summary:
-            card += nodes.paragraph(essay.summary, essay.summary, classes=["folio-summary"])
+            summary = nodes.paragraph(essay.summary, "", classes=["folio-summary"])
+            for text, is_title in summary_spans(self.env, essay):
+                summary += nodes.title_reference(text, text) if is_title else nodes.Text(text)
+            card += summary
         return card
+
+
+def summary_spans(env: BuildEnvironment, essay: Essay) -> tuple[tuple[str, bool], ...]:
+    """An essay's summary with the titles of the books it writes about marked."""
+    domain = folio_domain(env)
+    titles = [wording.book_title(domain.books[key]) for key in sorted(domain.keys_used(
+        essay.docname)) if key in domain.books]
+    return wording.title_spans(essay.summary, titles)
 
 
 # -- generated pages (web only) -----------------------------------------------------------------
@@ -173,6 +184,7 @@ class Pages:
         self.labels = folio_domain(app.env).views.labels
         self.generated = set(folio_domain(app.env).views.generated)
         self.titles = folio_domain(app.env).views.titles
+        self.env = app.env
 
     def href(self, page: str, anchor: str = "") -> str:
         uri = relative_uri(self.here, self.builder.get_target_uri(page))
@@ -193,6 +205,7 @@ class Pages:
             "genre_href": self.href(genre_page(essay.genre))
             if genre_page(essay.genre) in self.generated else "",
             "summary": essay.summary,
+            "summary_spans": summary_spans(self.env, essay),
         }
 
     def page(self, docname: str, essays: Mapping[str, Essay]) -> dict[str, Any]:

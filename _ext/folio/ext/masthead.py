@@ -10,7 +10,8 @@ genres) on wide screens.  The bar wraps onto a second line on a phone rather
 than hiding behind a menu button (PaperMod's header does the same).
 
 Folio as a guest in someone else's documentation site (the home page is
-theirs) changes nothing here: their frame stays as it is.
+theirs) changes nothing here: their frame stays as it is; so does a theme
+without pydata-sphinx-theme's header (alabaster's sidebar keeps Folio's links).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ def masthead_context(app: Sphinx, pagename: str, templatename: str, context: dic
     """What the masthead shows, and the theme's frame it replaces, on a collection's pages."""
     if app.builder.name not in WEB_BUILDERS or not is_collection(app):
         return
+    if "theme_navbar_start" not in context:
+        return  # not a pydata-sphinx-theme (book theme) site: no header to replace
     domain = folio_domain(app.env)
     pathto = context["pathto"]
     links = []
