@@ -37,6 +37,8 @@ from typing import Any
 import yaml
 from stdnum import isbn as stdnum_isbn
 
+from folio.core.names import WINDOWS_DEVICES
+
 SHELVES = ("read", "reading", "to-read", "abandoned")
 #: The order of a book file's front matter (the contract's).
 FIELDS = ("title", "author", "publisher", "year", "first-published", "edition", "isbn",
@@ -792,11 +794,6 @@ def key_slug(value: str, limit: int = 60) -> str:
     return slug
 
 
-#: Names Windows keeps for devices: ``books/con.md`` could not be checked out there.
-RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
-                      *(f"lpt{n}" for n in range(10))})
-
-
 def new_key(book: BookRow, taken: Callable[[str], bool]) -> str:
     """A key for a book the library does not have: its title's slug; then with the
     author's surname; then numbered.  Titles with no Latin letters use the ISBN."""
@@ -805,7 +802,7 @@ def new_key(book: BookRow, taken: Callable[[str], bool]) -> str:
     base = key_slug(main_title) or key_slug(title) \
         or (f"book-{book.isbn}" if book.isbn else "book")
     surname = key_slug(book.authors[0].split()[-1] if book.authors else "", 30)
-    if base in RESERVED:  # a file Windows cannot check out
+    if base in WINDOWS_DEVICES:  # books/con.md: a file Windows cannot check out
         base = f"{base}-book"
     for candidate in (base, f"{base}-{surname}" if surname else base):
         if not taken(candidate):
