@@ -376,3 +376,11 @@ def test_a_date_read_rewrites_its_year_page(tmp_path: Path) -> None:
                                          "read: 2023-03-18", "read: 2023-05-18")
     assert rewritten == changed == {"books/wuthering-heights.html", "library.html",
                                     "reading/2023.html"}
+
+
+def test_parallel_equals_serial(tmp_path: Path) -> None:
+    """Book files are read in the main process before the workers start: -j 2 = -j 1."""
+    serial = build(copy_root("library", tmp_path / "serial"))
+    parallel = build(copy_root("library", tmp_path / "parallel"), parallel=2)
+    assert parallel.warnings == ""
+    assert_same(pages(serial.outdir), pages(parallel.outdir))

@@ -30,6 +30,7 @@ from folio.ext.offline import essay_stem, slug_of
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -219,6 +220,14 @@ def link_outside(main: Any, docname: str, baseurl: str) -> None:
 
 # -- the collection's ePub: its language and its cover --------------------------------------
 
+def leave_out_sphinx_backups(app: Sphinx, config: Config) -> None:
+    """Sphinx keeps an outdated ``.buildinfo`` as ``.buildinfo.bak`` in the output folder
+    (after an upgrade, say), and its ePub builder would then warn that it cannot pack
+    it: never part of the book."""
+    if ".buildinfo.bak" not in config.epub_exclude_files:
+        config.epub_exclude_files = [*config.epub_exclude_files, ".buildinfo.bak"]
+
+
 def forget_cover_page(app: Sphinx) -> None:
     """Remove the last build's cover page before this one lists the book's files.
 
@@ -259,5 +268,6 @@ def setup_epubs(app: Sphinx) -> None:
     app.connect("builder-inited", set_epub_language)
     app.connect("builder-inited", draw_epub_cover)
     app.connect("builder-inited", forget_cover_page)
+    app.connect("config-inited", leave_out_sphinx_backups)
     app.connect("build-finished", add_accessibility_metadata, priority=400)
     app.connect("build-finished", write_essay_epubs)
