@@ -239,6 +239,12 @@ def spoiler_mark(default: str) -> str:
 RESPONSES_HEADING = "Responses"
 
 
+def responses_left_out(shown: int, left_out: int) -> str:
+    """Under the responses shown, when the essay has more than ``folio_responses_limit``."""
+    later = "One later response is" if left_out == 1 else f"{left_out:,} later responses are"
+    return f"{later} not shown here (the first {shown:,} are)."
+
+
 def reply_by_email() -> str:
     return "Reply by email"
 

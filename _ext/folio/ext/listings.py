@@ -24,6 +24,7 @@ from sphinx.util.osutil import relative_uri
 
 from folio.core import wording
 from folio.core.escaping import html_text
+from folio.core.names import page_name
 from folio.core.records import Book, Essay, Quote
 from folio.core.wording import SEPARATOR, format_date, join_names
 from folio.ext.domain import Sidebar, folio_domain
@@ -43,18 +44,23 @@ class essay_list(nodes.General, nodes.Element):
 
 # -- pure functions ------------------------------------------------------------------------
 
+#: Pages beside the tags' own in ``tags/``: no tag may take their name.
+TAG_FOLDER_PAGES = frozenset({"index"})
+
+
 def slug(text: str) -> str:
-    """A page name for a tag or genre: ``the sea`` → ``the-sea``."""
-    return re.sub(r"[^\w]+", "-", text.casefold()).strip("-") or "untitled"
+    """A page name for a tag (``the sea`` → ``the-sea``): :func:`folio.core.names.page_name`,
+    the one rule for names made from a writer's words."""
+    return page_name(text, TAG_FOLDER_PAGES)
 
 
 def genre_page(genre: str) -> str:
     """The name of a genre's listing page."""
-    return f"genres/{slug(genre)}"
+    return f"genres/{page_name(genre)}"
 
 
 def tag_page(tag: str) -> str:
-    """The name of a tag's listing page."""
+    """The name of a tag's listing page (never the tag index's, whatever the tag)."""
     return f"tags/{slug(tag)}"
 
 
