@@ -178,7 +178,8 @@ def rewritten_after(tmp_path: Path, filename: str, old: str, new: str
     clean = build(clean_source)
     clean_pages = pages(clean.outdir)
     assert_same(pages(after.outdir), clean_pages)
-    changed = {name for name in clean_pages if old_pages.get(name) != clean_pages[name]}
+    changed = {name for name in clean_pages
+               if name.endswith(".html") and old_pages.get(name) != clean_pages[name]}
     rewritten = {name for name, mtime in html_times(after.outdir).items()
                  if old_times.get(name) != mtime}
     return rewritten - {"search.html", "genindex.html"}, changed
@@ -197,10 +198,12 @@ def test_a_book_record_edit_rewrites_its_page_the_library_and_its_essays(tmp_pat
 
 
 def test_a_reading_edit_rewrites_only_its_page_and_the_library(tmp_path: Path) -> None:
-    """A rating or a date read is not in the essays: they keep their files."""
+    """A rating or a date read is not in the essays: they keep their files.  A new
+    reading year's page is linked only from the index of years."""
     rewritten, changed = rewritten_after(tmp_path, "books/villette.md", "shelf: reading",
                                          "shelf: read\nread: [2025-01-05]\nrating: 5")
-    assert rewritten == changed == {"books/villette.html", "library.html"}
+    assert rewritten == changed == {"books/villette.html", "library.html", "reading/index.html",
+                                    "reading/2025.html"}
 
 
 def test_a_new_and_a_deleted_book_file(tmp_path: Path) -> None:
@@ -325,3 +328,86 @@ def test_pdf_shows_ratings_and_series(tmp_path: Path) -> None:
     assert "Previous part: The Governess Speaks · Next part: The Quiet Sister" in shown
     # Book files are web only: no book's notes or shelf in the collection's PDF.
     assert "marbled page" not in shown and "Villette" not in shown
+
+
+# -- reading years --------------------------------------------------------------------------------
+
+def test_reading_year_page(site: Built) -> None:
+    page = site.soup("reading/2023.html").select_one(".folio-reading-year")
+    assert text(page.h1) == "Reading in 2023"
+    assert text(page.select_one(".folio-intro")) == "Two books finished, 948 pages."
+    svg = page.find("svg")
+    assert svg["role"] == "img"
+    assert text(svg.find("title")) == "Books finished in 2023, month by month"
+    # One <desc>, the same figures as the table; no random ids, no script.
+    [desc] = svg.find_all("desc")
+    assert text(desc).startswith("January: 1, February: 0, March: 1, April: 0")
+    assert svg["id"] == "chart-folio-reading-2023"
+    assert page.find("script") is None
+    rows = [(text(r.th), text(r.td)) for r in page.select(".folio-month-table tbody tr")]
+    assert rows[:3] == [("January", "1"), ("February", "0"), ("March", "1")]
+    assert sum(int(count) for _month, count in rows) == 2
+    assert [text(li) for li in page.select(".folio-ratings-given li")] == [
+        "4.5 out of 5: One book", "3 out of 5: One book"]
+    months = {text(m.h3): [text(t) for t in m.select(".folio-shelf-title")]
+              for m in page.select(".folio-year-month")}
+    assert months == {"January": ["Jane Eyre"], "March": ["Wuthering Heights"]}
+    cover = page.select_one(".folio-shelf-cover")["src"]
+    assert (site.outdir / "reading" / cover).is_file()
+
+
+def test_reading_years_index(site: Built) -> None:
+    page = site.soup("reading/index.html")
+    assert [text(li) for li in page.select(".folio-years li")] == ["2019 · One book",
+                                                                  "2023 · Two books"]
+    # Web only, and a way in from every page's sidebar.
+    assert site.soup("index.html").find("a", string="Reading years") is not None
+
+
+def test_charts_are_deterministic(tmp_path: Path) -> None:
+    first = build(copy_root("library", tmp_path / "one"))
+    second = build(copy_root("library", tmp_path / "two"))
+    name = "reading/2023.html"
+    assert (first.outdir / name).read_bytes() == (second.outdir / name).read_bytes()
+
+
+def test_a_date_read_rewrites_its_year_page(tmp_path: Path) -> None:
+    rewritten, changed = rewritten_after(tmp_path, "books/wuthering-heights.md",
+                                         "read: 2023-03-18", "read: 2023-05-18")
+    assert rewritten == changed == {"books/wuthering-heights.html", "library.html",
+                                    "reading/2023.html"}
+
+
+def test_parallel_equals_serial(tmp_path: Path) -> None:
+    """Book files are read in the main process before the workers start: -j 2 = -j 1."""
+    serial = build(copy_root("library", tmp_path / "serial"))
+    parallel = build(copy_root("library", tmp_path / "parallel"), parallel=2)
+    assert parallel.warnings == ""
+    assert_same(pages(serial.outdir), pages(parallel.outdir))
+
+
+def test_a_series_has_its_own_epub(tmp_path: Path) -> None:
+    """Its parts in order, a valid ePub beside the essays' own; the series' page offers it."""
+    import zipfile
+
+    from conftest import epubcheck
+
+    source = copy_root("library", tmp_path)
+    epub = build(source, "epub")
+    assert epub.warnings == ""
+    book = epub.outdir.parent / "downloads" / "series-rereading-the-brontës.epub"
+    report = epubcheck(book)
+    assert "No errors or warnings detected" in report, report
+    with zipfile.ZipFile(book) as packed:
+        opf = next(n for n in packed.namelist() if n.endswith(".opf"))
+        package = packed.read(opf).decode()
+        chapters = [packed.read(n).decode() for n in sorted(packed.namelist())
+                    if re.search(r"part-\d\.xhtml$", n)]
+    assert "<dc:title>Rereading the Brontës</dc:title>" in package
+    assert [c.count(title) > 0 for c, title in zip(chapters, (
+        "The Governess Speaks", "Weather on the Moors", "The Quiet Sister"), strict=True)] \
+        == [True, True, True]
+    site = build(source, "html", fresh=False)
+    offered = site.soup("series/rereading-the-brontës.html").select_one(".folio-downloads")
+    assert text(offered) == "Download: ePub"
+    assert (site.outdir / "series" / offered.a["href"]).is_file()

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import hashlib
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -35,7 +35,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from folio.commands.wordpress.command import conf_values, find_conf, write_if_changed
+from folio.commands.wordpress.command import (
+    conf_values,
+    digest,
+    find_conf,
+    read_json,
+    write_if_changed,
+)
 from folio.commands.wordpress.content import fence, response_markdown
 from folio.core.reading import (
     SERVICE,
@@ -86,6 +92,7 @@ def add_arguments(parser: argparse.ArgumentParser, service: str) -> None:
 
 GOODREADS_LINK = re.compile(r"\[([ab]):([^|\]]*)(?:\|[^\]]*)?\]")
 SPOILER_TAG = re.compile(r"</?spoiler\s*>", re.IGNORECASE)
+LINE_BREAKS = re.compile(r"(?:\s*(?:<br\s*/?>|\r?\n))+\s*", re.IGNORECASE)
 
 
 def review_markdown(review: str) -> tuple[str, bool]:
@@ -104,6 +111,9 @@ def review_markdown(review: str) -> tuple[str, bool]:
 
     spoiler = SPOILER_TAG.search(review) is not None
     html = SPOILER_TAG.sub("", GOODREADS_LINK.sub(link, review))
+    # Every line break a paragraph's end: the converter keeps no hard line break, and
+    # "Word: meaning<br/>Word: meaning" run together would read as one line.
+    html = LINE_BREAKS.sub("\n\n", html)
     return response_markdown(html), spoiler
 
 
@@ -126,10 +136,6 @@ def essay_text(markdown: str, spoiler: bool) -> str:
 
 # -- state -----------------------------------------------------------------------------
 
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def read_state(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -140,14 +146,6 @@ def read_state(path: Path) -> dict[str, Any]:
     books = data.get("books") if isinstance(data.get("books"), dict) else {}
     rows = data.get("rows") if isinstance(data.get("rows"), dict) else {}
     return {"books": books, "rows": rows}
-
-
-def read_flat(path: Path) -> dict[str, str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 # -- the run ---------------------------------------------------------------------------
@@ -189,7 +187,7 @@ def run_import(args: argparse.Namespace, source: str) -> int:
         sys.stderr.write(f"folio import {source}: {error}\n")
         return 2
     except BrokenPipeError:  # the report piped into `head`: what was written stays written
-        sys.stderr.close()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error
         return 0
 
 
@@ -225,7 +223,7 @@ def import_log(args: argparse.Namespace, source: str) -> int:
     state = read_state(state_path)
     library, files = load_library(into)
     used: set[str] = set(files) | set(state["books"])
-    essay_state = read_flat(essays_dir / ESSAY_STATE)
+    essay_state = read_json(essays_dir / ESSAY_STATE)  # import-wordpress's manifest
 
     for group in group_rows(rows):
         book = combine(group)
@@ -378,7 +376,7 @@ def write_draft(essays_dir: Path, key: str, book: BookRow, markdown: str, spoile
                       f"date: {when.isoformat()}", yaml_entry("genre", genre),
                       "draft: true", "---"])
     text = f"{head}\n\n```{{book-citation}} {key}\n```\n\n{body}\n"
-    filename = f"{key}.md"
+    filename = draft_name(essays_dir, key, text, manifest)
     target = essays_dir / filename
     if target.exists():
         current = target.read_text(encoding="utf-8")
@@ -391,6 +389,18 @@ def write_draft(essays_dir: Path, key: str, book: BookRow, markdown: str, spoile
     write_if_changed(target, text)
     manifest[filename] = digest(text)
     report.drafts.append(filename)
+
+
+def draft_name(essays_dir: Path, key: str, text: str, manifest: dict[str, str]) -> str:
+    """``<key>.md``, unless an essay of the writer's own has that name (one the importer
+    never wrote): then ``<key>-review.md``, ``<key>-review-2.md`` ..."""
+    for number in range(1, 1000):
+        name = f"{key}.md" if number == 1 else \
+            f"{key}-review.md" if number == 2 else f"{key}-review-{number - 1}.md"
+        path = essays_dir / name
+        if name in manifest or not path.exists() or path.read_text(encoding="utf-8") == text:
+            return name
+    return f"{key}-review-{digest(text)[:8]}.md"
 
 
 def print_report(report: Report, export: Path, into: Path, essays: Path, service: str) -> None:

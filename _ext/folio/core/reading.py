@@ -37,6 +37,8 @@ from typing import Any
 import yaml
 from stdnum import isbn as stdnum_isbn
 
+from folio.core.names import WINDOWS_DEVICES
+
 SHELVES = ("read", "reading", "to-read", "abandoned")
 #: The order of a book file's front matter (the contract's).
 FIELDS = ("title", "author", "publisher", "year", "first-published", "edition", "isbn",
@@ -199,12 +201,20 @@ def date(cell: str) -> datetime.date | None:
     return one_date(value) if value else None
 
 
-def date_ranges(cell: str) -> tuple[tuple[datetime.date | None, datetime.date], ...]:
-    """StoryGraph's "Dates Read": ``2021/03/01-2021/03/20, 2023/01/05`` → (start, end) pairs."""
-    found: list[tuple[datetime.date | None, datetime.date]] = []
+Span = tuple["datetime.date | None", "datetime.date | None"]  # (first day, last day)
+
+
+def date_ranges(cell: str) -> tuple[Span, ...]:
+    """StoryGraph's "Dates Read": ``2021/03/01-2021/03/20, 2023/01/05`` → (start, end)
+    pairs; a range still open (``2025/01/10-``) has no end."""
+    found: list[Span] = []
     for part in re.split(r"[,;]", cell):
         part = part.strip()
         if not part:
+            continue
+        open_range = re.fullmatch(r"(.*?\d)\s*[-–—]\s*", part)
+        if open_range:
+            found.append((one_date(open_range.group(1)), None))
             continue
         ends = [p for p in re.split(r"\s*[–—]\s*|\s+-\s+|(?<=\d)-(?=\d{4})", part) if p]
         if len(ends) == 1:
@@ -369,6 +379,8 @@ def not_finished(shelf: str, read: tuple[datetime.date, ...], notes: list[str]
 
 
 def goodreads_row(cells: dict[str, Any], line: int) -> BookRow:
+    """A Goodreads row's cells → the book: authors with Additional Authors, the
+    ISBN-13 (or the ISBN-10's), the exclusive shelf as a shelf, other shelves as tags."""
     notes: list[str] = []
     title = cells.get("title", "")
     authors = tuple(dict.fromkeys(n for n in (text(cells.get("author", "")),
@@ -413,23 +425,25 @@ def goodreads_row(cells: dict[str, Any], line: int) -> BookRow:
 
 
 def storygraph_row(cells: dict[str, Any], line: int) -> BookRow:
+    """A StoryGraph row's cells → the book: ISBN/UID an ISBN or a ``uid``, the read
+    status as a shelf, each range's last day a date finished, an open range the start."""
     notes: list[str] = []
     given = cells.get("isbn_uid", "")
     isbn = isbn13(given)
     uid = "" if isbn else given
-    ranges = list(cells.get("dates", ()))
+    ranges: list[Span] = list(cells.get("dates", ()))
     last = cells.get("last_read")
     if last and all(end != last for _start, end in ranges):
         ranges.append((None, last))
+    ends = tuple(end for _start, end in ranges if end is not None)
     tags = list(cells.get("tags", ()))
     status = cells.get("status", "")
     if status and shelf_key(status) not in OWN_SHELVES and status not in tags:
         tags.append(status)
-    shelf = choose_shelf(status, tags, bool(ranges))
-    read = not_finished(shelf, tuple(end for _start, end in ranges), notes)
-    started = None
-    if shelf == "reading" and ranges and ranges[-1][0] is not None:
-        started = ranges[-1][0]
+    shelf = choose_shelf(status, tags, bool(ends))
+    read = not_finished(shelf, ends, notes)
+    opened = [start for start, end in ranges if start is not None and end is None]
+    started = opened[-1] if opened and shelf == "reading" else None
     read_count = cells.get("read_count") or 0
     if read_count > max(1, len(read)):
         notes.append(f"read {read_count} times; the export gives "
@@ -790,6 +804,8 @@ def new_key(book: BookRow, taken: Callable[[str], bool]) -> str:
     base = key_slug(main_title) or key_slug(title) \
         or (f"book-{book.isbn}" if book.isbn else "book")
     surname = key_slug(book.authors[0].split()[-1] if book.authors else "", 30)
+    if base in WINDOWS_DEVICES:  # books/con.md: a file Windows cannot check out
+        base = f"{base}-book"
     for candidate in (base, f"{base}-{surname}" if surname else base):
         if not taken(candidate):
             return candidate

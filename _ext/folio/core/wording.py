@@ -217,6 +217,12 @@ def spoiler_mark(default: str) -> str:
 RESPONSES_HEADING = "Responses"
 
 
+def responses_left_out(shown: int, left_out: int) -> str:
+    """Under the responses shown, when the essay has more than ``folio_responses_limit``."""
+    later = "One later response is" if left_out == 1 else f"{left_out:,} later responses are"
+    return f"{later} not shown here (the first {shown:,} are)."
+
+
 def reply_by_email() -> str:
     return "Reply by email"
 
@@ -263,8 +269,8 @@ def tag_page_intro(count: int, tag: str) -> str:
 
 
 #: The ways into the collection the sidebar offers: (page, heading).
-BROWSE = (("archive", "Archive"), ("library", "Library"), ("quotations", "Quotations"),
-          ("tags/index", "Tags"))
+BROWSE = (("archive", "Archive"), ("library", "Library"), ("reading/index", "Reading years"),
+          ("quotations", "Quotations"), ("tags/index", "Tags"))
 TAGS_TITLE = "Tags"
 ARCHIVE_TITLE = "Archive"
 LIBRARY_TITLE = "Library"
@@ -344,6 +350,38 @@ def series_page_intro(count: int) -> str:
     number = NUMBERS[count] if count < len(NUMBERS) else str(count)
     return f"A series in {number.lower() if count < len(NUMBERS) else number} " \
            f"{'part' if count == 1 else 'parts'}, in order."
+
+
+# -- reading years ----------------------------------------------------------------------------
+
+READING_YEARS_TITLE = "Reading years"
+RATINGS_GIVEN_HEADING = "Ratings given"
+BOOKS_FINISHED_HEADING = "Books finished, month by month"
+MONTH_TABLE_HEADINGS = ("Month", "Books finished")
+
+
+def reading_year_title(year: int) -> str:
+    return f"Reading in {year}"
+
+
+def chart_title(year: int) -> str:
+    """The chart's title, and the table's caption: they show the same figures."""
+    return f"Books finished in {year}, month by month"
+
+
+def books_finished_label() -> str:
+    return "Books finished"
+
+
+def month_counts_sentence(counts: Sequence[int]) -> str:
+    """The chart's figures in a sentence (its ``<desc>``): ``January: 1, February: 0, …``."""
+    return ", ".join(f"{month}: {count}" for month, count in zip(MONTHS, counts, strict=True)) + "."
+
+
+def year_summary(books: int, pages: int) -> str:
+    """``Twelve books finished, 3,456 pages.``"""
+    finished = f"{count_of_books(books)} finished"
+    return f"{finished}, {pages:,} pages." if pages else f"{finished}."
 
 
 # -- a reading log brought in (folio import goodreads / storygraph) -----------------------

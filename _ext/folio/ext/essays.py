@@ -140,7 +140,7 @@ def front_matter_text(source: str) -> str | None:
     if not source.endswith(".md"):
         return None
     try:
-        return front_matter_of(Path(source).read_text(encoding="utf-8"))
+        return front_matter_of(Path(source).read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return None
 

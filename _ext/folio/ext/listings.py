@@ -24,6 +24,7 @@ from sphinx.util.osutil import relative_uri
 
 from folio.core import wording
 from folio.core.escaping import html_text
+from folio.core.names import page_name
 from folio.core.records import Book, Essay, Quote
 from folio.core.wording import SEPARATOR, format_date
 from folio.ext.domain import Sidebar, folio_domain
@@ -43,18 +44,23 @@ class essay_list(nodes.General, nodes.Element):
 
 # -- pure functions ------------------------------------------------------------------------
 
+#: Pages beside the tags' own in ``tags/``: no tag may take their name.
+TAG_FOLDER_PAGES = frozenset({"index"})
+
+
 def slug(text: str) -> str:
-    """A page name for a tag or genre: ``the sea`` → ``the-sea``."""
-    return re.sub(r"[^\w]+", "-", text.casefold()).strip("-") or "untitled"
+    """A page name for a tag (``the sea`` → ``the-sea``): :func:`folio.core.names.page_name`,
+    the one rule for names made from a writer's words."""
+    return page_name(text, TAG_FOLDER_PAGES)
 
 
 def genre_page(genre: str) -> str:
     """The name of a genre's listing page."""
-    return f"genres/{slug(genre)}"
+    return f"genres/{page_name(genre)}"
 
 
 def tag_page(tag: str) -> str:
-    """The name of a tag's listing page."""
+    """The name of a tag's listing page (never the tag index's, whatever the tag)."""
     return f"tags/{slug(tag)}"
 
 
@@ -320,12 +326,15 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         yield page("archive", wording.ARCHIVE_TITLE, "archive.html",
                    years=[(year, [links.essay(e) for e in found])
                           for year, found in years.items()])
-    # The library, the books' and the series' pages (those modules build on this one's helpers).
+    # The library, the books', the series' and the reading years' pages (those modules build
+    # on this one's helpers).
     from folio.ext.library import library_pages
     from folio.ext.series import series_pages
+    from folio.ext.years import year_pages
 
     yield from library_pages(app, chosen)
     yield from series_pages(app, chosen)
+    yield from year_pages(app, chosen)
     page_format = app.config.folio_page_format
 
     def title(book: Book) -> dict[str, Any]:
@@ -373,6 +382,17 @@ def sidebar_context(app: Sphinx, pagename: str, templatename: str, context: dict
                                if page in views.generated]
 
 
+#: Generated pages only their own refreshes' pages link to (the library, the parts of a
+#: series, the reading years' index), never the sidebar or a byline.
+LINKED_BY_FEW = ("books/", "series/", "reading/")
+
+
+def linked_from_every_page(names: Iterable[str]) -> list[str]:
+    """The generated pages any page may link to: a new or gone one stales every page."""
+    return [name for name in names
+            if not name.startswith(LINKED_BY_FEW) or name == "reading/index"]
+
+
 def refresh_listings(app: Sphinx, env: BuildEnvironment) -> set[str]:
     """The generated pages, the sidebar and the pages' titles; return what they staled.
 
@@ -385,18 +405,21 @@ def refresh_listings(app: Sphinx, env: BuildEnvironment) -> set[str]:
     """
     domain = folio_domain(env)
     views = domain.views
-    # The library, the books' and the series' pages (those modules import this one).
+    # The library, the books', the series' and the reading years' pages (they import this one).
     from folio.ext.library import page_names as library_names
     from folio.ext.series import page_names as series_names
+    from folio.ext.years import page_names as year_names
 
     wanted = set(app.config.folio_listing_pages)
     generated = sorted({
         *page_names(domain.essays, app.config.folio_genres, domain.books, domain.quotes,
                     wanted),
         *library_names(domain.essays, domain.books, domain.library, wanted),
-        *series_names(domain.essays, wanted)})
+        *series_names(domain.essays, wanted), *year_names(domain.library, wanted)})
     views.gone = sorted(set(views.generated) - set(generated))
-    linked = generated != views.generated  # the sidebar, bylines and listings link to them
+    # The sidebar, bylines and listings link to them (not to a book's, a series' or a
+    # reading year's page: the pages that do are their refreshes' business).
+    linked = linked_from_every_page(generated) != linked_from_every_page(views.generated)
     views.generated = generated
     titles = {name: env.titles[name].astext() for name in sorted(env.found_docs)
               if name in env.titles}
