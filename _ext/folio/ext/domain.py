@@ -53,6 +53,7 @@ class Views:
     gone: list[str] = field(default_factory=list)  # generated pages to delete now
     sidebar: Sidebar | None = None  # what every page's sidebar showed
     order: list[str] = field(default_factory=list)  # essays by date, for previous/next
+    search: str = ""  # the engine the pages were last written for (folio.ext.search)
 
 
 class FolioDomain(Domain):
