@@ -4,10 +4,12 @@ exactly what ``make html`` builds (no timing asserted: speed is bench/live.py's)
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -105,8 +107,8 @@ def test_one_process_many_builds_equals_clean(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The live server's builds (one application, the environment in memory, set
     aside from the garbage collector after every read) give a clean build's pages."""
-    from folio import freshness
     from folio.commands.live import LiveBuild
+    from folio.ext import freshness
 
     monkeypatch.setattr(freshness, "SETTLE_AFTER", 0)  # as after a large read
     source = copy_root("folio", tmp_path / "site")
@@ -117,3 +119,88 @@ def test_one_process_many_builds_equals_clean(tmp_path: Path,
     edit(source / "essays/walking.rst", ":title: On Walking Out", ":title: Walking Out Again")
     assert live.build()
     assert_same_as_clean_build(source, tmp_path / "clean")
+
+
+# -- what a writer or a browser can get wrong: never a traceback --------------------------
+
+def test_bad_requests_get_400_or_404_and_no_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import http.client
+
+    from folio.commands.live import serve
+
+    (tmp_path / "index.html").write_text("<html><body>Home</body></html>", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("outside", encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html><body>Home</body></html>", encoding="utf-8")
+    server = serve(site, "127.0.0.1", 0, lambda: 0)
+    try:
+        def status(path: str, method: str = "GET") -> int:
+            connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+            connection.putrequest(method, path, skip_accept_encoding=True)
+            connection.endheaders()
+            response = connection.getresponse()
+            body = response.read()
+            connection.close()
+            assert b"outside" not in body
+            return response.status
+
+        assert status("/index.html") == 200
+        for path in ("/index.html%00", "/%00", "/index.html%0a", "/../secret.txt",
+                     "/%2e%2e/secret.txt", "/a/%2E%2E/%2e%2e/secret.txt", "/..%5csecret.txt",
+                     "/" + "a" * 5000, "/" + "a/" * 1500):
+            for method in ("GET", "HEAD"):
+                assert status(path, method) in (400, 404, 414), (method, path)
+        assert status("/no-such-page.html") == 404
+    finally:
+        server.shutdown()
+        server.server_close()
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+
+
+def lines_of(stream: object) -> queue.Queue[str]:
+    """Every line a running process writes, as it writes it (read in a thread)."""
+    found: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            found.put(line)
+
+    threading.Thread(target=read, daemon=True).start()
+    return found
+
+
+def wait_for_line(lines: queue.Queue[str], text: str, seconds: float = 120) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        if text in line:
+            return line
+    raise AssertionError(f"no line with {text!r} within {seconds} s")
+
+
+def test_a_broken_conf_py_keeps_the_last_good_build_served(
+        live: tuple[Path, str, subprocess.Popen[str]]) -> None:
+    source, base, process = live
+    errors, said = lines_of(process.stderr), lines_of(process.stdout)
+    good = (source / "conf.py").read_text(encoding="utf-8")
+    home = fetch(base + "index.html")
+    (source / "conf.py").write_text(good + "\nhtml_title = (\n", encoding="utf-8")
+    line = wait_for_line(errors, "folio live: conf.py:")
+    assert "syntax error" in line and "still serving the last good build" in line
+    assert fetch(base + "index.html") == home  # the server did not stop
+    (source / "conf.py").write_text(good + '\nhtml_title = "Mended Margins"\n', encoding="utf-8")
+    wait_for_line(said, "starting again")
+    wait_for_line(said, f"serving {base}")  # the same address after the restart
+    served_within(base + "index.html", "Mended Margins", seconds=120)
+    process.terminate()
+    process.wait(timeout=20)
+    rest = []
+    while not errors.empty():
+        rest.append(errors.get())
+    assert not any("Traceback" in text for text in [line, *rest])

@@ -196,4 +196,4 @@ def test_html_says_when_download_links_are_missing(tmp_path: Path) -> None:
     src = copy_root("folio", tmp_path)
     build(src, "html", builddir=tmp_path / "_build")
     text = summary(str(tmp_path / "_build/doctrees"))
-    assert "10 essay PDFs or ePubs are not built yet" in text and "run 'make'" in text
+    assert "10 essay PDFs or ePubs are not built yet" in text and "'folio build'" in text

@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, require
 
 PACKAGE = ROOT / "_ext" / "folio"
 
@@ -60,13 +60,14 @@ def test_the_wheel_holds_every_file_of_the_extension(wheel: Path) -> None:
     wanted = {f"folio/{p.relative_to(PACKAGE).as_posix()}" for p in PACKAGE.rglob("*")
               if p.is_file() and "__pycache__" not in p.parts}
     assert {"folio/static/folio.css", "folio/templates/folio-sidebar.html",
-            "folio/starter_files/conf.py.in"} <= wanted
+            "folio/commands/starter_files/conf.py.in"} <= wanted
     assert wanted - names == set()
     assert entry_points["console_scripts"]["folio"] == "folio.commands.cli:main"
 
 
-def test_a_fresh_environment_builds_a_collection_from_the_wheel(
-        wheel: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def venv(wheel: Path, tmp_path: Path) -> Path:
+    """A fresh virtual environment with nothing of Folio's but the wheel."""
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", venv)
     python = venv / "bin" / "python"
@@ -82,9 +83,14 @@ def test_a_fresh_environment_builds_a_collection_from_the_wheel(
     Path(purelib.stdout.strip(), "dependencies.pth").write_text(f"{deps}\n")
     run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps",
         "--no-index", wheel)
-
     where = run(python, "-c", "import folio; print(folio.__file__)").stdout.strip()
     assert Path(where).is_relative_to(venv)
+    return venv
+
+
+def test_a_fresh_environment_builds_a_collection_from_the_wheel(
+        venv: Path, tmp_path: Path) -> None:
+    python = venv / "bin" / "python"
     collection = tmp_path / "notes"
     run(venv / "bin" / "folio", "new", collection, "--author", "Ada Lovelace")
     assert "sys.path" not in (collection / "conf.py").read_text()
@@ -96,3 +102,43 @@ def test_a_fresh_environment_builds_a_collection_from_the_wheel(
         (PACKAGE / "static" / "folio.css").read_text()
     page = (html / "essays" / "looking-at-work.html").read_text()
     assert 'class="bd-links folio-nav"' in page  # the sidebar template from the package
+
+
+def test_a_new_collection_built_as_read_the_docs_builds_it(venv: Path, tmp_path: Path) -> None:
+    """``folio new``, then the new ``.readthedocs.yaml``'s commands as Read the Docs runs
+    them (``READTHEDOCS_OUTPUT`` set): the site with every essay's PDF and ePub, and
+    Read the Docs' html/, pdf/ and epub/ filled."""
+    import yaml
+    from folio.core.requirements import TEX_PACKAGES
+
+    require("xelatex", "latexmk", "pdftotext")
+    collection = tmp_path / "notes"
+    folio = venv / "bin" / "folio"
+    run(folio, "new", collection, "--author", "Ada Lovelace")
+    run(folio, "new-essay", "Second Thoughts", "--date", "2024-05-06", cwd=collection)
+    config = yaml.safe_load((collection / ".readthedocs.yaml").read_text())
+    assert tuple(config["build"]["apt_packages"]) == TEX_PACKAGES
+    commands = config["build"]["commands"]
+    # Installing Folio is done (from the wheel above); every other command is run.
+    assert commands[0] == "python -m pip install -r requirements.txt"
+    output = tmp_path / "rtd"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FOLIO_BASEURL")}
+    env.update(READTHEDOCS_OUTPUT=str(output), READTHEDOCS_CANONICAL_URL="https://notes.test/",
+               PATH=f"{venv / 'bin'}:{os.environ['PATH']}")
+    for command in commands[1:]:
+        done = subprocess.run(["bash", "-c", command], cwd=collection, env=env,
+                              capture_output=True, text=True, timeout=900, check=False)
+        assert done.returncode == 0, (command, done.stdout + done.stderr)
+    downloads = collection / "_build" / "html" / "downloads"
+    assert sorted(p.name for p in downloads.iterdir()) == [
+        "looking-at-work.epub", "looking-at-work.pdf", "notes.epub", "notes.pdf",
+        "second-thoughts.epub", "second-thoughts.pdf"]
+    assert (output / "html" / "index.html").is_file()
+    assert (output / "html" / "downloads" / "second-thoughts.pdf").is_file()
+    assert [p.name for p in (output / "pdf").iterdir()] == ["notes.pdf"]
+    assert [p.name for p in (output / "epub").iterdir()] == ["notes.epub"]
+    text = subprocess.run(["pdftotext", str(output / "pdf" / "notes.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Second Thoughts" in text and "Looking at Work" in text
+    with zipfile.ZipFile(output / "epub" / "notes.epub") as book:
+        assert book.read("mimetype") == b"application/epub+zip"

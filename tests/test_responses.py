@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import Built, build, compile_pdf, copy_root, epubcheck
 from folio.ext.responses import read_responses, text_to_nodes
 
@@ -138,3 +140,61 @@ def test_parallel_build_is_the_same(html: Built, tmp_path_factory: pytest.TempPa
     for page in ("essays/answered.html", "essays/broken.html"):
         assert str(parallel.soup(page).select_one(".folio-responses")) == \
             str(html.soup(page).select_one(".folio-responses"))
+
+
+# -- the cap: a page stays a page, whatever an import brings ------------------------------
+
+def many_responses(count: int) -> str:
+    """``count`` responses, newest first in the file (the page shows them oldest first)."""
+    return "".join(f"- name: Reader {n}\n  date: {2000 + n // 365:04d}-"
+                   f"{1 + n // 28 % 12:02d}-{1 + n % 28:02d}\n"
+                   f"  text: |\n    Response {n} says *something*.\n"
+                   for n in reversed(range(count)))
+
+
+def crowded_site(tmp_path: Path, count: int) -> Path:
+    root = copy_root("responses", tmp_path)
+    (root / "essays" / "crowded.md").write_text(
+        "---\ntitle: Crowded\ndate: 2020-02-02\ngenre: opinion\n---\n\nMuch discussed.\n\n"
+        f"```{{responses}}\n{many_responses(count)}```\n", encoding="utf-8")
+    return root
+
+
+def shown_names(soup: BeautifulSoup) -> list[str]:
+    return [strong.get_text() for strong in soup.select(".folio-response-meta strong")]
+
+
+@pytest.mark.parametrize("builder", ["html", "epub"])
+def test_only_the_first_responses_are_shown(tmp_path: Path, builder: str) -> None:
+    built = build(crowded_site(tmp_path, 12), builder, folio_responses_limit=5)
+    soup = built.soup(f"essays/crowded.{'html' if builder == 'html' else 'xhtml'}")
+    assert shown_names(soup) == [f"Reader {n}" for n in range(5)]  # the oldest five
+    note = soup.select_one(".folio-responses p.folio-responses-left-out")
+    assert note.get_text() == "7 later responses are not shown here (the first 5 are)."
+    assert note.find_previous(class_="folio-response") is not None  # after the last shown
+
+
+def test_the_pdf_shows_the_note(tmp_path: Path) -> None:
+    built = build(crowded_site(tmp_path, 4), "latex", folio_responses_limit=3)
+    tex = next(p for p in built.outdir.glob("*.tex") if "{sphinxmanual}" in p.read_text())
+    _pdf, _log, text = compile_pdf(built, tex.stem)
+    assert "Reader 2 ·" in text and "Reader 3 ·" not in text
+    assert "One later response is not shown here (the first 3 are)." in text
+
+
+def test_a_crowded_essay_stays_a_page(tmp_path: Path) -> None:
+    """Responses past the default limit (500) leave no trace but the note."""
+    built = build(crowded_site(tmp_path, 1500))
+    page = built.outdir / "essays" / "crowded.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    assert len(shown_names(soup)) == 500 and "Reader 500" not in page.read_text("utf-8")
+    assert "1,000 later responses are not shown here" in soup.select_one(
+        ".folio-responses-left-out").get_text()
+    assert page.stat().st_size < 1_000_000
+
+
+def test_the_limit_must_be_a_positive_number(tmp_path: Path) -> None:
+    built = build(crowded_site(tmp_path, 3), folio_responses_limit=0)
+    assert "folio_responses_limit must be a whole number of 1 or more; using 500" in \
+        built.warnings
+    assert len(shown_names(built.soup("essays/crowded.html"))) == 3

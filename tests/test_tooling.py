@@ -63,3 +63,32 @@ def test_make_test_installs_the_validators_first_when_node_modules_is_missing(
     (tmp_path / "node_modules").mkdir()
     shutil.copy(ROOT / "package-lock.json", tmp_path / "node_modules" / ".package-lock.json")
     assert "npm ci" not in make_dry_run(tmp_path)
+
+
+def test_one_list_of_debian_packages_for_the_pdfs() -> None:
+    """``folio.core.requirements`` is the list; every host and script installs it."""
+    import re
+    import subprocess
+    import sys
+
+    import yaml
+    from folio.core.requirements import TEX_PACKAGES
+
+    assert "fonts-sil-gentiumplus" in TEX_PACKAGES  # the face the design sets the PDF in
+    rtd = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())
+    assert tuple(rtd["build"]["apt_packages"]) == TEX_PACKAGES
+    assert "python -m folio build" in rtd["build"]["commands"]
+    workflow = (ROOT / ".github/workflows/pages.yml").read_text()
+    assert f"apt-get install -y --no-install-recommends {' '.join(TEX_PACKAGES)}\n" in workflow
+    assert "run: python -m folio build\n" in workflow
+    readme = (ROOT / "README.md").read_text()
+    assert f"sudo apt-get install {' '.join(TEX_PACKAGES)}\n" in readme
+    # .ci/run reads it with a bare python3 (no Sphinx): the same words.
+    listed = subprocess.run([sys.executable, "-S", "-m", "folio.core.requirements"],
+                            capture_output=True, text=True, check=True,
+                            env={"PYTHONPATH": str(ROOT / "_ext")}).stdout.split()
+    assert tuple(listed) == TEX_PACKAGES
+    assert "python3 -m folio.core.requirements" in (ROOT / ".ci/run").read_text()
+    # No other copy of the list is left to drift.
+    for name in ("Makefile", ".ci/run"):
+        assert not re.search(r"texlive-xetex", (ROOT / name).read_text()), name

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from folio.core.library import parse_date
 from folio.core.records import Book, Citation, Essay, PageSpan, Place, RelatedRequest
 from folio.core.wording import caption_parts, format_date, join_names
 from folio.core.wording import page_reference as format_pages
 from folio.ext.books import check_book, merge_books, slug
-from folio.ext.essays import parse_date, parse_tags
+from folio.ext.essays import parse_tags
 from folio.ext.quotes import pages_outside, parse_locator, roman_value
 from folio.ext.related import choose_related, resolve_name, split_names
 

@@ -47,6 +47,12 @@ EXPECTED = [
     ("label.md", 6, "label must be text, not '[\"one\", \"two\"]'"),
     ("label.md", 11, "related-reading: topic 'nothing-by-this-name' names no book key, tag or "
                      "document"),
+    ("series-a.md", 7, "rating '6' is off the scale (0 to 5)"),
+    ("series-b.md", 7, "rating '3.3' is not a whole or half number; shown as 3.5"),
+    ("series-b.md", 6, "part 1 of 'Letters' is also essays/series-a.md's"),
+    ("series-c.md", 6, "part 'third' is not a positive whole number"),
+    ("series-c.md", 7, "rating 'lots' is not a number (0 to 5, halves allowed)"),
+    ("lonely-part.md", 5, "part is given without a series"),
 ]
 
 
@@ -84,7 +90,7 @@ def test_warnings_can_be_suppressed_by_type(tmp_path_factory: pytest.TempPathFac
     from conftest import build, copy_root
 
     built = build(copy_root("warnings", tmp_path_factory.mktemp("quiet")),
-                  suppress_warnings=["folio.ext.related"])
+                  suppress_warnings=["folio.related"])
     assert "related-reading" not in built.warnings
     assert "unknown genre" in built.warnings
 

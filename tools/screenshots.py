@@ -1,12 +1,18 @@
 """Pictures of a built collection, for a person to look at.
 
     .venv/bin/python tools/screenshots.py [--site _build/html]
-        [--pdf _build/latex/margins.pdf] [--out _build/artifacts] [--small docs/images]
+        [--pdf _build/latex/margins.pdf] [--essay-pdf _build/downloads/ESSAY.pdf]
+        [--epub _build/epub] [--out _build/artifacts] [--small docs/images]
 
 Web pages are taken in Debian's Chromium (playwright, never a browser of its
 own) from a server on 127.0.0.1, so the self-hosted fonts load as they would
-on a real host; PDF pages are rendered with ``pdftoppm``.  ``--small`` also
-writes downscaled copies (for docs/design.md) no wider than 900 pixels.
+on a real host; PDF pages are rendered with ``pdftoppm``: the collection's
+title, contents, an essay's first page, a page with a cover, a quotation page
+and a related-reading page, and one essay's own PDF's first page.  The ePub
+page is the collection ePub's XHTML and stylesheets (the unpacked build in
+``_build/epub``) drawn by Chromium at an e-reader's size: a reading system
+adds its own margins and face, so this shows Folio's part only.  ``--small``
+also writes downscaled copies (for docs/design.md) no wider than 900 pixels.
 """
 
 from __future__ import annotations
@@ -38,6 +44,13 @@ WEB_SHOTS = (
     ("essay-quote", "essays/frankenstein-at-two-hundred.html", 1280, 2000, "light", 1),
     ("library", "library.html", 1280, 1000, "light", 1),
     ("genre", "genres/review.html", 1280, 800, "light", 1),
+    ("archive", "archive.html", 1280, 1000, "light", 1),
+)
+
+#: (file name, page of the unpacked ePub, viewport width, height)
+EPUB_SHOTS = (
+    ("epub-essay", "essays/frankenstein-at-two-hundred.xhtml", 600, 900),
+    ("epub-contents", "index.xhtml", 600, 900),
 )
 
 
@@ -85,6 +98,25 @@ def web_pictures(site: Path, out: Path) -> list[Path]:
     return written
 
 
+def epub_pictures(folder: Path, out: Path) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    written = []
+    with serve(folder) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for name, page_name, width, height in EPUB_SHOTS:
+            if not (folder / page_name).exists():
+                continue
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(f"{base}/{page_name}", wait_until="networkidle")
+            target = out / f"{name}.png"
+            page.screenshot(path=str(target), full_page=False)
+            written.append(target)
+            page.close()
+        browser.close()
+    return written
+
+
 def pdf_pages(pdf: Path) -> list[str]:
     """The text of each page of a PDF."""
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
@@ -105,15 +137,23 @@ def choose_pages(texts: list[str]) -> dict[str, int]:
         if ("pdf-cover-quote" not in chosen and "Cover of" in text
                 and re.search(r"\(p[0-9ivxl]", text)):
             chosen["pdf-cover-quote"] = number
+        if ("pdf-quote" not in chosen and "Cover of" not in text
+                and len(re.findall(r"\(p[0-9ivxl]", text)) >= 2):
+            chosen["pdf-quote"] = number
+        if "pdf-related" not in chosen and "Read something similar" in text:
+            chosen["pdf-related"] = number
     return chosen
 
 
-def pdf_pictures(pdf: Path, out: Path) -> list[Path]:
+def pdf_pictures(pdf: Path, out: Path, essay_pdf: Path | None = None) -> list[Path]:
+    chosen = [(pdf, name, number) for name, number in choose_pages(pdf_pages(pdf)).items()]
+    if essay_pdf is not None and essay_pdf.is_file():
+        chosen.append((essay_pdf, "pdf-essay-own", 1))
     written = []
-    for name, number in choose_pages(pdf_pages(pdf)).items():
+    for source, name, number in chosen:
         stem = out / name
         subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(number), "-l", str(number),
-                        "-singlefile", str(pdf), str(stem)], check=True)
+                        "-singlefile", str(source), str(stem)], check=True)
         written.append(stem.with_suffix(".png"))
     return written
 
@@ -139,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=Path("_build/html"))
     parser.add_argument("--pdf", type=Path, default=Path("_build/latex/margins.pdf"))
+    parser.add_argument("--essay-pdf", type=Path,
+                        default=Path("_build/downloads/frankenstein-at-two-hundred.pdf"))
+    parser.add_argument("--epub", type=Path, default=Path("_build/epub"))
     parser.add_argument("--out", type=Path, default=Path("_build/artifacts"))
     parser.add_argument("--small", type=Path, help="also write downscaled copies here")
     parser.add_argument("--prefix", default="", help="file name prefix of the small copies")
@@ -150,16 +193,21 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"no site at {options.site}: no web pictures", file=sys.stderr)
     if options.pdf.is_file():
-        written += pdf_pictures(options.pdf, options.out)
+        written += pdf_pictures(options.pdf, options.out, options.essay_pdf)
     else:
         print(f"no PDF at {options.pdf}: no PDF pictures", file=sys.stderr)
+    if options.epub.is_dir():
+        written += epub_pictures(options.epub, options.out)
+    else:
+        print(f"no unpacked ePub at {options.epub}: no ePub pictures", file=sys.stderr)
     for picture in written:
         print(picture)
         if options.small:
             options.small.mkdir(parents=True, exist_ok=True)
             name = f"{options.prefix}-{picture.name}" if options.prefix else picture.name
             downscale(picture, options.small / name,
-                      width=440 if "phone" in picture.name or "pdf" in picture.name else 900)
+                      width=440 if any(kind in picture.name for kind in ("phone", "pdf", "epub"))
+                      else 900)
     return 0
 
 

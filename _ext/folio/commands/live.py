@@ -30,12 +30,15 @@ import functools
 import http.server
 import os
 import queue
+import re
+import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 #: Where the page script asks for the number of finished builds.
 BUILDS_PATH = "/__folio_live__/builds"
@@ -118,6 +121,40 @@ def changes(folders: Sequence[Path], interval: float) -> Iterator[set[str]]:
 
 # -- serving ------------------------------------------------------------------------------------
 
+#: Longer than any address a built site has (Sphinx's names, WordPress permalinks).
+MAX_REQUEST_PATH = 2048
+
+
+def request_problem(path: str) -> tuple[int, str] | None:
+    """Why a request's path names no file the preview may send, if it does not: a control
+    character (``%00``), a ``..`` segment or a backslash, or an overlong path."""
+    if len(path) > MAX_REQUEST_PATH:
+        return 414, "address too long"
+    decoded = unquote(path.split("?", 1)[0].split("#", 1)[0])
+    if re.search(r"[\x00-\x1f\x7f]", decoded):
+        return 400, "control character in the address"
+    if "\\" in decoded or ".." in decoded.split("/"):
+        return 400, "the address climbs out of the site"
+    return None
+
+
+class Server(http.server.ThreadingHTTPServer):
+    """The preview's server: a request that fails is one line on stderr, never a traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            return  # the browser went away: not news
+        sys.stderr.write(f"folio live: a request failed: {one_line(error)}\n")
+
+
+def one_line(error: BaseException | None) -> str:
+    """An error as one line (Sphinx's messages run over several)."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 class Preview(http.server.SimpleHTTPRequestHandler):
     """The built pages, each HTML page with the reload script; nothing cached."""
 
@@ -130,7 +167,21 @@ class Preview(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
+    def do_HEAD(self) -> None:
+        if self.refused():
+            return
+        super().do_HEAD()
+
+    def refused(self) -> bool:
+        """A request for no file a site can hold: answered 400 (or 414), never a traceback."""
+        problem = request_problem(self.path)
+        if problem:
+            self.send_error(*problem)
+        return problem is not None
+
     def do_GET(self) -> None:
+        if self.refused():
+            return
         if self.path.split("?", 1)[0] == BUILDS_PATH:
             self.send_bytes(str(self.builds()).encode(), "text/plain; charset=utf-8")
             return
@@ -157,12 +208,11 @@ class Preview(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def serve(outdir: Path, host: str, port: int, builds: Any) -> http.server.ThreadingHTTPServer:
+def serve(outdir: Path, host: str, port: int, builds: Any) -> Server:
     """Start the server in a thread; return it (``server_address`` has the real port)."""
     handler = functools.partial(Preview, directory=str(outdir))
     Preview.builds = staticmethod(builds)
-    server = http.server.ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
+    server = Server((host, port), handler)
     threading.Thread(target=server.serve_forever, name="folio-live-server", daemon=True).start()
     return server
 
@@ -192,14 +242,53 @@ class LiveBuild:
         try:
             self.app.build()
         except Exception as error:  # the writer sees it and saves again
-            sys.stderr.write(f"folio live: the build stopped: {error}\n")
+            sys.stderr.write(f"folio live: the build stopped: {one_line(error)}\n")
             return False
         finally:
             self.finished += 1
         return True
 
 
-def add_live_arguments(parser: argparse.ArgumentParser) -> None:
+#: Run in a separate Python: reads conf.py as Sphinx does, says what is wrong in one line.
+CHECK_CONF = """\
+import sys
+from sphinx.config import Config
+from sphinx.util.tags import Tags
+try:
+    Config.read(sys.argv[1], overrides={}, tags=Tags())
+except BaseException as error:
+    print(" ".join(str(error).split()) or type(error).__name__)
+    sys.exit(1)
+"""
+
+
+def config_problem(srcdir: Path) -> str:
+    """What stops ``conf.py`` from being read (a syntax error, an exception), or "".
+
+    Read in another Python, as the new program would read it: the running
+    server is not touched by whatever the file does, and keeps serving.
+    """
+    try:
+        result = subprocess.run([sys.executable, "-c", CHECK_CONF, str(srcdir)],
+                                capture_output=True, text=True, timeout=120, check=False)
+    except subprocess.TimeoutExpired:
+        return "reading it did not finish within 120 s"
+    if result.returncode == 0:
+        return ""
+    said = (result.stdout.strip() or result.stderr.strip()).splitlines()
+    return said[-1] if said else f"reading it failed (exit status {result.returncode})"
+
+
+def start(srcdir: Path, builddir: Path) -> LiveBuild | None:
+    """The session's application, or None (and one line on stderr) when Sphinx cannot start."""
+    try:
+        return LiveBuild(srcdir, builddir)
+    except Exception as error:  # ConfigError, ExtensionError: the writer's to fix
+        sys.stderr.write(f"folio live: cannot start: {one_line(error)}\n")
+        return None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", nargs="?", type=Path, default=Path("."),
                         help="the collection's folder (with conf.py); default: here")
     parser.add_argument("--host", default="127.0.0.1", help="address to serve on")
@@ -231,7 +320,7 @@ def watch_in_background(folders: Sequence[Path], interval: float) -> queue.Queue
     return batches
 
 
-def run_live(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     srcdir = args.source.resolve()
     if not (srcdir / "conf.py").is_file():
         sys.stderr.write(f"folio live: {srcdir}: no conf.py here\n")
@@ -239,7 +328,9 @@ def run_live(args: argparse.Namespace) -> int:
     builddir = (args.builddir or srcdir / "_build").resolve()
     extension_dir = Path(__file__).resolve().parent.parent  # the whole folio package
     batches = watch_in_background([srcdir, extension_dir], args.poll)
-    live = LiveBuild(srcdir, builddir)
+    live = start(srcdir, builddir)
+    if live is None:
+        return 2
     started = time.perf_counter()
     live.build()
     try:
@@ -262,11 +353,19 @@ def run_live(args: argparse.Namespace) -> int:
             if not found:
                 continue
             if needs_restart(found, design):
+                problem = config_problem(srcdir)
+                if problem:  # the pages served stay those of the last good build
+                    sys.stderr.write(f"folio live: conf.py: {problem}; still serving the last "
+                                     "good build\n")
+                    sys.stderr.flush()
+                    continue
                 print("folio live: configuration or code changed: starting again", flush=True)
                 server.shutdown()
                 server.server_close()
-                # The same command again (python -m folio.commands.live, or folio live).
-                os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+                # The same command again (python -m folio.commands.live, or folio live), on
+                # the same port, so the open pages find the server again.
+                os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:],
+                                          "--port", str(server.server_port)])
             began = time.perf_counter()
             if live.build():
                 names = ", ".join(sorted(Path(p).name for p in found)[:3])
@@ -283,8 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = OneLineParser(prog="python -m folio.commands.live",
                            description=__doc__.split("\n\n")[0])
-    add_live_arguments(parser)
-    return run_live(parser.parse_args(argv))
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -1,17 +1,18 @@
-"""``folio new`` and ``folio new-essay``: a collection, and an essay, started for you.
+"""``folio new DIR``: a collection of one's own, started for you.
 
-``folio new DIR`` writes a collection of one's own (``conf.py`` with the
-settings a writer changes, a home page, one example essay, a Makefile, the
-Read the Docs and GitHub Pages files) from the files in ``starter_files/``;
-``folio new-essay "Title"`` writes a dated essay with its front matter filled
-in. Both ask nothing they can default, and neither ever overwrites a file:
-a refusal is one line on stderr and exit status 2.
+It writes ``conf.py`` with the settings a writer changes, a home page, one
+example essay, and the Read the Docs and GitHub Pages files, from the files
+in ``starter_files/``.  The collection needs nothing but Folio: ``folio
+build`` builds it, ``folio live`` previews it, and the hosts' files call
+``folio build`` and install the Debian packages its PDFs need
+(:data:`folio.core.requirements.TEX_PACKAGES`, written in here).  It asks
+nothing it can default and never overwrites a file: a refusal is one line on
+stderr and exit status 2 (``folio new-essay`` is :mod:`folio.commands.new_essay`).
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import datetime
 import importlib.metadata
 import json
@@ -24,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from folio.core.requirements import TEX_PACKAGES
+
 STARTER_FILES = Path(__file__).parent / "starter_files"
 
 #: Each file of a new collection, and the file in ``starter_files/`` it comes
@@ -33,7 +36,6 @@ COLLECTION: tuple[tuple[str, str], ...] = (
     ("conf.py", "conf.py.in"),
     ("index.md", "index.md.in"),
     ("essays/looking-at-work.md", "example-essay.md.in"),
-    ("Makefile", "Makefile"),
     ("requirements.txt", "requirements.txt"),
     (".readthedocs.yaml", "readthedocs.yaml"),
     (".github/workflows/pages.yml", "pages.yml"),
@@ -118,6 +120,8 @@ def collection_files(collection: Collection) -> dict[str, str]:
         "# This Folio was installed from a folder on your machine: name where the\n"
         "# web hosts get it, e.g.  folio[live] @ git+https://github.com/OWNER/folio")
     values = {
+        "apt_packages": "\n".join(f"    - {package}" for package in TEX_PACKAGES),
+        "apt_line": " ".join(TEX_PACKAGES),
         "title": collection.title,
         "project": python_text(collection.title),
         "author": python_text(collection.author),
@@ -135,65 +139,6 @@ def collection_files(collection: Collection) -> dict[str, str]:
             values = {**values, "title": markdown_text(collection.title)}
         files[target] = fill(template, values)
     return files
-
-
-def essay_text(title: str, date: datetime.date, genre: str) -> str:
-    """A new essay: its front matter filled in, the optional fields as YAML comments."""
-    plain_genre = genre if re.fullmatch(r"\w[\w -]*", genre) else json.dumps(genre)
-    return f"""---
-title: {json.dumps(title, ensure_ascii=False)}
-date: {date.isoformat()}
-genre: {plain_genre}
-tags: []
-# subtitle: thoughts on ‘The Book’ by Its Author
-# summary: One sentence for listings, the feed and link previews.
----
-
-% Write the essay below. The book it discusses, recorded once (see the writing guide):
-%
-% ```{{book-citation}} the-book
-% :title: The Book
-% :author: Its Author
-% :publisher: The Publisher
-% :year: 2001
-% ```
-%
-% A quotation with its page:
-%
-% ```{{page-quote}} 12
-% The words quoted.
-% ```
-"""
-
-
-def genres_in(conf: str) -> list[str] | None:
-    """``folio_genres`` as written in a ``conf.py``: read, never run; None when it is not a list."""
-    try:
-        module = ast.parse(conf)
-    except (SyntaxError, ValueError):
-        return None
-    for statement in module.body:
-        if (isinstance(statement, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id == "folio_genres"
-                        for t in statement.targets)):
-            try:
-                value = ast.literal_eval(statement.value)
-            except ValueError:
-                return None
-            if isinstance(value, list | tuple) and all(isinstance(g, str) for g in value):
-                return [g.strip() for g in value if g.strip()]
-            return None
-    return None
-
-
-def parse_date(text: str) -> datetime.date:
-    """An essay's date, written the way its front matter wants it: YYYY-MM-DD."""
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise Refusal(f"--date {text!r} is not a date written YYYY-MM-DD") from None
 
 
 # -- What the commands ask of the machine -----------------------------------------------
@@ -265,13 +210,13 @@ def refuse(command: str, error: Refusal | OSError) -> int:
 # -- folio new ------------------------------------------------------------------------
 
 
-def add_new_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", metavar="DIR", help="a new (or empty) folder")
     parser.add_argument("--title", help="the collection's title (default: from DIR's name)")
     parser.add_argument("--author", help="your name (default: git config user.name)")
 
 
-def run_new(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     try:
         return start_collection(Path(args.folder), args.title, args.author)
     except (Refusal, OSError) as error:
@@ -299,52 +244,6 @@ def start_collection(folder: Path, title: str | None, author: str | None) -> int
         print("Put your name in conf.py (author): git has no user.name to borrow.")
     if collection.requirement is None:
         print("Say in requirements.txt where the web hosts install Folio from.")
-    print(f"Next: cd {folder} && make html, then open _build/html/index.html")
-    return 0
-
-
-# -- folio new-essay ------------------------------------------------------------------
-
-
-def add_new_essay_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("title", metavar="TITLE", help="the essay's title")
-    parser.add_argument("--genre", metavar="G",
-                        help="its genre, one of conf.py folio_genres (default: the first)")
-    parser.add_argument("--dir", default=ESSAYS_DIR,
-                        help=f"the folder of essays (default: {ESSAYS_DIR})")
-    parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
-
-
-def run_new_essay(args: argparse.Namespace) -> int:
-    try:
-        return write_essay(args.title, args.genre, Path(args.dir), args.date)
-    except (Refusal, OSError) as error:
-        return refuse("new-essay", error)
-
-
-def write_essay(title: str, genre: str | None, folder: Path, date: str | None) -> int:
-    from folio.ext.config import DEFAULT_GENRES
-
-    title = check_text("title", title)
-    day = parse_date(date) if date is not None else datetime.date.today()
-    slug = slugify(title)
-    if not slug:
-        raise Refusal(f"no file name can be made from the title {title!r}: "
-                      "give it some letters or digits")
-    conf = next((c for c in (Path("conf.py"), folder.parent / "conf.py") if c.is_file()), None)
-    known = genres_in(conf.read_text(encoding="utf-8")) if conf else None
-    known = known or list(DEFAULT_GENRES)
-    genre = check_text("genre", genre) if genre is not None else known[0]
-    if genre not in known:
-        raise Refusal(f"unknown genre {genre!r}; conf.py folio_genres: {', '.join(known)}")
-    if folder.exists() and not folder.is_dir():
-        raise Refusal(f"{folder} is a file, not a folder of essays")
-    taken = [p for p in sorted(folder.glob(f"{slug}.*")) if p.suffix in (".md", ".rst")]
-    if taken:
-        raise Refusal(f"{taken[0]} already exists; choose another title")
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{slug}.md"
-    with path.open("x", encoding="utf-8") as out:
-        out.write(essay_text(title, day, genre))
-    print(f"Wrote {path}")
+    print(f"Next: cd {folder} && folio build (or folio live: a preview that follows "
+          "your saves)")
     return 0

@@ -1,14 +1,16 @@
-"""``make``'s short summary: what was built, where, and what the writer must know.
+"""``folio build``'s short summary: what was built, where, and what the writer must know.
 
-Sphinx runs quietly (``-q``: only its warnings), TeX writes to log files
-(``folio.commands.offprints``); after each step the Makefile runs
+Sphinx runs quietly (only its warnings), TeX writes to log files
+(``folio.commands.offprints``); each builder leaves a report beside its
+doctrees (``folio.ext.report``), and ``folio build`` turns the reports into a
+line or two each (:func:`describe`), with the note about an example
+``html_baseurl`` said once (:func:`address_note`).  The same is at hand for
+scripts as
 
-    python -m folio.commands.summary html|epub _build/doctrees/<builder>
+    python -m folio.commands.summary _build/doctrees/<builder> ...
 
-which reads the report the build left there (``offline.write_build_report``)
-and prints a line or two.  ``--no-address-note`` leaves out the note about an
-example ``html_baseurl``, so ``make`` (which builds the ePub and the PDF)
-prints it once, from ``--address-note-only`` at the end.
+``--no-address-note`` leaves that note out, ``--address-note-only`` prints
+only the note.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def address_note(report: dict[str, Any]) -> list[str]:
 
 
 def shown(path: str) -> str:
-    """A path as the writer typed ``make`` (relative to here when inside)."""
+    """A path as the writer sees it (relative to here when inside)."""
     try:
         return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
@@ -53,8 +55,7 @@ def describe(report: dict[str, Any], address: bool = True) -> list[str]:
         missing = report.get("missing_downloads", 0)
         if missing:
             lines.append(f"note: {missing} essay PDFs or ePubs are not built yet, so their "
-                         "pages have no download links; run 'make' to build everything "
-                         "(or 'make epub pdf', then 'make html')")
+                         "pages have no download links; 'folio build' builds everything")
     if address:
         lines += address_note(report)
     return lines

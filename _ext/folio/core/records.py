@@ -104,6 +104,9 @@ class Essay:
     copyright: str = ""
     other_genres: tuple[str, ...] = ()  # the rest of a genre list
     label: str = ""  # the writer's own label for lists ("opinion – the mad appeal of Mars")
+    rating: float | None = None  # on folio_rating_scale, whole or half
+    series: str = ""  # the series the essay is a part of ("Rereading the Brontës")
+    part: int | None = None  # its place in the series, from 1
 
     @property
     def genres(self) -> tuple[str, ...]:
@@ -165,3 +168,33 @@ class Listing:
     similar: tuple[Entry, ...] = ()
     different: tuple[Entry, ...] = ()
     topic: Topic | None = None
+
+
+#: The shelves of the library, in the order it shows them.
+SHELVES = ("reading", "read", "to-read", "abandoned")
+
+
+@dataclass(frozen=True)
+class LibraryBook:
+    """A book with a file of its own (``books/<key>.md``): the record and the reading.
+
+    ``source`` is the file as the writer names it (``books/never-let-me-go.md``);
+    ``lines`` the line of each front matter key in it, for warnings.
+    """
+
+    book: Book
+    source: str
+    shelf: str = "read"
+    read: tuple[datetime.date, ...] = ()  # dates finished, oldest first
+    started: datetime.date | None = None
+    rating: float | None = None
+    tags: tuple[str, ...] = ()
+    uid: str = ""
+    notes: str = ""  # Markdown, shown on the book's page
+    cover: str = ""  # the cover image, as written (from the sources' folder)
+    cover_alt: str = ""
+    lines: tuple[tuple[str, int], ...] = ()
+
+    def line(self, key: str) -> int:
+        """The line of ``key`` in the file (the first line when it is not there)."""
+        return dict(self.lines).get(key, 1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
+from folio.core.ratings import format_value
 from folio.core.records import Book, Essay, PageSpan
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
@@ -216,6 +217,12 @@ def spoiler_mark(default: str) -> str:
 RESPONSES_HEADING = "Responses"
 
 
+def responses_left_out(shown: int, left_out: int) -> str:
+    """Under the responses shown, when the essay has more than ``folio_responses_limit``."""
+    later = "One later response is" if left_out == 1 else f"{left_out:,} later responses are"
+    return f"{later} not shown here (the first {shown:,} are)."
+
+
 def reply_by_email() -> str:
     return "Reply by email"
 
@@ -262,13 +269,126 @@ def tag_page_intro(count: int, tag: str) -> str:
 
 
 #: The ways into the collection the sidebar offers: (page, heading).
-BROWSE = (("archive", "Archive"), ("library", "Library"), ("quotations", "Quotations"),
-          ("tags/index", "Tags"))
+BROWSE = (("archive", "Archive"), ("library", "Library"), ("reading/index", "Reading years"),
+          ("quotations", "Quotations"), ("tags/index", "Tags"))
 TAGS_TITLE = "Tags"
 ARCHIVE_TITLE = "Archive"
 LIBRARY_TITLE = "Library"
 QUOTATIONS_TITLE = "Quotations"
 UNKNOWN_AUTHOR = "Unknown author"
+
+
+# -- ratings, the library and the books' pages ------------------------------------------
+
+def rating_words(value: float, scale: int) -> str:
+    """A rating in words, for every reader: ``4 out of 5``, ``3.5 out of 5``."""
+    return f"{format_value(value)} out of {scale}"
+
+
+#: Each shelf's heading in the library, in the order shown.
+SHELF_HEADINGS = (("reading", "Reading now"), ("read", "Read"), ("to-read", "To read"),
+                  ("abandoned", "Abandoned"))
+
+
+def shelf_heading(shelf: str) -> str:
+    return dict(SHELF_HEADINGS).get(shelf, shelf)
+
+
+def dates_read(dates: Sequence[datetime.date]) -> str:
+    """``Read 20 May 2019 and 4 January 2023`` (oldest first); ``""`` with none."""
+    return f"Read {join_names([format_date(d) for d in dates])}" if dates else ""
+
+
+def started_on(date: datetime.date) -> str:
+    return f"Started {format_date(date)}"
+
+
+#: The labels of a book's record on its page, in the order shown.
+RECORD_LABELS = (("author", "Author"), ("publisher", "Publisher"), ("year", "Published"),
+                 ("first-published", "First published"), ("edition", "Edition"),
+                 ("isbn", "ISBN"), ("pages", "Pages"), ("shelf", "Shelf"),
+                 ("read", "Finished"), ("started", "Started"), ("rating", "Rating"),
+                 ("tags", "Tags"))
+
+BOOK_NOTES_HEADING = "Notes"
+BOOK_ESSAYS_HEADING = "Essays about this book"
+BOOK_QUOTES_HEADING = "Quotations"
+
+
+def book_page_title(book: Book) -> str:
+    return book_title(book)
+
+
+def count_of_books(count: int) -> str:
+    """``One book``, ``Two books``, ``12 books``."""
+    number = NUMBERS[count] if count < len(NUMBERS) else str(count)
+    return f"{number} {'book' if count == 1 else 'books'}"
+
+
+# -- series ---------------------------------------------------------------------------------
+
+def part_of(number: int, count: int) -> str:
+    """Before the series' name under a part's byline: ``Part 2 of 3 in ``."""
+    return f"Part {number} of {count} in "
+
+
+PREVIOUS_PART = "Previous part: "
+NEXT_PART = "Next part: "
+
+
+def part_label(number: int) -> str:
+    """Before a part's title on the series' page."""
+    return f"Part {number}"
+
+
+def series_page_title(series: str) -> str:
+    return series
+
+
+def series_page_intro(count: int) -> str:
+    """The sentence that opens a series' page."""
+    number = NUMBERS[count] if count < len(NUMBERS) else str(count)
+    return f"A series in {number.lower() if count < len(NUMBERS) else number} " \
+           f"{'part' if count == 1 else 'parts'}, in order."
+
+
+# -- reading years ----------------------------------------------------------------------------
+
+READING_YEARS_TITLE = "Reading years"
+RATINGS_GIVEN_HEADING = "Ratings given"
+BOOKS_FINISHED_HEADING = "Books finished, month by month"
+MONTH_TABLE_HEADINGS = ("Month", "Books finished")
+
+
+def reading_year_title(year: int) -> str:
+    return f"Reading in {year}"
+
+
+def chart_title(year: int) -> str:
+    """The chart's title, and the table's caption: they show the same figures."""
+    return f"Books finished in {year}, month by month"
+
+
+def books_finished_label() -> str:
+    return "Books finished"
+
+
+def month_counts_sentence(counts: Sequence[int]) -> str:
+    """The chart's figures in a sentence (its ``<desc>``): ``January: 1, February: 0, …``."""
+    return ", ".join(f"{month}: {count}" for month, count in zip(MONTHS, counts, strict=True)) + "."
+
+
+def year_summary(books: int, pages: int) -> str:
+    """``Twelve books finished, 3,456 pages.``"""
+    finished = f"{count_of_books(books)} finished"
+    return f"{finished}, {pages:,} pages." if pages else f"{finished}."
+
+
+# -- a reading log brought in (folio import goodreads / storygraph) -----------------------
+
+#: Opens a review Goodreads marked as giving things away, in a book's notes (which are
+#: plain Markdown: no fold; a draft essay folds it behind a ``spoiler`` instead).
+IMPORTED_REVIEW_SPOILERS = "Spoilers follow."
 
 
 # -- search ---------------------------------------------------------------------------------

@@ -18,16 +18,21 @@ from folio.ext.comments import setup_comments
 from folio.ext.config import setup_config
 from folio.ext.design import refresh_order, setup_design
 from folio.ext.domain import FolioDomain
+from folio.ext.drafts import setup_drafts
 from folio.ext.essays import refresh_labels, setup_essays
 from folio.ext.freshness import documents_changed, remember_stale, setup_freshness
+from folio.ext.library import setup_library
 from folio.ext.listings import refresh_listings, setup_listings
 from folio.ext.offline import refresh_downloads, setup_offline
 from folio.ext.quotes import setup_quotes
+from folio.ext.ratings import setup_ratings
 from folio.ext.redirects import setup_redirects
 from folio.ext.related import refresh_related, setup_related
 from folio.ext.responses import setup_responses
 from folio.ext.search import setup_search
+from folio.ext.series import refresh_series, setup_series
 from folio.ext.sharing import setup_sharing
+from folio.ext.sources import setup_sources
 from folio.ext.spoiler import setup_spoiler
 
 if TYPE_CHECKING:
@@ -41,8 +46,8 @@ TEMPLATES = Path(__file__).parent.parent / "templates"
 
 #: The site-wide views, refreshed once per build in this order (labels name
 #: merged books; related lists show labels); each returns the pages it staled.
-REFRESHES = (refresh_books, refresh_labels, refresh_related, refresh_listings, refresh_downloads,
-             refresh_order)
+REFRESHES = (refresh_books, refresh_labels, refresh_related, refresh_series, refresh_listings,
+             refresh_downloads, refresh_order)
 
 
 def refresh_site(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -69,15 +74,20 @@ def add_templates(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     setup_config(app)  # folio_* settings
+    setup_sources(app)  # a source not in UTF-8: a warning, and left out; the rest builds
     app.add_domain(FolioDomain)  # every record, kept per document; the site-wide views
     setup_essays(app)  # front matter, title, byline, © line
+    setup_drafts(app)  # draft: true → left out of every output
     setup_books(app)  # book-citation, {book}: caption, cover
+    setup_library(app)  # books/<key>.md: the books' own files, their pages, the shelves
     setup_quotes(app)  # page-quote, {page}
+    setup_ratings(app)  # an essay's rating by its byline: stars and words
     setup_related(app)  # related-reading
     setup_spoiler(app)  # spoiler
     setup_responses(app)  # responses: readers' responses kept with the essay
     setup_redirects(app)  # old WordPress addresses → essays (wordpress-redirects.json)
     setup_listings(app)  # essay-list; genre, tag, year, library, quotation pages; sidebar
+    setup_series(app)  # series: and part:, "Part 2 of 3 in ...", the series' pages
     setup_offline(app)  # a PDF and an ePub of every essay, and links to them
     setup_comments(app)  # folio_comments: giscus or reply by email, web pages only
     setup_sharing(app)  # Atom feed, sitemap, link previews, schema.org data
@@ -89,7 +99,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", add_stylesheet)
     return {
         "version": __version__,
-        "env_version": 5,
+        "env_version": 6,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

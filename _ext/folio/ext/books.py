@@ -17,7 +17,6 @@ import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
-from xml.sax.saxutils import escape
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -27,7 +26,8 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.matching import Matcher
 from stdnum import isbn as isbn_check
 
-from folio.core.records import Book, Citation, Place
+from folio.core.escaping import html_text
+from folio.core.records import Book, Citation, LibraryBook, Place
 from folio.core.wording import (
     book_title,
     caption_parts,
@@ -67,13 +67,15 @@ def split_authors(text: str) -> tuple[str, ...]:
 
 def merge_books(
     citations: Mapping[str, list[Citation]],
+    records: Mapping[str, LibraryBook] | None = None,
 ) -> tuple[dict[str, Book], dict[str, Citation]]:
     """One record per key, and the citation a link to the book goes to.
 
-    The first citation (by document name, then line) owns the record; later
-    ones only fill fields it leaves blank.
+    A book's own file (``books/<key>.md``) owns its record; otherwise the
+    first citation (by document name, then line) does.  Later citations only
+    fill fields the owner leaves blank.
     """
-    books: dict[str, Book] = {}
+    books: dict[str, Book] = {key: entry.book for key, entry in (records or {}).items()}
     homes: dict[str, Citation] = {}
     ordered = sorted((c for cs in citations.values() for c in cs), key=lambda c: c.place)
     for citation in ordered:
@@ -259,17 +261,17 @@ def cover_svg(key: str, title: str, authors: str) -> str:
     size = 30 if max(len(line) for line in lines) <= 12 else 24
     top = 150 - (len(lines) - 1) * size // 3
     title_lines = "".join(
-        f'<tspan x="150" y="{top + n * (size + 8)}">{escape(line)}</tspan>'
+        f'<tspan x="150" y="{top + n * (size + 8)}">{html_text(line)}</tspan>'
         for n, line in enumerate(lines))
     rule_y = top + len(lines) * (size + 8) + 10
     author_lines = "".join(
-        f'<tspan x="150" y="{rule_y + 40 + n * 26}">{escape(line)}</tspan>'
+        f'<tspan x="150" y="{rule_y + 40 + n * 26}">{html_text(line)}</tspan>'
         for n, line in enumerate(textwrap.wrap(authors, 22)[:3]))
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img">'
-        f"<title>{escape(title)}</title>"
+        f"<title>{html_text(title)}</title>"
         f'<rect width="{width}" height="{height}" fill="{cover_colour(key)}"/>'
         f'<rect x="16" y="16" width="{width - 32}" height="{height - 32}" fill="none" '
         'stroke="#e8dcc0" stroke-width="2"/>'
@@ -381,7 +383,7 @@ def refresh_books(app: Sphinx, env: BuildEnvironment) -> set[str]:
     views = domain.views
     old_books = dict(views.books)
     old_homes = {key: (c.place.docname, c.anchor) for key, c in views.homes.items()}
-    views.books, views.homes = merge_books(domain.citations)
+    views.books, views.homes = merge_books(domain.citations, domain.library)
     new_homes = {key: (c.place.docname, c.anchor) for key, c in views.homes.items()}
     changed = {key for key in set(views.books) | set(old_books)
                if views.books.get(key) != old_books.get(key)
@@ -393,25 +395,35 @@ def refresh_books(app: Sphinx, env: BuildEnvironment) -> set[str]:
 
 
 def check_books(app: Sphinx, env: BuildEnvironment) -> None:
-    """What only the whole collection shows: disagreeing records, missing fields, unknown keys."""
+    """What only the whole collection shows: disagreeing records, missing fields, unknown keys.
+
+    A citation is compared with the book's own file when it has one (the file
+    is the record), else with the first citation of the key.
+    """
     domain = folio_domain(env)
     first: dict[str, Citation] = {}
     for docname in sorted(domain.citations):
         for citation in domain.citations[docname]:
             key = citation.book.key
-            if key not in first:
+            entry = domain.library.get(key)
+            if entry is not None:
+                differ = entry.book.disagreements(citation.book)
+                field = {"authors": "author"}.get(differ[0], differ[0]) if differ else ""
+                where = f"{entry.source}:{entry.line(field)}"
+            elif key not in first:
                 first[key] = citation
                 continue
-            owner = first[key]
-            differ = owner.book.disagreements(citation.book)
-            if differ:
+            else:
+                owner = first[key]
+                differ = owner.book.disagreements(citation.book)
                 where = f"{env.doc2path(owner.place.docname, False)}:{owner.place.line}"
+            if differ:
                 warn(f"book {key!r}: {', '.join(differ)} differ from its record at {where}",
                      (citation.place.docname, citation.place.line), "book")
     for key, book in sorted(domain.books.items()):
         missing = [name for name, value in (("title", book.title), ("author", book.authors))
                    if not value]
-        if missing:
+        if missing and key in first:  # a book file says so itself, at its own line
             warn(f"book {key!r} has no {' or '.join(':' + m + ':' for m in missing)} "
                  "in any book-citation", (first[key].place.docname, first[key].place.line), "book")
     for docname in sorted(domain.mentions):

@@ -17,7 +17,9 @@ DEFAULT_PAGE_FORMAT = "(p{page})"
 TITLE_STYLES = ("italic", "quoted")
 SPOILER_STYLES = ("fold", "warn")
 #: The pages Folio writes, each only when it has something to list.
-LISTING_PAGES = ("genres", "tags", "archive", "library", "quotations")
+LISTING_PAGES = ("genres", "tags", "archive", "library", "quotations", "series", "reading")
+#: Responses shown under an essay at most: a page stays a page (100,000 would be 28 MB).
+DEFAULT_RESPONSES_LIMIT = 500
 
 
 def setup_config(app: Sphinx) -> None:
@@ -45,6 +47,10 @@ def setup_config(app: Sphinx) -> None:
     add("folio_comments", None, "env", types=frozenset({dict, type(None)}))
     # Which of Folio's own pages the site has ([] in a site with its own navigation).
     add("folio_listing_pages", list(LISTING_PAGES), "env", types=frozenset({list, tuple}))
+    # The most responses an essay shows (oldest first); a note says how many more it keeps.
+    add("folio_responses_limit", DEFAULT_RESPONSES_LIMIT, "env", types=frozenset({int}))
+    # Ratings (essays' and book files' ``rating:``) run from 0 to this, in halves.
+    add("folio_rating_scale", 5, "env", types=frozenset({int}))
     app.connect("config-inited", check_config)
 
 
@@ -83,6 +89,14 @@ def check_config(app: Sphinx, config: Config) -> None:
         logger.warning("folio_listing_pages: unknown %s (known: %s)", ", ".join(map(repr, unknown)),
                        ", ".join(LISTING_PAGES), type="folio", subtype="config")
     config.folio_listing_pages = [p for p in LISTING_PAGES if p in config.folio_listing_pages]
+    if not 1 <= config.folio_rating_scale <= 100:
+        logger.warning("folio_rating_scale must be a whole number from 1 to 100; using 5",
+                       type="folio", subtype="config")
+        config.folio_rating_scale = 5
+    if isinstance(config.folio_responses_limit, bool) or config.folio_responses_limit < 1:
+        logger.warning("folio_responses_limit must be a whole number of 1 or more; using %d",
+                       DEFAULT_RESPONSES_LIMIT, type="folio", subtype="config")
+        config.folio_responses_limit = DEFAULT_RESPONSES_LIMIT
     if config.folio_related_limit < 0:
         logger.warning("folio_related_limit must be 0 or more; using 3",
                        type="folio", subtype="config")

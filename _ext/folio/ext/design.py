@@ -32,6 +32,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.osutil import relative_uri
 
+from folio.core.escaping import html_text
 from folio.ext.domain import folio_domain
 from folio.ext.shared import WEB_BUILDERS, FolioPostTransform
 
@@ -362,9 +363,9 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
             context["prev"] = context["next"] = None
         return
     if essay.author:
-        context["author"] = essay.author
+        context["author"] = html_text(essay.author)
     if essay.copyright:
-        context["copyright"] = essay.copyright
+        context["copyright"] = html_text(essay.copyright)
     order = domain.views.order or by_date(app)
     here = app.builder.get_target_uri(pagename)
     position = order.index(pagename) if pagename in order else -1
@@ -374,10 +375,28 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
         if position < 0 or not 0 <= index < len(order):
             return None
         other = domain.essays[order[index]]
+        # The theme prints the title as HTML, as Sphinx's own neighbours are.
         return {"link": relative_uri(here, app.builder.get_target_uri(other.docname)),
-                "title": other.title}
+                "title": html_text(other.title)}
 
     context["prev"], context["next"] = neighbour(-1), neighbour(1)
+
+
+#: Context values the themes print as HTML without escaping them, while they hold
+#: plain text: sphinx-book-theme's print ``<h1>{{ pagetitle }}</h1>`` and
+#: ``{{ root_title }}`` (the titles' ``astext()``) and its "By {{ author }}".
+THEME_TEXT = ("pagetitle", "root_title", "author")
+
+
+def theme_text(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+               doctree: nodes.document | None) -> None:
+    """The theme's plain-text values escaped, on every page of the site (after the
+    theme and every extension set them): a title reads as written, never as markup."""
+    if app.builder.format != "html":
+        return
+    for key in THEME_TEXT:
+        if isinstance(context.get(key), str):
+            context[key] = html_text(context[key])
 
 
 def add_styles(app: Sphinx) -> None:
@@ -396,6 +415,7 @@ def setup_design(app: Sphinx) -> None:
     app.connect("env-updated", set_title_page_year)
     app.connect("env-updated", leave_out_of_epub)
     app.connect("html-page-context", page_context, priority=600)
+    app.connect("html-page-context", theme_text, priority=990)
     app.add_post_transform(BookOfEssays)
     app.add_post_transform(QuoteKeepsItsPage)
     app.add_post_transform(EpubOfEssays)

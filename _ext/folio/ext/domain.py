@@ -19,7 +19,16 @@ from docutils import nodes
 from sphinx.domains import Domain
 from sphinx.util.nodes import make_refnode
 
-from folio.core.records import Book, Citation, Essay, Listing, Place, Quote, RelatedRequest
+from folio.core.records import (
+    Book,
+    Citation,
+    Essay,
+    LibraryBook,
+    Listing,
+    Place,
+    Quote,
+    RelatedRequest,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Set
@@ -53,6 +62,9 @@ class Views:
     gone: list[str] = field(default_factory=list)  # generated pages to delete now
     sidebar: Sidebar | None = None  # what every page's sidebar showed
     order: list[str] = field(default_factory=list)  # essays by date, for previous/next
+    series: dict[str, tuple[str, ...]] = field(default_factory=dict)  # series page -> parts
+    # series page -> (docname, title, part number) of each part, as their lines showed them
+    series_shown: dict[str, tuple[tuple[str, str, int], ...]] = field(default_factory=dict)
     search: str = ""  # the engine the pages were last written for (folio.ext.search)
 
 
@@ -61,7 +73,7 @@ class FolioDomain(Domain):
 
     name = "folio"
     label = "Folio"
-    data_version = 4  # raise whenever the layout of data changes
+    data_version = 5  # raise whenever the layout of data changes
     initial_data: ClassVar[dict[str, Any]] = {
         "essays": {},  # docname -> Essay
         "citations": {},  # docname -> list[Citation]
@@ -69,6 +81,9 @@ class FolioDomain(Domain):
         "mentions": {},  # docname -> list[tuple[str, Place]]   ({book})
         "requests": {},  # docname -> RelatedRequest
         "lists": {},  # docname -> True, where an essay-list is
+        # The books folder, read by Folio itself (folio.ext.library), never per document:
+        "library": {},  # key -> LibraryBook, from books/<key>.md
+        "library_stamps": {},  # books/<key>.md -> (mtime_ns, size, settings) when last read
         "views": Views(),  # computed in env-updated from all of the above
     }
 
@@ -97,6 +112,11 @@ class FolioDomain(Domain):
     @property
     def lists(self) -> dict[str, bool]:
         return self.data["lists"]  # type: ignore[no-any-return]
+
+    @property
+    def library(self) -> dict[str, LibraryBook]:
+        """The books with a file of their own, by key."""
+        return self.data["library"]  # type: ignore[no-any-return]
 
     # -- site-wide views -------------------------------------------------------
 

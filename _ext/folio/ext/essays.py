@@ -9,7 +9,6 @@ links the byline's genre and tags to their listing pages.
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 from collections.abc import Callable
@@ -24,6 +23,8 @@ from sphinx.util import logging
 from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
+from folio.core.library import front_matter_end, parse_date
+from folio.core.ratings import parse_rating
 from folio.core.records import Essay
 from folio.core.wording import (
     GENRE_JOINER,
@@ -35,6 +36,7 @@ from folio.core.wording import (
 )
 from folio.ext.domain import folio_domain
 from folio.ext.listings import genre_page, tag_page
+from folio.ext.ratings import rating_line
 from folio.ext.related import related_reading
 from folio.ext.shared import (
     WEB_BUILDERS,
@@ -52,10 +54,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 FIELDS = ("title", "subtitle", "author", "date", "genre", "tags", "label", "summary",
-          "copyright")
+          "copyright", "rating", "series", "part")
 #: Keys other tools give meaning to; accepted without a warning.
 OTHER_KEYS = frozenset({"orphan", "nocomments", "nosearch", "tocdepth", "authors",
-                        "description", "keywords", "html_meta", "myst", "substitutions"})
+                        "description", "keywords", "html_meta", "myst", "substitutions",
+                        "draft"})  # draft: true is folio.ext.drafts' (never read)
 
 
 # -- pure functions: text in, data out ---------------------------------------
@@ -87,17 +90,6 @@ def is_json_collection(value: str) -> bool:
         return isinstance(json.loads(value), list | dict)
     except ValueError:
         return False
-
-
-def parse_date(value: str) -> datetime.date | None:
-    """An ISO 8601 date (a datetime's date part is accepted too)."""
-    text = value.strip()
-    for candidate in (text, text[:10]):
-        try:
-            return datetime.date.fromisoformat(candidate)
-        except ValueError:
-            continue
-    return None
 
 
 def educate(text: str, config: Config) -> str:
@@ -136,20 +128,6 @@ YAML_ERRORS = (yaml.YAMLError, ValueError, RecursionError)
 NO_FRONT_MATTER = "essay has no front matter (it needs a title, a date and a genre)"
 
 
-def front_matter_end(lines: list[str]) -> int | None:
-    """The line (0-based) closing a MyST file's front matter, found as MyST finds it:
-    the file opens with three or more dashes, and a line of at least as many (or
-    ``...``) closes it; unclosed, it is no front matter."""
-    opening = re.match(r"-{3,}", lines[0]) if lines else None
-    if opening is None:
-        return None
-    for number, line in enumerate(lines[1:], start=1):
-        closing = re.fullmatch(r" {0,3}(-{3,}|\.\.\.)[ \t]*", line)
-        if closing and (closing.group(1) == "..." or len(closing.group(1)) >= len(opening[0])):
-            return number
-    return None
-
-
 def front_matter_of(text: str) -> str | None:
     """The YAML between a MyST text's ``---`` lines, if it has any."""
     lines = text.split("\n")
@@ -162,7 +140,7 @@ def front_matter_text(source: str) -> str | None:
     if not source.endswith(".md"):
         return None
     try:
-        return front_matter_of(Path(source).read_text(encoding="utf-8"))
+        return front_matter_of(Path(source).read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return None
 
@@ -337,6 +315,22 @@ class EssayFrontMatter(SphinxTransform):
         copyright_ = values.get("copyright", "")
         if not copyright_:
             copyright_ = " ".join(part for part in (str(date.year) if date else "", author) if part)
+        rating = None
+        if values.get("rating", "").strip():
+            rating, problem = parse_rating(values["rating"], self.config.folio_rating_scale)
+            if problem:
+                self.warn(problem, line("rating"), "rating")
+        series = " ".join(values.get("series", "").split())
+        part = None
+        if values.get("part", "").strip():
+            written = values["part"].strip()
+            if re.fullmatch(r"[0-9]{1,6}", written) and int(written) > 0:
+                part = int(written)
+            else:
+                self.warn(f"part {written!r} is not a positive whole number", line("part"),
+                          "series")
+            if not series:
+                self.warn("part is given without a series", line("part"), "series")
         return Essay(
             docname=docname,
             title=self.educate(title) or self.existing_title() or docname.rsplit("/", 1)[-1],
@@ -349,6 +343,9 @@ class EssayFrontMatter(SphinxTransform):
             tags=parse_tags(values.get("tags", "")),
             summary=self.educate(values.get("summary", "")),
             copyright=copyright_.removeprefix("©").strip(),
+            rating=rating,
+            series=self.educate(series),
+            part=part,
         )
 
     def read_genres(self, value: str, line: int, missing: Callable[[str], None]
@@ -435,6 +432,8 @@ class EssayFrontMatter(SphinxTransform):
             add(nodes.inline(tags, tags, classes=["folio-tags"]))
         if byline:
             header.append(styled_paragraph("folio-byline", *byline))
+        if essay.rating is not None:
+            header.append(rating_line(essay.rating, self.config.folio_rating_scale))
         position = 1 if section.children and isinstance(section[0], nodes.title) else 0
         for offset, node in enumerate(header):
             section.insert(position + offset, node)
@@ -450,11 +449,15 @@ class EssayFrontMatter(SphinxTransform):
             section += line
 
 
+#: The lines under an essay's title that belong to its header.
+HEADER_LINES = frozenset({"folio-byline", "folio-rating-line", "folio-series-line"})
+
+
 def header_end(section: nodes.Element) -> int:
     """The position just after an essay's title, subtitle and byline in its section."""
     position = 1
     for index, child in enumerate(section.children):
-        if isinstance(child, nodes.container) and "folio-byline" in child["classes"]:
+        if isinstance(child, nodes.container) and set(child["classes"]) & HEADER_LINES:
             position = index + 1
     return position
 

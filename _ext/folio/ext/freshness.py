@@ -127,13 +127,14 @@ def note_removal(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
 def documents_changed(env: BuildEnvironment) -> bool:
     """Whether this build read or removed any document; asked once, in ``env-updated``.
 
-    When none was, every record is as the last build left it, and so is every
+    When none was (nor any book file), every record is as the last build left it, and so is every
     view computed from them (every Folio setting a view depends on needs a new
     environment, so every document is read again; only the feed's two settings
     do not, and the feed is written from the records at ``build-finished``).
     The answer is kept for the writing phase.
     """
-    changed = bool(getattr(env, "folio_read", True)) or bool(getattr(env, "folio_purged", False))
+    changed = bool(getattr(env, "folio_read", True)) or bool(getattr(env, "folio_purged", False)) \
+        or bool(getattr(env, "folio_books_changed", False))  # a book file (folio.ext.library)
     env.folio_purged = False  # type: ignore[attr-defined]
     env.folio_changed = changed  # type: ignore[attr-defined]
     return changed

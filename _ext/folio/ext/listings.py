@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -24,9 +23,10 @@ from sphinx.util.nodes import make_refnode
 from sphinx.util.osutil import relative_uri
 
 from folio.core import wording
-from folio.core.records import Book, Citation, Essay, Quote
-from folio.core.wording import SEPARATOR, format_date, join_names
-from folio.ext.books import write_cover
+from folio.core.escaping import html_text
+from folio.core.names import page_name
+from folio.core.records import Book, Essay, Quote
+from folio.core.wording import SEPARATOR, format_date
 from folio.ext.domain import Sidebar, folio_domain
 from folio.ext.freshness import changed_pages, changed_titles, pages_showing, quiet_sidebars
 from folio.ext.quotes import page_value
@@ -44,18 +44,23 @@ class essay_list(nodes.General, nodes.Element):
 
 # -- pure functions ------------------------------------------------------------------------
 
+#: Pages beside the tags' own in ``tags/``: no tag may take their name.
+TAG_FOLDER_PAGES = frozenset({"index"})
+
+
 def slug(text: str) -> str:
-    """A page name for a tag or genre: ``the sea`` → ``the-sea``."""
-    return re.sub(r"[^\w]+", "-", text.casefold()).strip("-") or "untitled"
+    """A page name for a tag (``the sea`` → ``the-sea``): :func:`folio.core.names.page_name`,
+    the one rule for names made from a writer's words."""
+    return page_name(text, TAG_FOLDER_PAGES)
 
 
 def genre_page(genre: str) -> str:
     """The name of a genre's listing page."""
-    return f"genres/{slug(genre)}"
+    return f"genres/{page_name(genre)}"
 
 
 def tag_page(tag: str) -> str:
-    """The name of a tag's listing page."""
+    """The name of a tag's listing page (never the tag index's, whatever the tag)."""
     return f"tags/{slug(tag)}"
 
 
@@ -85,40 +90,6 @@ def page_order(quote: Quote) -> tuple[int, int, str]:
 
 def surname_key(name: str) -> tuple[str, str]:
     return (name.split()[-1].casefold() if name.split() else "", name.casefold())
-
-
-@dataclass(frozen=True)
-class Shelf:
-    """One book in the library, with the pages that discuss it (essays or not)."""
-
-    book: Book
-    home: Citation | None
-    readers: tuple[tuple[str, tuple[Quote, ...]], ...]  # (docname, its quotes of the book)
-
-
-def library(books: Mapping[str, Book], homes: Mapping[str, Citation],
-            citations: Mapping[str, list[Citation]], quotes: Mapping[str, list[Quote]]
-            ) -> list[tuple[str, list[Shelf]]]:
-    """Every book, grouped by author (surname order), with every page that cites or
-    quotes it (an essay or any other page) and which pages of the book."""
-    discussed: dict[str, set[str]] = defaultdict(set)
-    for docname, cited in citations.items():
-        for citation in cited:
-            discussed[citation.book.key].add(docname)
-    for docname, quoted in quotes.items():
-        for quote in quoted:
-            if quote.book_key:
-                discussed[quote.book_key].add(docname)
-    shelves: dict[str, list[Shelf]] = defaultdict(list)
-    for key, book in sorted(books.items(), key=lambda item: item[1].title.casefold()):
-        readers = tuple(
-            (name, tuple(sorted((q for q in quotes.get(name, []) if q.book_key == key),
-                                key=page_order)))
-            for name in sorted(discussed[key]))
-        shelf = Shelf(book, homes.get(key), readers)
-        for author in book.authors or (wording.UNKNOWN_AUTHOR,):
-            shelves[author].append(shelf)
-    return sorted(shelves.items(), key=lambda item: surname_key(item[0]))
 
 
 def quotations(books: Mapping[str, Book], quotes: Mapping[str, list[Quote]]
@@ -238,19 +209,6 @@ class Pages:
                 "label": ""}
 
 
-def cover_path(app: Sphinx, shelf: Shelf) -> str:
-    """The built file showing a book's cover: the writer's image, or a drawn one."""
-    images = app.env.images
-    key = shelf.book.key
-    for citations in folio_domain(app.env).citations.values():
-        for citation in citations:
-            if citation.book.key == key and citation.cover and citation.cover in images:
-                return f"{app.builder.imagedir}/{images[citation.cover][1]}"
-    name = write_cover(Path(app.outdir, app.builder.imagedir), key,
-                       wording.book_title(shelf.book), join_names(shelf.book.authors))
-    return f"{app.builder.imagedir}/{name}"
-
-
 def pages_quoted(links: Pages, docname: str, found: tuple[Quote, ...],
                  page_format: str) -> list[tuple[str, str, bool]]:
     """Each page reference a page makes, once, worded as on that page,
@@ -276,6 +234,9 @@ def generated_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     views = folio_domain(app.env).views
     for gone in views.gone:
         Path(app.outdir, app.builder.get_target_uri(gone)).unlink(missing_ok=True)
+    from folio.ext.library import remove_covers  # it imports this module
+
+    remove_covers(app, views.gone)
     yield from changed_pages(app, lambda: collection_pages(app), views.generated,
                              (views.sidebar, views.downloads))
 
@@ -295,9 +256,10 @@ def page_names(essays: Mapping[str, Essay], genres: Iterable[str], books: Mappin
 
     Only pages with something to list, of the kinds ``folio_listing_pages``
     wants: a genre page per genre with an essay, tag pages and their index
-    when essays have tags, the archive when an essay has a date, the library
-    when a page cites a book, the quotations when a ``page-quote`` quotes
-    one.  A site without essays has none: they are ways into a collection.
+    when essays have tags, the archive when an essay has a date, the quotations
+    when a ``page-quote`` quotes one (the library and the books' pages:
+    :func:`folio.ext.library.page_names`).  A site without essays has none:
+    they are ways into a collection.
     """
     if not essays:
         return []
@@ -310,15 +272,13 @@ def page_names(essays: Mapping[str, Essay], genres: Iterable[str], books: Mappin
         names |= {"tags/index", *(f"tags/{t}" for t in tags)}
     if "archive" in wanted and any(e.date for e in essays.values()):
         names.add("archive")
-    if "library" in wanted and books:
-        names.add("library")
     if "quotations" in wanted and quotations(books, quotes):
         names.add("quotations")
     return sorted(names)
 
 
 def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """Genre, tag and year listings, the library and the quotations: those
+    """Genre, tag and year listings, the library, the books and the quotations: those
     :func:`page_names` chose in ``env-updated``."""
     domain = folio_domain(app.env)
     essays = domain.essays
@@ -330,7 +290,8 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         body = app.builder.templates.render(f"folio/{template}",
                                             {"title": title, "links": links,
                                              "nothing": wording.NO_ESSAYS, **context})
-        return name, {"title": title, "body": body}, "page.html"
+        # The layout takes ``title`` as HTML, as Sphinx renders a document's.
+        return name, {"title": html_text(title), "body": body}, "page.html"
 
     for genre in app.config.folio_genres:
         name = genre_page(genre)
@@ -365,17 +326,15 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         yield page("archive", wording.ARCHIVE_TITLE, "archive.html",
                    years=[(year, [links.essay(e) for e in found])
                           for year, found in years.items()])
-    shelves = library(domain.books, domain.homes, domain.citations, domain.quotes)
-    links = Pages(app, "library")
-    shelved: set[str] = set()
+    # The library, the books', the series' and the reading years' pages (those modules build
+    # on this one's helpers).
+    from folio.ext.library import library_pages
+    from folio.ext.series import series_pages
+    from folio.ext.years import year_pages
 
-    def anchor(key: str) -> str:
-        """``book-<key>`` once: a book by two authors is shelved under both."""
-        if key in shelved:
-            return ""
-        shelved.add(key)
-        return f"book-{key}"
-
+    yield from library_pages(app, chosen)
+    yield from series_pages(app, chosen)
+    yield from year_pages(app, chosen)
     page_format = app.config.folio_page_format
 
     def title(book: Book) -> dict[str, Any]:
@@ -388,19 +347,6 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     spoilers = {"label": app.config.folio_spoiler_label,
                 "mark": wording.spoiler_mark(app.config.folio_spoiler_label),
                 "fold": app.config.folio_spoiler_style == "fold"}
-    if "library" in chosen:
-        yield page("library", wording.LIBRARY_TITLE, "library.html", spoilers=spoilers, authors=[
-        (author, [{
-            "book": shelf.book, "edition": wording.edition_line(shelf.book),
-            "title": title(shelf.book),
-            "anchor": anchor(shelf.book.key),
-            "cover": links.resource(cover_path(app, shelf)),
-            "cover_alt": wording.cover_alt(shelf.book),
-            "href": links.href(shelf.home.place.docname, shelf.home.anchor) if shelf.home
-            else "",
-            "essays": [(links.page(name, essays), pages_quoted(links, name, found, page_format))
-                       for name, found in shelf.readers],
-        } for shelf in found]) for author, found in shelves])
     links = Pages(app, "quotations")
     if "quotations" not in chosen:
         return
@@ -436,6 +382,17 @@ def sidebar_context(app: Sphinx, pagename: str, templatename: str, context: dict
                                if page in views.generated]
 
 
+#: Generated pages only their own refreshes' pages link to (the library, the parts of a
+#: series, the reading years' index), never the sidebar or a byline.
+LINKED_BY_FEW = ("books/", "series/", "reading/")
+
+
+def linked_from_every_page(names: Iterable[str]) -> list[str]:
+    """The generated pages any page may link to: a new or gone one stales every page."""
+    return [name for name in names
+            if not name.startswith(LINKED_BY_FEW) or name == "reading/index"]
+
+
 def refresh_listings(app: Sphinx, env: BuildEnvironment) -> set[str]:
     """The generated pages, the sidebar and the pages' titles; return what they staled.
 
@@ -448,10 +405,21 @@ def refresh_listings(app: Sphinx, env: BuildEnvironment) -> set[str]:
     """
     domain = folio_domain(env)
     views = domain.views
-    generated = page_names(domain.essays, app.config.folio_genres, domain.books, domain.quotes,
-                           app.config.folio_listing_pages)
+    # The library, the books', the series' and the reading years' pages (they import this one).
+    from folio.ext.library import page_names as library_names
+    from folio.ext.series import page_names as series_names
+    from folio.ext.years import page_names as year_names
+
+    wanted = set(app.config.folio_listing_pages)
+    generated = sorted({
+        *page_names(domain.essays, app.config.folio_genres, domain.books, domain.quotes,
+                    wanted),
+        *library_names(domain.essays, domain.books, domain.library, wanted),
+        *series_names(domain.essays, wanted), *year_names(domain.library, wanted)})
     views.gone = sorted(set(views.generated) - set(generated))
-    linked = generated != views.generated  # the sidebar, bylines and listings link to them
+    # The sidebar, bylines and listings link to them (not to a book's, a series' or a
+    # reading year's page: the pages that do are their refreshes' business).
+    linked = linked_from_every_page(generated) != linked_from_every_page(views.generated)
     views.generated = generated
     titles = {name: env.titles[name].astext() for name in sorted(env.found_docs)
               if name in env.titles}

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import datetime
-import html
 import io
 import json
 import os
@@ -33,6 +32,7 @@ from sphinx.util import logging, texescape
 from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
+from folio.core.escaping import html_text
 from folio.core.wording import download_label
 from folio.ext.books import cover_svg
 from folio.ext.domain import folio_domain
@@ -215,7 +215,7 @@ def add_accessibility_metadata(app: Sphinx, exception: Exception | None) -> None
     text = opf.read_text(encoding="utf-8")
     if "schema:accessMode" in text:
         return
-    lines = "".join(f'    <meta property="{prop}">{html.escape(value)}</meta>\n'
+    lines = "".join(f'    <meta property="{prop}">{html_text(value)}</meta>\n'
                     for prop, value in ACCESSIBILITY)
     opf.write_text(text.replace("  </metadata>", lines + "  </metadata>", 1),
                    encoding="utf-8")
@@ -481,8 +481,8 @@ def write_build_report(app: Sphinx, exception: Exception | None) -> None:
         report["missing_downloads"] = len(missing_downloads(app))
         if report["missing_downloads"]:
             logger.info("folio: %d essay PDFs or ePubs are not built yet, so their pages offer "
-                        "no download links; 'make' (or 'make epub pdf', then 'make html') "
-                        "builds them", report["missing_downloads"])
+                        "no download links; 'folio build' builds them",
+                        report["missing_downloads"])
     Path(app.doctreedir).mkdir(parents=True, exist_ok=True)
     Path(app.doctreedir, "folio-report.json").write_text(json.dumps(report, indent=1),
                                                          encoding="utf-8")
@@ -496,7 +496,10 @@ def available_downloads(app: Sphinx) -> list[str]:
 
 def refresh_downloads(app: Sphinx, env: BuildEnvironment) -> set[str]:
     """Every page when the files offered for download changed (the home page offers
-    the collection's, each essay its own)."""
+    the collection's, each essay its own).  Only web pages offer them: the ePub and
+    LaTeX builds, which may run while the files are being written, never look."""
+    if not is_web(app.builder):
+        return set()
     views = folio_domain(env).views
     offered = available_downloads(app)
     if offered == views.downloads:

@@ -42,8 +42,8 @@ from markdown_it import MarkdownIt
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from folio.core.wording import RESPONSES_HEADING, SEPARATOR, format_date
-from folio.ext.essays import parse_date
+from folio.core.library import parse_date
+from folio.core.wording import RESPONSES_HEADING, SEPARATOR, format_date, responses_left_out
 from folio.ext.related import related_reading
 
 if TYPE_CHECKING:
@@ -266,12 +266,13 @@ def text_to_nodes(markdown: str) -> list[Node]:
     return list(builder.root.children)
 
 
-def response_nodes(responses: list[Response]) -> nodes.container:
-    """The whole section: its heading and every response, oldest first."""
+def response_nodes(responses: list[Response], limit: int) -> nodes.container:
+    """The whole section: its heading and the first ``limit`` responses, oldest first, and a
+    note of how many more there are (a page of 100,000 responses would be 28 MB)."""
     box = nodes.container(classes=["folio-responses"], ids=["responses"])
     box += nodes.rubric(RESPONSES_HEADING, RESPONSES_HEADING, classes=["folio-responses-heading"],
                         **{"heading-level": 2})
-    for response in responses:
+    for response in responses[:limit]:
         item = nodes.container(classes=["folio-response"])
         name: nodes.Element = nodes.strong(response.name, response.name)
         if response.link:
@@ -283,6 +284,9 @@ def response_nodes(responses: list[Response]) -> nodes.container:
         item += meta
         item.extend(text_to_nodes(response.text))
         box += item
+    if len(responses) > limit:
+        note = responses_left_out(limit, len(responses) - limit)
+        box += nodes.paragraph(note, note, classes=["folio-responses-left-out"])
     return box
 
 
@@ -306,7 +310,7 @@ class Responses(SphinxDirective):
             self.warn(first_line + offset - 1, message)
         if not responses:
             return []
-        box = response_nodes(responses)
+        box = response_nodes(responses, self.config.folio_responses_limit)
         box.source, box.line = source, line
         return [box]
 

@@ -49,6 +49,7 @@ from folio.core import wording
 from folio.core.pagefind import PagefindError, PagefindService, write_bundle
 from folio.core.records import Essay, Quote
 from folio.ext.domain import folio_domain
+from folio.ext.library import book_page as library_page
 from folio.ext.listings import slug, tag_names
 from folio.ext.shared import warn
 
@@ -210,9 +211,8 @@ class Contents:
 def book_page(app: Sphinx, key: str) -> tuple[str, str] | None:
     """Where a book's result opens: its own page, the library's shelf, or where it is cited."""
     views = folio_domain(app.env).views
-    for name in (f"books/{key}", f"books/{slug(key)}"):
-        if name in views.generated or name in app.env.found_docs:
-            return name, ""
+    if library_page(key) in views.generated:
+        return library_page(key), ""
     if "library" in views.generated:
         return "library", f"book-{key}"
     home = views.homes.get(key)
@@ -246,10 +246,10 @@ def contents(app: Sphinx) -> Contents:
             found.records[url] = quotation_record(
                 quote, essay, url, wording.book_title(book), wording.join_names(book.authors),
                 wording.page_reference(page_format, quote.pages), facets, language)
-    for key, facets in sorted(by_book.items()):
-        book = domain.books.get(key)
+    for key, book in sorted(domain.books.items()):
+        facets = by_book.get(key, Facets())
         where = book_page(app, key)
-        if book is None or where is None:
+        if where is None:
             continue
         url = page_url(builder, *where)
         text = " ".join(part for part in (wording.book_title(book), *book.authors,

@@ -16,22 +16,23 @@ from __future__ import annotations
 
 import datetime
 import html
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 from xml.etree import ElementTree
 
+from docutils import nodes
 from sphinx.util import logging
 
+from folio.core.escaping import html_text, script_json
+from folio.core.ratings import WORST
 from folio.core.records import Book, Essay
 from folio.ext.domain import folio_domain
 from folio.ext.listings import newest_first
-from folio.ext.shared import WEB_BUILDERS
+from folio.ext.shared import WEB_BUILDERS, FolioPostTransform
 
 if TYPE_CHECKING:
-    from docutils import nodes
     from sphinx.application import Sphinx
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def absolute_links(fragment: str, base: str) -> str:
     """Feed readers resolve links against the feed, not the page: make them absolute."""
     def absolute(match: re.Match[str]) -> str:
         target = urljoin(base, html.unescape(match.group(2)))
-        return f'{match.group(1)}="{html.escape(target)}"'
+        return f'{match.group(1)}="{html_text(target)}"'
 
     return re.sub(r'(href|src)="([^"#:][^":]*|#[^"]*)"', absolute, fragment)
 
@@ -152,11 +153,13 @@ def book_data(book: Book) -> dict[str, Any]:
     return data
 
 
-def essay_data(essay: Essay, books: list[Book], url: str) -> dict[str, Any]:
-    """A ``Review`` of its book when the essay is a review of one; else an ``Article``."""
+def essay_data(essay: Essay, books: list[Book], url: str, scale: int = 5) -> dict[str, Any]:
+    """A ``Review`` of its book when the essay is a review of one (or rates the book
+    it cites: then with its ``reviewRating``); else an ``Article``."""
+    reviews = bool(books) and (essay.genre == "review" or essay.rating is not None)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
-        "@type": "Review" if essay.genre == "review" and books else "Article",
+        "@type": "Review" if reviews else "Article",
         "headline": essay.title, "url": url, "genre": essay.genre,
         "author": {"@type": "Person", "name": essay.author},
     }
@@ -168,6 +171,9 @@ def essay_data(essay: Essay, books: list[Book], url: str) -> dict[str, Any]:
         data["keywords"] = list(essay.tags)
     if data["@type"] == "Review":
         data["itemReviewed"] = book_data(books[0])
+        if essay.rating is not None:
+            data["reviewRating"] = {"@type": "Rating", "ratingValue": essay.rating,
+                                    "bestRating": scale, "worstRating": WORST}
         if len(books) > 1:
             data["about"] = [book_data(b) for b in books[1:]]
     elif books:
@@ -180,7 +186,7 @@ PREVIEW_EXTENSIONS = ("sphinxext.opengraph",)
 
 
 def meta(name: str, value: str, attribute: str = "property") -> str:
-    return f'<meta {attribute}="{html.escape(name)}" content="{html.escape(value)}" />\n'
+    return f'<meta {attribute}="{html_text(name)}" content="{html_text(value)}" />\n'
 
 
 def tags_present(metatags: str) -> set[str]:
@@ -259,14 +265,13 @@ def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: di
     tags = [meta(name, value, attribute) for attribute, name, value in previews
             if name not in present]
     if base and app.config.folio_feed_length:
-        tags.append(f'<link rel="alternate" type="application/atom+xml" title="{html.escape(title)}'
-                    f' feed" href="{html.escape(urljoin(base, FEED))}" />\n')
+        tags.append(f'<link rel="alternate" type="application/atom+xml" title="{html_text(title)}'
+                    f' feed" href="{html_text(urljoin(base, FEED))}" />\n')
     if essay:
         books = [domain.books[key] for key in domain.cited_keys(pagename) if key in domain.books]
-        data = json.dumps(essay_data(essay, books, page_url(app, pagename) if base else ""),
-                          ensure_ascii=False, sort_keys=True)
-        tags.append('<script type="application/ld+json">'
-                    + data.replace("</", "<\\/") + "</script>\n")
+        data = script_json(essay_data(essay, books, page_url(app, pagename) if base else "",
+                                      app.config.folio_rating_scale))
+        tags.append(f'<script type="application/ld+json">{data}</script>\n')
     context["metatags"] = context.get("metatags", "") + "".join(tags)
 
 
@@ -279,7 +284,49 @@ def raster_cover(app: Sphinx, docname: str) -> str:
     return ""
 
 
+class Microformats(FolioPostTransform):
+    """Every essay an ``h-entry`` (and an ``h-review`` when it is rated), for the
+    IndieWeb's readers: its name, date, author, and the rating and the book rated.
+
+    The rating's values are the rating node's own (:mod:`folio.ext.ratings`),
+    the date the byline's own (a ``<time>``); the name, the author and the book
+    are ``<data>`` values, as written (the page's heading holds a permalink,
+    and an essay by the collection's author names none in its byline).
+    """
+
+    default_priority = 7
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        domain = folio_domain(self.env)
+        essay = domain.essays.get(self.env.docname)
+        section = next((c for c in self.document.children if isinstance(c, nodes.section)), None)
+        if essay is None or section is None:
+            return
+        section["classes"] += ["h-entry", "h-review"] if essay.rating is not None \
+            else ["h-entry"]
+        # The name as written (the heading also holds its permalink's pilcrow).
+        values = [("p-name", essay.title)]
+        if essay.author:
+            values.append(("p-author", essay.author))
+        books = [domain.books[key] for key in domain.cited_keys(self.env.docname)
+                 if key in domain.books]
+        if essay.rating is not None and books:
+            values.append(("p-item", books[0].title or books[0].key))
+        for inline in section.findall(nodes.inline):
+            if "folio-date" in inline["classes"] and essay.date:
+                shown = inline.astext()
+                inline.children = [nodes.raw(
+                    "", f'<time class="dt-published" datetime="{essay.date.isoformat()}">'
+                        f"{html_text(shown)}</time>", format="html")]
+                break
+        section.insert(1 if section.children else 0, nodes.raw("", "".join(
+            f'<data class="{name}" value="{html_text(value)}"></data>'
+            for name, value in values), format="html"))
+
+
 def setup_sharing(app: Sphinx) -> None:
+    app.add_post_transform(Microformats)
     app.connect("html-page-context", offer_essay_to_previews, priority=400)
     app.connect("html-page-context", add_page_metadata, priority=900)
     app.connect("build-finished", write_feed_and_sitemap)

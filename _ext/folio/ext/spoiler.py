@@ -15,6 +15,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
+from folio.core.escaping import html_text
 from folio.core.wording import spoiler_end, spoiler_start
 from folio.ext.shared import WEB_BUILDERS, add_latex_styles, has_class, styled_paragraph, warn
 
@@ -78,7 +79,7 @@ class SpoilersForWeb(SphinxPostTransform):
 
 def visit_spoiler_details(self: HTML5Translator, node: spoiler_details) -> None:
     self.body.append(self.starttag(node, "details", CLASS="folio-spoiler"))
-    self.body.append(f"<summary>{self.encode(node['label'])}</summary>\n"
+    self.body.append(f"<summary>{html_text(node['label'])}</summary>\n"
                      '<div class="folio-spoiler-body">\n')
 
 

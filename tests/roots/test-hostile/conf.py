@@ -9,3 +9,9 @@ version = "1"
 language = "en"
 latex_engine = "xelatex"
 latex_elements = {"fontpkg": "\\setmainfont{FreeSerif}\n\\setsansfont{FreeSans}\n\\setmonofont{FreeMono}\n"}
+# The site's own theme: its templates print some values as given (the print
+# title, "By …", previous/next), so the hostile essays must pass through them.
+html_theme = "sphinx_book_theme"
+html_baseurl = "https://hostile.example.org/"
+# A genre is the writer's choice too: one that is markup must stay text.
+folio_genres = ["review", "memoir", "<img src=x onerror=alert(7)>"]

@@ -330,7 +330,7 @@ def run(args: argparse.Namespace) -> int:
                 essay_for_url=essay_for_url,
                 media_for_url=functools.partial(media.local, docname_dir=docdir),
                 known_books=known_books, docname=docname, tag_for_url=tag_for_url)
-            shown = author_names.get(item.creator, item.creator)
+            shown = plain_text(author_names.get(item.creator, item.creator))  # HTML, as titles
             author = shown if shown and shown != collection_author and len(author_names) > 1 \
                 else ""
             written = essay_text(item, name, genres=genres, genre_map=genre_map,

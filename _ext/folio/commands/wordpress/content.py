@@ -23,13 +23,16 @@ Nothing here imports Sphinx; :class:`Converted` is plain data.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import quote as percent_encode
 
 import nh3
 from bs4 import BeautifulSoup, Tag
@@ -263,42 +266,153 @@ def web_url(url: str) -> bool:
 
 
 def fence(body: str) -> str:
-    """A backtick fence longer than any run of backticks in ``body``."""
+    """A backtick fence longer than any run of backticks in ``body``.
+
+    Only a line of at least as many backticks closes a backtick fence, so
+    nothing inside (a ``:::`` or ``$$`` line included) can end it early.
+    """
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     return "`" * max(3, longest + 1)
 
 
+#: What YAML reads as itself inside double quotes: no C1 control, no NEL or line
+#: and paragraph separator (YAML 1.1 line breaks), no byte-order mark.
+YAML_UNSAFE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe"
+                         "\uff00-\ufffd\U00010000-\U0010ffff]")
+
+
+def double_quoted(value: str) -> str:
+    """``value`` as a YAML double-quoted scalar that reads back exactly.
+
+    JSON's quoting is YAML's double-quoted style; what JSON leaves as it is
+    but YAML refuses or folds is written as a ``\\u`` escape.
+    """
+    return YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}",
+                           json.dumps(value, ensure_ascii=False))
+
+
+PLAIN_OPTION = re.compile(r"[^\s\"'|>#&*!%@`{}\[\],?:-](?:[^#:]|:(?! )|(?<! )#)*")
+
+
 def option_value(text: str) -> str:
-    """A directive option on one line; ' #' would start a MyST comment."""
-    return " ".join(text.split()).replace(" #", " ＃")
+    """A directive option on one line, read back by MyST exactly as given.
+
+    MyST reads option values as YAML scalars: one starting with a quote,
+    ``|`` or ``>`` (and one holding `` #`` or ``: ``) would be read as
+    something else, so those are written double-quoted (JSON's quoting is
+    YAML's double-quoted style).
+    """
+    value = " ".join(text.split())
+    if PLAIN_OPTION.fullmatch(value) and not value.endswith(":") \
+            and not YAML_UNSAFE.search(value):
+        return value
+    return double_quoted(value)
 
 
 # -- HTML → Markdown ------------------------------------------------------------------
 
+#: Characters with a meaning anywhere in a MyST line: roles and substitutions
+#: (``{``), math (``$``), on top of what markdownify escapes (`` ` ``, ``<``,
+#: ``&``, ``[``, ``|``...).
+INLINE_SPECIAL = re.compile(r"([{}$])")
+#: Characters that start a construct when they open a line: MyST's comments
+#: (``%``), targets (``(x)=``), block breaks (``+++``), colon fences and
+#: definition or field lists (``:``), fences (`` ` `` ``~``), math blocks
+#: (``$$``), headings, quotations, lists, tables, HTML blocks, link
+#: definitions, attribute blocks.  Escaped at the start of every text and
+#: after every newline in it: any of them may become a line's start (after a
+#: ``<br>``, a quotation's ``> ``, a list item's indent).
+LINE_START = re.compile(r"(^|\n)([ \t]*)([%(:+$~`|>#*=<\[{_-])")
+#: What may stay as it is in a link address; everything else is percent-encoded.
+URL_SAFE = "-._~:/?#@!&'+,;=%"
+ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+#: Attributes the conversion reads; every other one is dropped before it.
+KEPT_ATTRIBUTES = {"href", "src", "alt", "class", "start", "colspan", "rowspan"}
+
+
+def safe_url(url: str) -> str:
+    """An address MyST reads as one link destination and nothing else.
+
+    Percent-encoding what is not a URL character means no ``)``, space, ``<``,
+    backtick or brace can end the destination or start a role; a ``%`` that
+    does not begin an escape is itself encoded, and an ``&`` that would read
+    as an entity is written ``&amp;``.
+    """
+    url = re.sub(r"[\t\n\r]", "", url.strip())  # as a browser reads an address
+    url = re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", url)
+    return ENTITY_LIKE.sub("&amp;", percent_encode(url, safe=URL_SAFE))
+
+
+def escape_text(text: str) -> str:
+    """Text that MyST shows as the characters it holds (markdownify's escapes first)."""
+    text = INLINE_SPECIAL.sub(r"\\\1", text)
+    return LINE_START.sub(r"\1\2\\\3", text)
+
+
+#: markdownify's own methods, which its partial type hints do not declare.
+MARKDOWNIFY: Any = MarkdownConverter
+
+
 class EssayConverter(MarkdownConverter):  # type: ignore[misc]
-    """markdownify with ATX headings and everything markup-like escaped."""
+    """markdownify with ATX headings and everything markup-like escaped.
+
+    Text is escaped for MyST, not only Markdown (:func:`escape_text`); the
+    places markdownify writes without escaping are taken over: link and image
+    addresses (:func:`safe_url`), image descriptions (escaped like text), code
+    spans (on one line, so no line inside can start a block) and code blocks
+    (a fence longer than any backtick run inside, no info string).
+    """
+
+    options: dict[str, Any]  # markdownify's settings (set by its __init__)
 
     def __init__(self, **options: Any) -> None:
         super().__init__(heading_style="ATX", bullets="-", escape_misc=True,
                          escape_asterisks=True, escape_underscores=True,
                          strip_document="strip", **options)
 
+    def escape(self, text: str, parent_tags: Any) -> str:
+        return escape_text(str(MARKDOWNIFY.escape(self, text, parent_tags)))
+
+    def convert_a(self, el: Tag, text: str, parent_tags: Any) -> str:
+        href = str(el.get("href") or "")
+        if "_noformat" in parent_tags or not href or not text.strip():
+            return str(text)
+        stripped = text.strip()
+        address = safe_url(href)
+        if address == href and stripped.replace("\\_", "_") == href:
+            return text.replace(stripped, f"<{address}>")
+        return text.replace(stripped, f"[{stripped}]({address})")
+
+    def convert_img(self, el: Tag, text: str, parent_tags: Any) -> str:
+        alt = self.escape(" ".join(str(el.get("alt") or "").split()), parent_tags)
+        src = str(el.get("src") or "")
+        if "_inline" in parent_tags and el.parent is not None \
+                and el.parent.name not in self.options["keep_inline_images_in"]:
+            return alt
+        return f"![{alt}]({safe_url(src)})" if src else alt
+
+    def convert_code(self, el: Tag, text: str, parent_tags: Any) -> str:
+        if "_noformat" in parent_tags:  # inside <pre>: the block's own lines
+            return str(text)
+        return str(MARKDOWNIFY.convert_code(self, el, " ".join(text.split("\n")),
+                                                  parent_tags))
+
+    convert_kbd = convert_code
+    convert_samp = convert_code
+
+    def convert_pre(self, el: Tag, text: str, parent_tags: Any) -> str:
+        if not text:
+            return ""
+        text = text.strip("\n")
+        marks = fence(text)
+        return f"\n\n{marks}\n{text}\n{marks}\n\n"
+
 
 def to_markdown(soup_or_html: BeautifulSoup | str) -> str:
     converter = EssayConverter()
     markdown = str(converter.convert(soup_or_html) if isinstance(soup_or_html, str)
                    else converter.convert_soup(soup_or_html))  # no second parse
-    lines = []
-    in_code = False
-    for line in markdown.splitlines():
-        if line.lstrip().startswith("```"):
-            in_code = not in_code
-        elif not in_code:
-            line = line.rstrip()
-            # MyST's own line starts: % comments, (label)= targets, +++ breaks, ::: fences.
-            if re.match(r"^\s*(%|\(|\+\+\+|:::)", line):
-                line = re.sub(r"^(\s*)(.)", r"\1\\\2", line)
-        lines.append(line)
+    lines = [line.rstrip() for line in markdown.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
@@ -318,19 +432,48 @@ class PostConverter:
         self.blocks: dict[str, str] = {}
         self.inline: dict[str, str] = {}
         self.raw = content
+        # Placeholder words no post can hold: they carry a hash of the post itself.
+        self.nonce = hashlib.sha256(content.encode("utf-8", "replace")).hexdigest()[:12]
 
     # placeholders: words markdownify leaves alone
     def block_placeholder(self, text: str) -> Tag:
-        token = f"FolioBlock{len(self.blocks)}Here"
+        token = f"FolioBlock{self.nonce}n{len(self.blocks)}Here"
         self.blocks[token] = text
         paragraph = Tag(name="p")
         paragraph.string = token
         return paragraph
 
     def inline_placeholder(self, text: str) -> str:
-        token = f"FolioInline{len(self.inline)}Here"
+        token = f"FolioInline{self.nonce}n{len(self.inline)}Here"
         self.inline[token] = text
         return token
+
+    def put_blocks(self, markdown: str) -> str:
+        """Each block placeholder → its directive, inside the quotation or list it sat in.
+
+        A placeholder is a paragraph of its own; whatever opens its line (``> ``,
+        a list marker, indentation) opens every line of the directive too, so
+        the directive stays where it was and cannot end what holds it.  One
+        that shares its line with other text (a table cell, a heading) is left
+        for :meth:`convert` to note as lost.
+        """
+        if not self.blocks:
+            return markdown
+        lines = []
+        for line in markdown.split("\n"):
+            match = re.fullmatch(r"((?:[ >]|[-*+] |[0-9]{1,9}[.)] )*)(FolioBlock\w+Here)", line)
+            text = self.blocks.get(match.group(2)) if match else None
+            if match is None or text is None:
+                lines.append(line)
+                continue
+            prefix = match.group(1)
+            following = re.sub(r"[-*+] |[0-9]{1,9}[.)] ", lambda m: " " * len(m.group(0)),
+                               prefix)
+            first, *rest = text.split("\n")
+            lines.append(prefix + first)
+            lines.extend((following + part).rstrip() if part else following.rstrip()
+                         for part in rest)
+        return "\n".join(lines)
 
     def note(self, text: str) -> None:
         self.result.not_recovered.append(text)
@@ -366,12 +509,12 @@ class PostConverter:
         self.images(soup)
         self.headings(soup)
         markdown = to_markdown(soup)
-        for token, text in self.blocks.items():
-            markdown = markdown.replace(token, text)
+        markdown = self.put_blocks(markdown)
         for token, text in self.inline.items():
             markdown = markdown.replace(token, text)
-        if "FolioBlock" in markdown or "FolioInline" in markdown:  # inside something odd
-            markdown = re.sub(r"Folio(?:Block|Inline)\d+Here", "", markdown)
+        leftover = re.compile(rf"Folio(?:Block|Inline){self.nonce}n\d+Here")
+        if leftover.search(markdown):  # inside something odd
+            markdown = leftover.sub("", markdown)
             self.note("a recovered piece sat inside other markup and was lost")
         self.result.body = markdown
         self.result.not_recovered[:0] = [n for n in notes if not n.endswith("see below")]
@@ -388,8 +531,12 @@ class PostConverter:
         for name in sorted(set(removed)):
             self.note(f"<{name}> removed ({removed.count(name)})")
         for tag in soup.find_all(True):
-            for attribute in [a for a in tag.attrs if a.lower().startswith("on")]:
-                del tag[attribute]
+            # Only what the conversion reads: no handler, style or title reaches it,
+            # and numbers stay numbers a list or table can use.
+            tag.attrs = {name: value for name, value in tag.attrs.items()
+                         if name.lower() in KEPT_ATTRIBUTES and (
+                             name.lower() not in ("start", "colspan", "rowspan")
+                             or re.fullmatch(r"[0-9]{1,4}", str(value)))}
 
     def embeds(self, soup: BeautifulSoup) -> None:
         """iframes, audio, video and block-editor embeds become links."""
@@ -541,7 +688,7 @@ class PostConverter:
         first = used[0]
         options = [f":{which}: {', '.join(found)}" for which, found in names.items() if found]
         if topic:
-            options.insert(0, f":topic: {topic}")
+            options.insert(0, f":topic: {option_value(topic)}")
         if names["similar"] or names["different"]:
             first.insert_before(self.block_placeholder(
                 "```{related-reading}\n" + "\n".join(options) + "\n```"))
@@ -577,6 +724,8 @@ class PostConverter:
             else:
                 strip_trailing(quote, PAGE_AT_END)
             body = to_markdown("".join(str(c) for c in quote.contents))
+            if re.match(r"\s*[:-]", body):  # a rule or a definition first: not options
+                body = "---\n---\n" + body
             marks = fence(body)
             quote.replace_with(self.block_placeholder(
                 f"{marks}{{page-quote}} {locator}\n{body}\n{marks}"))
@@ -617,7 +766,8 @@ class PostConverter:
                 target = posixpath.relpath(name, posixpath.dirname(self.context.docname) or ".")
                 link["href"] = f"{target}.md"
                 internal += 1
-            elif not web_url(href) and not href.startswith(("mailto:", "#")):
+            elif not web_url(href) and not href.startswith("mailto:"):
+                # a fragment (#comments, #more-12) names nothing in an essay
                 self.note(f"link {shorten(href)!r} is not a web address; kept as text")
                 link.unwrap()
         if internal:
@@ -629,7 +779,12 @@ class PostConverter:
         The essay's title comes from the front matter; the post's own headings
         become its sections.
         """
-        found = soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])
+        found = []
+        for heading in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+            if heading.get_text().strip():
+                found.append(heading)
+            else:  # an empty heading is no section (MyST warns about it)
+                heading.unwrap()
         ranks = {level: rank for rank, level in
                  enumerate(sorted({int(h.name[1]) for h in found}), start=1)}
         previous = 0
@@ -719,12 +874,32 @@ def response_markdown(content: str) -> str:
     return to_markdown(cleaned)
 
 
+#: Tags a title or a name may carry as markup (WordPress lets a writer use them);
+#: any other ``<...>`` there is words, such as a title about ``<blink>``.
+TITLE_TAGS = ("a|abbr|b|bdi|bdo|big|br|cite|code|del|dfn|em|i|ins|kbd|mark|q|s|samp|"
+              "small|span|strike|strong|sub|sup|time|tt|u|var|wbr")
+#: Elements that are never words: left out of a title or name with what they hold.
+NOT_WORDS = ("script", "style", "iframe", "object", "embed", "noscript", "template", "svg",
+             "math", "img", "video", "audio", "canvas", "form", "input", "button",
+             "textarea", "select", "frameset", "frame", "applet")
+NOT_A_TITLE_TAG = re.compile(
+    rf"<(?!/?(?:{TITLE_TAGS}|{'|'.join(NOT_WORDS)})(?:[\s/][^<>]*)?>)", re.IGNORECASE)
+
+
 def plain_text(fragment: str) -> str:
-    """Text of an HTML fragment on one line (titles, excerpts, names)."""
+    """Text of an HTML fragment on one line (titles, excerpts, names).
+
+    Read as a browser would read it, once: ``&amp;lt;`` is the text
+    ``&lt;``, never ``<``; only the inline tags of :data:`TITLE_TAGS` are
+    markup, and a ``<`` that opens anything else is a character.
+    """
     if "<" not in fragment and "&" not in fragment:  # most names and titles: no parse
         text = fragment
     else:
-        text = BeautifulSoup(html.unescape(fragment), "html.parser").get_text(" ")
+        soup = BeautifulSoup(NOT_A_TITLE_TAG.sub("&lt;", fragment), "html.parser")
+        for tag in soup.find_all(list(NOT_WORDS)):
+            tag.decompose()
+        text = soup.get_text(" ")
     return re.sub(r"\s+([.,;:!?’”)])", r"\1", " ".join(text.split()))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import email.utils
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -13,9 +12,11 @@ from urllib.parse import unquote
 import yaml
 
 from folio.commands.wordpress.content import (
+    YAML_UNSAFE,
     Context,
     Converted,
     convert_post,
+    double_quoted,
     fence,
     join_unique,
     plain_text,
@@ -60,13 +61,13 @@ def post_date(item: Item) -> datetime.date | None:
 def yaml_text(value: str) -> str:
     """A YAML scalar: plain when that reads back the same, else double-quoted."""
     plain = re.fullmatch(r"[A-Za-z0-9][^:#\n\"'{}\[\],&*!|>%@`]*", value) is not None
-    if plain and not value.endswith(" "):
+    if plain and not value.endswith(" ") and not YAML_UNSAFE.search(value):
         try:
             if yaml.safe_load(value) == value:
                 return value
         except yaml.YAMLError:
             pass
-    return json.dumps(value, ensure_ascii=False)
+    return double_quoted(value)
 
 
 def yaml_list(values: list[str]) -> str:

@@ -1,0 +1,196 @@
+"""Essays written in parts: ``series:`` and ``part:`` in the front matter.
+
+Each part says "Part 2 of 3 in Rereading the Brontës" under its byline and
+links the previous and next parts, in every output (on the web the series'
+name leads to its page, ``series/<slug>.html``; in print it is text).  The
+line is a placeholder until every essay is read (:class:`FillSeries`): the
+parts are known only then.  :func:`refresh_series` recomputes the series in
+``env-updated`` and returns the parts whose line shows something new (a part
+added, moved, removed or retitled).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.util.nodes import make_refnode
+from sphinx.util.osutil import relative_uri
+
+from folio.core import wording
+from folio.core.escaping import html_text
+from folio.core.records import Essay
+from folio.ext.domain import folio_domain, in_this_book
+from folio.ext.essays import field_lines, header_end
+from folio.ext.listings import Pages, slug
+from folio.ext.shared import WEB_BUILDERS, FolioPostTransform, add_latex_styles, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+
+class series_line(nodes.General, nodes.Element):
+    """Placeholder, always replaced by the part's line when references are resolved."""
+
+
+# -- pure functions --------------------------------------------------------------------------
+
+def series_page(name: str) -> str:
+    """The page of a series (the page-name rule of tags and genres)."""
+    return f"series/{slug(name)}"
+
+
+def parts_of(essays: Mapping[str, Essay]) -> dict[str, tuple[str, ...]]:
+    """Series page → its parts in order: by ``part``, then date, then name (a part
+    without a number after the numbered ones)."""
+    grouped: dict[str, list[Essay]] = defaultdict(list)
+    for essay in essays.values():
+        if essay.series:
+            grouped[series_page(essay.series)].append(essay)
+    return {page: tuple(e.docname for e in sorted(
+        found, key=lambda e: (e.part is None, e.part or 0,
+                              e.date.toordinal() if e.date else 0, e.docname)))
+            for page, found in sorted(grouped.items())}
+
+
+def series_name(essays: Mapping[str, Essay], parts: tuple[str, ...]) -> str:
+    """The series' name as its first part writes it."""
+    return essays[parts[0]].series
+
+
+def position(essays: Mapping[str, Essay], parts: tuple[str, ...], docname: str) -> int:
+    """The part's number: as written, else its place in the series."""
+    return essays[docname].part or parts.index(docname) + 1
+
+
+# -- the line under the byline -----------------------------------------------------------------
+
+def mark_series(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: a placeholder for a part's line, under the essay's byline
+    (before the download links, which follow the header's lines)."""
+    essay = folio_domain(app.env).essays.get(app.env.docname)
+    section = next((c for c in doctree.children if isinstance(c, nodes.section)), None)
+    if essay is None or not essay.series or section is None:
+        return
+    section.insert(header_end(section), nodes.container(
+        "", series_line(docname=essay.docname), classes=["folio-series-line"]))
+
+
+class FillSeries(FolioPostTransform):
+    """"Part 2 of 3 in <series>", and the previous and next parts, linked where they can be."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        domain = folio_domain(self.env)
+        essays, series = domain.essays, domain.views.series
+        web = self.builder.name in WEB_BUILDERS
+        for placeholder in list(self.document.findall(series_line)):
+            docname = placeholder["docname"]
+            essay = essays.get(docname)
+            parts = series.get(series_page(essay.series), ()) if essay else ()
+            if essay is None or docname not in parts:
+                placeholder.replace_self([])
+                continue
+            number = position(essays, parts, docname)
+            line = nodes.paragraph()
+            line += nodes.Text(wording.part_of(number, len(parts)))
+            name: nodes.Element = nodes.inline(essay.series, essay.series,
+                                               classes=["folio-series-name"])
+            page = series_page(essay.series)
+            if web and page in domain.views.generated:
+                here = self.builder.get_target_uri(docname)
+                name = nodes.reference("", "", name, internal=True,
+                                       refuri=relative_uri(here, self.builder.get_target_uri(page)))
+            line += name
+            neighbours = nodes.paragraph(classes=["folio-series-neighbours"])
+            index = parts.index(docname)
+            for label, other in ((wording.PREVIOUS_PART, parts[index - 1] if index else ""),
+                                 (wording.NEXT_PART, parts[index + 1]
+                                  if index + 1 < len(parts) else "")):
+                if not other:
+                    continue
+                if len(neighbours):
+                    neighbours += nodes.Text(wording.SEPARATOR)
+                title = nodes.inline(essays[other].title, essays[other].title)
+                neighbours += nodes.Text(label)
+                neighbours += (make_refnode(self.builder, docname, other, "", title)
+                               if in_this_book(self.builder, other) else title)
+            placeholder.replace_self([line, neighbours] if len(neighbours) else [line])
+
+
+# -- the collection, once per build --------------------------------------------------------------
+
+def refresh_series(app: Sphinx, env: BuildEnvironment) -> set[str]:
+    """The series and their parts; return the parts whose line shows something new."""
+    domain = folio_domain(env)
+    views = domain.views
+    essays = domain.essays
+    series = parts_of(essays)
+    shown = {page: tuple((name, essays[name].title, position(essays, parts, name))
+                         for name in parts) for page, parts in series.items()}
+    before = views.series_shown
+    views.series, views.series_shown = series, shown
+    stale: set[str] = set()
+    for page in set(before) | set(shown):
+        if before.get(page) != shown.get(page):
+            stale |= {entry[0] for entry in (*before.get(page, ()), *shown.get(page, ()))}
+    return stale
+
+
+def check_series(app: Sphinx, env: BuildEnvironment) -> None:
+    """Two essays claiming the same part of a series: a warning at the second's ``part``."""
+    domain = folio_domain(env)
+    essays = domain.essays
+    for parts in parts_of(essays).values():
+        claimed: dict[int, str] = {}
+        for name in sorted(parts):
+            part = essays[name].part
+            if part is None:
+                continue
+            if part in claimed:
+                line = field_lines(str(env.doc2path(name))).get("part", 1)
+                warn(f"part {part} of {essays[name].series!r} is also "
+                     f"{env.doc2path(claimed[part], False)}'s", (name, line), "series")
+            else:
+                claimed[part] = name
+
+
+# -- the series' pages (web only) --------------------------------------------------------------
+
+def page_names(essays: Mapping[str, Essay], wanted: set[str]) -> list[str]:
+    return sorted(parts_of(essays)) if "series" in wanted else []
+
+
+def series_pages(app: Sphinx, chosen: set[str]) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """A page per series: its parts in order."""
+    domain = folio_domain(app.env)
+    essays = domain.essays
+    for page, parts in domain.views.series.items():
+        if page not in chosen or not parts:
+            continue
+        links = Pages(app, page)
+        name = series_name(essays, parts)
+        title = wording.series_page_title(name)
+        body = app.builder.templates.render("folio/series.html", {
+            "title": title, "intro": wording.series_page_intro(len(parts)),
+            "parts": [(wording.part_label(position(essays, parts, part)),
+                       links.essay(essays[part])) for part in parts]})
+        yield page, {"title": html_text(title), "body": body}, "page.html"
+
+
+#: In print: the part's line under the byline, in the byline's size.
+LATEX_STYLES = r"""
+% Folio, series: "Part 2 of 3 in ..." and the neighbouring parts.
+\newenvironment{sphinxclassfolio-series-line}{\par\parindent=0pt\small\itshape}{\par\medskip}
+"""
+
+
+def setup_series(app: Sphinx) -> None:
+    app.connect("doctree-read", mark_series, priority=400)  # before the download links
+    app.add_post_transform(FillSeries)
+    app.connect("env-check-consistency", check_series)
+    add_latex_styles(app, LATEX_STYLES)
