@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from folio.ext.search import Facets, essay_markup, essay_meta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_builds import edit
+from test_live import fetch, live  # noqa: F401 (a fixture)
 from test_validators import AXE_JS, AXE_TAGS, browser  # noqa: F401 (a fixture)
 
 
@@ -65,7 +67,7 @@ def test_only_essays_quotations_and_books_are_indexed(site: Built) -> None:
     assert essays == {f"/essays/{n}.html" for n in
                       ("ambition", "creature", "pemberley", "walking", "whale")}
     assert {u for u, k in kinds.items() if k == "book"} == {
-        f"/library.html#book-{k}" for k in
+        f"/books/{k}.html" for k in
         ("frankenstein", "moby-dick", "pride-and-prejudice", "walden")}
     quotes = {u for u, k in kinds.items() if k == "quotation"}
     assert "/essays/creature.html#quote-2" in quotes and len(quotes) >= 5
@@ -138,11 +140,11 @@ def test_a_book_title_finds_the_book(served: str, browser: Any) -> None:  # noqa
     book = page.locator(".folio-search-books .folio-result")
     assert book.count() == 1
     assert book.locator("a").inner_text() == "Walden"
-    assert book.locator("a").get_attribute("href").endswith("/library.html#book-walden")
+    assert book.locator("a").get_attribute("href").endswith("/books/walden.html")
     assert "Henry David Thoreau" in book.locator(".folio-result-facts").inner_text()
     book.locator("a").click()
-    page.wait_for_url(re.compile(r"/library\.html#book-walden$"))
-    assert page.evaluate("document.getElementById('book-walden') !== null")
+    page.wait_for_url(re.compile(r"/books/walden\.html$"))
+    assert "Walden" in page.locator("h1").first.inner_text()
     page.close()
 
 
@@ -272,6 +274,58 @@ def test_nothing_changed_leaves_the_bundle_alone(tmp_path: Path) -> None:
     before = entry.stat().st_mtime_ns
     build(source, fresh=False)
     assert entry.stat().st_mtime_ns == before
+
+
+def test_folio_live_finds_what_was_just_saved(live: Any, browser: Any) -> None:  # noqa: F811
+    source, base, _process = live
+    assert '"kind":"essay"' not in fetch(base + "search.html")  # the page, not the index
+    edit(source / "essays/whale.md", "Call me Ishmael.", "Call me Ishmael, said the quartermaster.")
+    page = browser.new_page()
+    deadline = time.monotonic() + 90
+    while True:
+        page.goto(f"{base}search.html?q=quartermaster", wait_until="load")
+        page.wait_for_function(
+            "document.getElementById('folio-search-status').textContent.length > 0")
+        if page.locator(".folio-search-quotations .folio-result").count():
+            break
+        assert time.monotonic() < deadline, "the saved words were never found"
+        time.sleep(0.5)
+    assert "quartermaster" in page.locator(".folio-search-quotations mark").first.inner_text()
+    essay = page.locator(".folio-search-essays .folio-result-title a")
+    assert essay.all_inner_texts() == ["The Whale Road"]
+    page.close()
+
+
+def test_a_kept_index_is_sent_only_what_changed(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """``folio live``'s way: one application, Pagefind's index kept in memory."""
+    from folio.commands.live import LiveBuild
+    from folio.core.pagefind import PagefindService
+    from folio.ext.search import INDEXES
+
+    sent: list[list[str]] = []
+    add_pages = PagefindService.add_pages
+
+    def spy(self: PagefindService, pages: Any) -> None:
+        pages = list(pages)
+        sent.append([url for url, _html in pages])
+        add_pages(self, pages)
+
+    monkeypatch.setattr(PagefindService, "add_pages", spy)
+    source = copy_root("folio", tmp_path / "site")
+    kept = LiveBuild(source, source / "_build")
+    try:
+        assert kept.build()
+        assert len([u for batch in sent for u in batch]) == 5  # every essay, once
+        sent.clear()
+        edit(source / "essays/whale.md", "Call me Ishmael.", "Call me Ishmael, said the cook.")
+        assert kept.build()
+        assert [u for batch in sent for u in batch] == ["/essays/whale.html"]
+    finally:
+        INDEXES[kept.app].close()
+    clean = copy_root("folio", tmp_path / "clean")
+    edit(clean / "essays/whale.md", "Call me Ishmael.", "Call me Ishmael, said the cook.")
+    assert indexed(source / "_build/html") == indexed(build(clean).outdir)
 
 
 # -- every value escaped ---------------------------------------------------------------------------
