@@ -117,7 +117,7 @@ def percentile(values: list[float], share: float) -> float:
 def measure_live(src: Path, edits: int) -> tuple[list[float], str]:
     """Seconds from each save to the changed page served, and the server's log."""
     environment = {**os.environ, "PYTHONPATH": str(ROOT / "_ext")}
-    process = subprocess.Popen([sys.executable, "-m", "folio.commands.live", str(src),
+    process = subprocess.Popen([sys.executable, "-m", "folio", "live", str(src),
                                 "--port", "0"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env=environment)

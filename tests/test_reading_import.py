@@ -387,6 +387,9 @@ def test_a_deleted_book_is_not_brought_back(root: Path) -> None:
 
 
 def test_reviews_as_draft_essays(root: Path) -> None:
+    (root / "essays").mkdir()
+    mine = "---\ntitle: Reading Hardy\ndate: 2024-01-01\ngenre: review\n---\nMine.\n"
+    (root / "essays" / "tess-of-the-durbervilles.md").write_text(mine, encoding="utf-8")
     done = run(root, "goodreads", DATA / "goodreads-24.csv", "--reviews", "drafts")
     assert done.code == 0, done.err
     assert "Draft essays in" in done.out and "4 written" in done.out
@@ -400,7 +403,9 @@ def test_reviews_as_draft_essays(root: Path) -> None:
     spoiled = (root / "essays" / "the-moonstone.md").read_text(encoding="utf-8")
     assert "```{spoiler}\nWho took the diamond?" in spoiled
     # No date read: the date the book was added.
-    tess = (root / "essays" / "tess-of-the-durbervilles.md").read_text(encoding="utf-8")
+    # An essay of the writer's own under the book's name is never touched.
+    assert (root / "essays" / "tess-of-the-durbervilles.md").read_text(encoding="utf-8") == mine
+    tess = (root / "essays" / "tess-of-the-durbervilles-review.md").read_text(encoding="utf-8")
     assert "\ndate: 2020-01-01\n" in tess
     # Again: nothing changes; an edited draft is the writer's.
     path = root / "essays" / "middlemarch.md"
@@ -680,6 +685,10 @@ def test_imported_library_builds_and_drafts_stay_out(tmp_path: Path) -> None:
         text = " ".join(book.read(name).decode("utf-8", "replace") for name in book.namelist()
                         if name.endswith((".xhtml", ".html")))
     assert "A published essay about the book." in text and "A slow river" not in text
+    # Nor in the PDF's source (the LaTeX every PDF is made from).
+    latex = build(site, "latex")
+    tex = " ".join(p.read_text(encoding="utf-8") for p in latex.outdir.glob("*.tex"))
+    assert "A published essay about the book." in tex and "A slow river" not in tex
 
 
 def test_what_is_a_draft(tmp_path: Path) -> None:

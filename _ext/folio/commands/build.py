@@ -41,9 +41,11 @@ import contextlib
 import filecmp
 import json
 import os
+import re
 import shutil
 import sys
 import time
+import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -173,11 +175,48 @@ def copy_if_changed(source: Path, target: Path) -> bool:
     return True
 
 
+#: The lines of a collection's ePub that Sphinx dates with the time of the build.
+DATED = re.compile(rb"<dc:date>[^<]*</dc:date>|<meta property=\"dcterms:modified\">[^<]*</meta>")
+#: Sphinx numbers the ePub's manifest in the order its builder first asked for
+#: each file, which differs between a clean build and an incremental one.
+NUMBERED = re.compile(rb'(\b(?:id|idref|content))="(epub-\d+)"')
+
+
+def package_document(opf: bytes) -> bytes:
+    """``content.opf`` without the build's date, each item named by its file."""
+    files: dict[bytes, bytes] = dict(re.findall(rb'<item id="([^"]+)" href="([^"]+)"', opf))
+
+    def by_file(match: re.Match[bytes]) -> bytes:
+        return match[1] + b'="' + files.get(match[2], match[2]) + b'"'
+
+    return NUMBERED.sub(by_file, DATED.sub(b"", opf))
+
+
+def book_contents(path: Path) -> dict[str, bytes] | None:
+    """An ePub's members, the package document as :func:`package_document` reads it;
+    None when it is not a zip."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            return {name: package_document(book.read(name)) if name.endswith(".opf")
+                    else book.read(name) for name in book.namelist()}
+    except (OSError, zipfile.BadZipFile):
+        return None
+
+
 def publish_collection_epub(builddir: Path) -> list[Path]:
-    """The collection's ePub (Sphinx leaves it in ``_build/epub``) into the downloads."""
+    """The collection's ePub (Sphinx leaves it in ``_build/epub``) into the downloads.
+
+    Sphinx packs the book again on every build, dated that day and with its
+    files numbered in another order: a book that differs only by those is
+    not copied, so an unchanged collection keeps its file (and its time) in
+    the downloads, as every essay's does.
+    """
     books = sorted((builddir / "epub").glob("*.epub"))
     for book in books:
-        copy_if_changed(book, builddir / DOWNLOADS / book.name)
+        target = builddir / DOWNLOADS / book.name
+        if target.is_file() and book_contents(book) == book_contents(target):
+            continue
+        copy_if_changed(book, target)
     return books
 
 
@@ -220,17 +259,21 @@ def build_report(builddir: Path, builder: str) -> dict[str, Any] | None:
     return report if isinstance(report, dict) else None
 
 
-def summary_lines(builddir: Path, builders: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Each builder's lines, and the notes that are said once (the example address)."""
+def summary_lines(builddir: Path, runs: Sequence[SphinxRun]) -> tuple[list[str], list[str]]:
+    """Each builder's lines (the first with its time), and the notes said once (the
+    example address)."""
     from folio.commands.summary import address_note, describe
 
     lines: list[str] = []
     notes: list[str] = []
-    for builder in builders:
-        report = build_report(builddir, builder)
+    for run in runs:
+        report = build_report(builddir, run.builder)
         if report is None:
             continue
-        lines += describe(report, address=False)
+        said = describe(report, address=False)
+        if said:
+            said[0] += f" in {run.seconds:.0f} s"
+        lines += said
         notes += [note for note in address_note(report) if note not in notes]
     return lines, notes
 
@@ -297,8 +340,8 @@ def build(srcdir: Path, target: str, jobs: int) -> Outcome:
         outcome.failed |= not run.finished
     built = [run.builder.replace("latex", "pdf") for run in runs if run.finished]
     # In the order things were made: the ePubs, the PDFs, the web site.
-    lines, notes = summary_lines(builddir, [run.builder for run in runs if run.builder != "html"])
-    html, more = summary_lines(builddir, [run.builder for run in runs if run.builder == "html"])
+    lines, notes = summary_lines(builddir, [run for run in runs if run.builder != "html"])
+    html, more = summary_lines(builddir, [run for run in runs if run.builder == "html"])
     notes += [note for note in more if note not in notes]
     if missing:  # the line about TeX says why the pages lack their PDFs
         html = [line for line in html if "not built yet" not in line]

@@ -376,7 +376,7 @@ def write_draft(essays_dir: Path, key: str, book: BookRow, markdown: str, spoile
                       f"date: {when.isoformat()}", yaml_entry("genre", genre),
                       "draft: true", "---"])
     text = f"{head}\n\n```{{book-citation}} {key}\n```\n\n{body}\n"
-    filename = f"{key}.md"
+    filename = draft_name(essays_dir, key, text, manifest)
     target = essays_dir / filename
     if target.exists():
         current = target.read_text(encoding="utf-8")
@@ -389,6 +389,18 @@ def write_draft(essays_dir: Path, key: str, book: BookRow, markdown: str, spoile
     write_if_changed(target, text)
     manifest[filename] = digest(text)
     report.drafts.append(filename)
+
+
+def draft_name(essays_dir: Path, key: str, text: str, manifest: dict[str, str]) -> str:
+    """``<key>.md``, unless an essay of the writer's own has that name (one the importer
+    never wrote): then ``<key>-review.md``, ``<key>-review-2.md`` ..."""
+    for number in range(1, 1000):
+        name = f"{key}.md" if number == 1 else \
+            f"{key}-review.md" if number == 2 else f"{key}-review-{number - 1}.md"
+        path = essays_dir / name
+        if name in manifest or not path.exists() or path.read_text(encoding="utf-8") == text:
+            return name
+    return f"{key}-review-{digest(text)[:8]}.md"
 
 
 def print_report(report: Report, export: Path, into: Path, essays: Path, service: str) -> None:

@@ -37,6 +37,8 @@ from typing import Any
 import yaml
 from stdnum import isbn as stdnum_isbn
 
+from folio.core.names import WINDOWS_DEVICES
+
 SHELVES = ("read", "reading", "to-read", "abandoned")
 #: The order of a book file's front matter (the contract's).
 FIELDS = ("title", "author", "publisher", "year", "first-published", "edition", "isbn",
@@ -377,6 +379,8 @@ def not_finished(shelf: str, read: tuple[datetime.date, ...], notes: list[str]
 
 
 def goodreads_row(cells: dict[str, Any], line: int) -> BookRow:
+    """A Goodreads row's cells → the book: authors with Additional Authors, the
+    ISBN-13 (or the ISBN-10's), the exclusive shelf as a shelf, other shelves as tags."""
     notes: list[str] = []
     title = cells.get("title", "")
     authors = tuple(dict.fromkeys(n for n in (text(cells.get("author", "")),
@@ -421,6 +425,8 @@ def goodreads_row(cells: dict[str, Any], line: int) -> BookRow:
 
 
 def storygraph_row(cells: dict[str, Any], line: int) -> BookRow:
+    """A StoryGraph row's cells → the book: ISBN/UID an ISBN or a ``uid``, the read
+    status as a shelf, each range's last day a date finished, an open range the start."""
     notes: list[str] = []
     given = cells.get("isbn_uid", "")
     isbn = isbn13(given)
@@ -436,10 +442,8 @@ def storygraph_row(cells: dict[str, Any], line: int) -> BookRow:
         tags.append(status)
     shelf = choose_shelf(status, tags, bool(ends))
     read = not_finished(shelf, ends, notes)
-    started = None
     opened = [start for start, end in ranges if start is not None and end is None]
-    if shelf == "reading" and (opened or (ranges and ranges[-1][0] is not None)):
-        started = opened[-1] if opened else ranges[-1][0]
+    started = opened[-1] if opened and shelf == "reading" else None
     read_count = cells.get("read_count") or 0
     if read_count > max(1, len(read)):
         notes.append(f"read {read_count} times; the export gives "
@@ -792,11 +796,6 @@ def key_slug(value: str, limit: int = 60) -> str:
     return slug
 
 
-#: Names Windows keeps for devices: ``books/con.md`` could not be checked out there.
-RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
-                      *(f"lpt{n}" for n in range(10))})
-
-
 def new_key(book: BookRow, taken: Callable[[str], bool]) -> str:
     """A key for a book the library does not have: its title's slug; then with the
     author's surname; then numbered.  Titles with no Latin letters use the ISBN."""
@@ -805,7 +804,7 @@ def new_key(book: BookRow, taken: Callable[[str], bool]) -> str:
     base = key_slug(main_title) or key_slug(title) \
         or (f"book-{book.isbn}" if book.isbn else "book")
     surname = key_slug(book.authors[0].split()[-1] if book.authors else "", 30)
-    if base in RESERVED:  # a file Windows cannot check out
+    if base in WINDOWS_DEVICES:  # books/con.md: a file Windows cannot check out
         base = f"{base}-book"
     for candidate in (base, f"{base}-{surname}" if surname else base):
         if not taken(candidate):

@@ -18,16 +18,19 @@ from folio.ext.comments import setup_comments
 from folio.ext.config import setup_config
 from folio.ext.design import refresh_order, setup_design
 from folio.ext.domain import FolioDomain
+from folio.ext.downloads import refresh_downloads, setup_downloads
 from folio.ext.drafts import setup_drafts
+from folio.ext.epubs import setup_epubs
 from folio.ext.essays import refresh_labels, setup_essays
 from folio.ext.freshness import documents_changed, remember_stale, setup_freshness
 from folio.ext.library import setup_library
 from folio.ext.listings import refresh_listings, setup_listings
-from folio.ext.offline import refresh_downloads, setup_offline
+from folio.ext.offline import setup_offline
 from folio.ext.quotes import setup_quotes
 from folio.ext.ratings import setup_ratings
 from folio.ext.redirects import setup_redirects
 from folio.ext.related import refresh_related, setup_related
+from folio.ext.report import setup_report
 from folio.ext.responses import setup_responses
 from folio.ext.search import setup_search
 from folio.ext.series import refresh_series, setup_series
@@ -88,12 +91,15 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_redirects(app)  # old WordPress addresses → essays (wordpress-redirects.json)
     setup_listings(app)  # essay-list; genre, tag, year, library, quotation pages; sidebar
     setup_series(app)  # series: and part:, "Part 2 of 3 in ...", the series' pages
-    setup_offline(app)  # a PDF and an ePub of every essay, and links to them
+    setup_offline(app)  # a PDF of every essay: its LaTeX document, for the offprints
+    setup_epubs(app)  # an ePub of every essay; the collection's cover and language
+    setup_downloads(app)  # "Download: PDF · ePub" on web pages; published with the site
     setup_comments(app)  # folio_comments: giscus or reply by email, web pages only
     setup_sharing(app)  # Atom feed, sitemap, link previews, schema.org data
     setup_search(app)  # the search index's stemmer, remembering across pages
     setup_design(app)  # the look: fonts, scoped styles, the book's LaTeX design, ePub CSS
     app.connect("env-updated", refresh_site)
+    setup_report(app)  # what the build made, for folio build's summary
     setup_freshness(app)  # what changed: documents read, links by title, generated pages
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", add_stylesheet)
