@@ -389,3 +389,38 @@ def year_summary(books: int, pages: int) -> str:
 #: Opens a review Goodreads marked as giving things away, in a book's notes (which are
 #: plain Markdown: no fold; a draft essay folds it behind a ``spoiler`` instead).
 IMPORTED_REVIEW_SPOILERS = "Spoilers follow."
+
+
+# -- search ---------------------------------------------------------------------------------
+
+SEARCH_TITLE = "Search"
+
+#: What the search page says; the page's script fills ``{n}`` and ``{query}``.
+SEARCH_WORDS: dict[str, object] = {
+    "label": "Search the essays, quotations and books",
+    "button": "Search",
+    "narrow": "Narrow to",
+    "facets": {"genre": ("Genre", "any genre"), "tag": ("Tag", "any tag"),
+               "book": ("Book", "any book"), "year": ("Year", "any year")},
+    "headings": {"essay": "Essays", "quotation": "Quotations", "book": "Books"},
+    "counts": {"essay": ("{n} essay", "{n} essays"),
+               "quotation": ("{n} quotation", "{n} quotations"),
+               "book": ("{n} book", "{n} books")},
+    "and": " and ",
+    "found": "Found {found} for “{query}”.",
+    "found_narrowed": "Found {found}.",
+    "none": "Nothing found for “{query}”.",
+    "none_narrowed": "Nothing found.",
+    "searching": "Searching…",
+    "more": "Show more {kind}",
+    "unavailable": "Search needs the site opened over http (folio live, or a web server), "
+                   "with JavaScript on.",
+    "in_essay": "in",
+}
+
+
+def search_book_facts(book: Book, essays: int) -> str:
+    """Under a book in search results: ``Herman Melville · 1851 · in 2 essays``."""
+    count = f"in {essays} {'essay' if essays == 1 else 'essays'}" if essays else ""
+    return SEPARATOR.join(part for part in (join_names(book.authors),
+                                            book.first_published or book.year, count) if part)

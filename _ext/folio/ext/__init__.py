@@ -105,7 +105,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", add_stylesheet)
     return {
         "version": __version__,
-        "env_version": 6,
+        # 7: tag and series page names by folio.core.names (a kept environment links the old)
+        "env_version": 7,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
