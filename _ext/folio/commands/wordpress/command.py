@@ -10,8 +10,9 @@ be unreadable halfway leaves nothing half-written.
 Re-running is safe: ``.folio-import.json`` in the essays folder remembers a
 hash of every essay the importer wrote.  An essay whose file still has that
 hash is the importer's to update; one edited since (or never written by the
-importer) is left alone unless ``--force``.  A second run over the same
-export changes no file.
+importer) is left alone unless ``--force``; images copied into
+``media/`` are remembered and kept the same way.  A second run over the
+same export changes no file.
 
 Old addresses: ``wordpress-redirects.json`` beside ``conf.py`` maps each
 post's old permalink path to its essay, in the form sphinx-reredirects's

@@ -932,8 +932,9 @@ def plain_text(fragment: str) -> str:
     """Text of an HTML fragment on one line (titles, excerpts, names).
 
     Read as a browser would read it, once: ``&amp;lt;`` is the text
-    ``&lt;``, never ``<``; only the inline tags of :data:`TITLE_TAGS` are
-    markup, and a ``<`` that opens anything else is a character.
+    ``&lt;``, never ``<``.  The inline tags of :data:`TITLE_TAGS` are markup
+    (their words kept), the elements of :data:`NOT_WORDS` are left out with
+    what they hold, and a ``<`` that opens anything else is a character.
     """
     if "<" not in fragment and "&" not in fragment:  # most names and titles: no parse
         text = fragment
