@@ -1,6 +1,7 @@
 """Generate a deterministic collection of N essays for benchmarking Folio.
 
-    python bench/generate.py TARGET --n 1000 [--seed 6] [--plain [--small-sidebar]]
+    python bench/generate.py TARGET --n 1000 [--seed 6] [--books 5000]
+        [--plain [--small-sidebar]]
 
 Without ``--plain`` the collection uses every Folio directive and role
 (``book-citation``, ``page-quote``, ``{page}``, ``{book}``, ``related-reading``,
@@ -363,9 +364,46 @@ def index_text(essays: list[Essay], plain: bool) -> str:
     return head + listing + toctree
 
 
+SHELVES = ("read", "read", "read", "reading", "to-read", "abandoned")
+
+
+def book_file(book: Book, rng: random.Random) -> str:
+    """A book's own file (books/<key>.md) with the record the essays give and a reading."""
+    shelf = rng.choice(SHELVES)
+    start = datetime.date(2005, 1, 1).toordinal()
+    reads = sorted(datetime.date.fromordinal(start + rng.randrange(20 * 365)).isoformat()
+                   for _ in range(rng.randint(1, 2))) if shelf == "read" else []
+    lines = [f"title: {book.title}", f"author: {book.author}", f"publisher: {book.publisher}",
+             f"year: {book.year}", f"first-published: {book.first}",
+             f"edition: {book.edition}", f"isbn: {book.isbn}", f"pages: {book.pages}",
+             f"shelf: {shelf}"]
+    if reads:
+        lines.append(f"read: [{', '.join(reads)}]")
+        lines.append(f"rating: {rng.randint(2, 10) / 2}")
+    if shelf == "reading":
+        lines.append("started: 2024-11-02")
+    return "---\n" + "\n".join(lines) + "\n---\n" + paragraph(rng) + "\n"
+
+
+def write_books(target: Path, essays: list[Essay], count: int, seed: int) -> None:
+    """``count`` book files: every book the essays cite (the same record), then others."""
+    rng = random.Random(seed + 1)
+    cited = sorted({b.key: b for e in essays for b in e.books}.values(), key=lambda b: b.key)
+    extra = make_books(rng, max(0, count - len(cited)) * 10)[: max(0, count - len(cited))]
+    folder = target / "books"
+    folder.mkdir()
+    for number, book in enumerate([*cited, *extra][:count]):
+        if book not in cited:
+            book.key = f"shelf-{number:05d}"
+        (folder / f"{book.key}.md").write_text(book_file(book, rng), encoding="utf-8")
+
+
 def generate(target: Path, n: int, seed: int = 6, plain: bool = False,
-             small_sidebar_copy: bool = False) -> list[str]:
-    """Write the collection into ``target`` (emptied first); return the essay docnames."""
+             small_sidebar_copy: bool = False, books: int = 0) -> list[str]:
+    """Write the collection into ``target`` (emptied first); return the essay docnames.
+
+    ``books``: that many book files in ``books/`` (Folio only), the essays' books first.
+    """
     essays = make_essays(n, seed)
     titles = {e.slug: e.title for e in essays}
     if target.exists():
@@ -386,6 +424,8 @@ def generate(target: Path, n: int, seed: int = 6, plain: bool = False,
     for essay in essays:
         (target / "essays" / f"{essay.slug}.md").write_text(
             essay_text(essay, titles, plain), encoding="utf-8")
+    if books and not plain:
+        write_books(target, essays, books, seed)
     return [f"essays/{e.slug}" for e in essays]
 
 
@@ -398,8 +438,10 @@ def main() -> None:
                         help="plain Sphinx + MyST + book theme baseline, no Folio")
     parser.add_argument("--small-sidebar", action="store_true",
                         help="with --plain: a static small sidebar instead of the theme's")
+    parser.add_argument("--books", type=int, default=0,
+                        help="that many book files in books/ (the essays' books first)")
     args = parser.parse_args()
-    generate(args.target, args.n, args.seed, args.plain, args.small_sidebar)
+    generate(args.target, args.n, args.seed, args.plain, args.small_sidebar, args.books)
     print(f"wrote {args.n} essays to {args.target}")
 
 

@@ -142,7 +142,7 @@ def test_build_all_then_an_edit_rewrites_only_that_essays_files(tmp_path: Path) 
     assert lines[0].startswith("ePub: _build/downloads/notes.epub and 3 essay ePubs")
     assert lines[1].startswith("PDF: notes.pdf and 3 essay PDFs in _build/downloads "
                                "(3 written, 0 unchanged)")
-    assert lines[2] == "HTML: _build/html/index.html (3 essays)"
+    assert lines[2].startswith("HTML: _build/html/index.html (3 essays) in ")
     downloads = folder / "_build/html/downloads"
     stems = ["looking-at-work", "notes", "second-thoughts", "third-thoughts"]
     assert sorted(p.name for p in downloads.iterdir()) == sorted(

@@ -376,3 +376,38 @@ def test_a_date_read_rewrites_its_year_page(tmp_path: Path) -> None:
                                          "read: 2023-03-18", "read: 2023-05-18")
     assert rewritten == changed == {"books/wuthering-heights.html", "library.html",
                                     "reading/2023.html"}
+
+
+def test_parallel_equals_serial(tmp_path: Path) -> None:
+    """Book files are read in the main process before the workers start: -j 2 = -j 1."""
+    serial = build(copy_root("library", tmp_path / "serial"))
+    parallel = build(copy_root("library", tmp_path / "parallel"), parallel=2)
+    assert parallel.warnings == ""
+    assert_same(pages(serial.outdir), pages(parallel.outdir))
+
+
+def test_a_series_has_its_own_epub(tmp_path: Path) -> None:
+    """Its parts in order, a valid ePub beside the essays' own; the series' page offers it."""
+    import zipfile
+
+    from conftest import epubcheck
+
+    source = copy_root("library", tmp_path)
+    epub = build(source, "epub")
+    assert epub.warnings == ""
+    book = epub.outdir.parent / "downloads" / "series-rereading-the-brontës.epub"
+    report = epubcheck(book)
+    assert "No errors or warnings detected" in report, report
+    with zipfile.ZipFile(book) as packed:
+        opf = next(n for n in packed.namelist() if n.endswith(".opf"))
+        package = packed.read(opf).decode()
+        chapters = [packed.read(n).decode() for n in sorted(packed.namelist())
+                    if re.search(r"part-\d\.xhtml$", n)]
+    assert "<dc:title>Rereading the Brontës</dc:title>" in package
+    assert [c.count(title) > 0 for c, title in zip(chapters, (
+        "The Governess Speaks", "Weather on the Moors", "The Quiet Sister"), strict=True)] \
+        == [True, True, True]
+    site = build(source, "html", fresh=False)
+    offered = site.soup("series/rereading-the-brontës.html").select_one(".folio-downloads")
+    assert text(offered) == "Download: ePub"
+    assert (site.outdir / "series" / offered.a["href"]).is_file()

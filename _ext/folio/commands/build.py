@@ -257,17 +257,21 @@ def build_report(builddir: Path, builder: str) -> dict[str, Any] | None:
     return report if isinstance(report, dict) else None
 
 
-def summary_lines(builddir: Path, builders: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Each builder's lines, and the notes that are said once (the example address)."""
+def summary_lines(builddir: Path, runs: Sequence[SphinxRun]) -> tuple[list[str], list[str]]:
+    """Each builder's lines (the first with its time), and the notes said once (the
+    example address)."""
     from folio.commands.summary import address_note, describe
 
     lines: list[str] = []
     notes: list[str] = []
-    for builder in builders:
-        report = build_report(builddir, builder)
+    for run in runs:
+        report = build_report(builddir, run.builder)
         if report is None:
             continue
-        lines += describe(report, address=False)
+        said = describe(report, address=False)
+        if said:
+            said[0] += f" in {run.seconds:.0f} s"
+        lines += said
         notes += [note for note in address_note(report) if note not in notes]
     return lines, notes
 
@@ -334,8 +338,8 @@ def build(srcdir: Path, target: str, jobs: int) -> Outcome:
         outcome.failed |= not run.finished
     built = [run.builder.replace("latex", "pdf") for run in runs if run.finished]
     # In the order things were made: the ePubs, the PDFs, the web site.
-    lines, notes = summary_lines(builddir, [run.builder for run in runs if run.builder != "html"])
-    html, more = summary_lines(builddir, [run.builder for run in runs if run.builder == "html"])
+    lines, notes = summary_lines(builddir, [run for run in runs if run.builder != "html"])
+    html, more = summary_lines(builddir, [run for run in runs if run.builder == "html"])
     notes += [note for note in more if note not in notes]
     if missing:  # the line about TeX says why the pages lack their PDFs
         html = [line for line in html if "not built yet" not in line]

@@ -379,6 +379,8 @@ def not_finished(shelf: str, read: tuple[datetime.date, ...], notes: list[str]
 
 
 def goodreads_row(cells: dict[str, Any], line: int) -> BookRow:
+    """A Goodreads row's cells → the book: authors with Additional Authors, the
+    ISBN-13 (or the ISBN-10's), the exclusive shelf as a shelf, other shelves as tags."""
     notes: list[str] = []
     title = cells.get("title", "")
     authors = tuple(dict.fromkeys(n for n in (text(cells.get("author", "")),
@@ -423,6 +425,8 @@ def goodreads_row(cells: dict[str, Any], line: int) -> BookRow:
 
 
 def storygraph_row(cells: dict[str, Any], line: int) -> BookRow:
+    """A StoryGraph row's cells → the book: ISBN/UID an ISBN or a ``uid``, the read
+    status as a shelf, each range's last day a date finished, an open range the start."""
     notes: list[str] = []
     given = cells.get("isbn_uid", "")
     isbn = isbn13(given)
@@ -438,10 +442,8 @@ def storygraph_row(cells: dict[str, Any], line: int) -> BookRow:
         tags.append(status)
     shelf = choose_shelf(status, tags, bool(ends))
     read = not_finished(shelf, ends, notes)
-    started = None
     opened = [start for start, end in ranges if start is not None and end is None]
-    if shelf == "reading" and (opened or (ranges and ranges[-1][0] is not None)):
-        started = opened[-1] if opened else ranges[-1][0]
+    started = opened[-1] if opened and shelf == "reading" else None
     read_count = cells.get("read_count") or 0
     if read_count > max(1, len(read)):
         notes.append(f"read {read_count} times; the export gives "

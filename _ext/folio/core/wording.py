@@ -11,6 +11,7 @@ every page and in every output.  Pure functions of records and settings.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 
 from folio.core.ratings import format_value
@@ -183,6 +184,27 @@ def essay_label(essay: Essay, cited_titles: Sequence[str]) -> str:
     return GENRE_JOINER.join(essay.genres)
 
 
+def title_spans(text: str, titles: Sequence[str]) -> tuple[tuple[str, bool], ...]:
+    """``text`` cut where a book's title appears (a whole word or words), each piece
+    with whether it is a title: a summary written as plain text still sets
+    "Moby-Dick" in italics, as the essay does.  Longest titles first, so
+    "Jane Eyre" wins over "Jane"."""
+    names = sorted({title for title in titles if title.strip()}, key=len, reverse=True)
+    if not names or not text:
+        return ((text, False),) if text else ()
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(name) for name in names) + r")(?!\w)")
+    spans: list[tuple[str, bool]] = []
+    at = 0
+    for match in pattern.finditer(text):
+        if match.start() > at:
+            spans.append((text[at:match.start()], False))
+        spans.append((match.group(0), True))
+        at = match.end()
+    if at < len(text):
+        spans.append((text[at:], False))
+    return tuple(spans)
+
+
 def bracketed_label(label: str) -> str:
     """The label as shown after a title: ``[review of Curing Affluenza]``."""
     return f"[{label}]"
@@ -289,6 +311,12 @@ SIDEBAR = {"label": "Essays", "home": "Home", "recent": "Recent essays", "genres
 #: The ways into the collection the sidebar offers: (page, heading).
 BROWSE = (("archive", "Archive"), ("library", "Library"), ("reading/index", "Reading years"),
           ("quotations", "Quotations"), ("tags/index", "Tags"))
+#: The masthead's links, on every page of a collection: the sidebar's ways in, with
+#: the archive called what it holds.
+MASTHEAD = tuple((page, "Essays" if page == "archive" else label) for page, label in BROWSE)
+MASTHEAD_LABEL = "The collection"
+SEARCH_LABEL = "Search the collection"
+SEARCH_PLACEHOLDER = "Search"
 TAGS_TITLE = "Tags"
 ARCHIVE_TITLE = "Archive"
 LIBRARY_TITLE = "Library"
@@ -407,3 +435,38 @@ def year_summary(books: int, pages: int) -> str:
 #: Opens a review Goodreads marked as giving things away, in a book's notes (which are
 #: plain Markdown: no fold; a draft essay folds it behind a ``spoiler`` instead).
 IMPORTED_REVIEW_SPOILERS = "Spoilers follow."
+
+
+# -- search ---------------------------------------------------------------------------------
+
+SEARCH_TITLE = "Search"
+
+#: What the search page says; the page's script fills ``{n}`` and ``{query}``.
+SEARCH_WORDS: dict[str, object] = {
+    "label": "Search the essays, quotations and books",
+    "button": "Search",
+    "narrow": "Narrow to",
+    "facets": {"genre": ("Genre", "any genre"), "tag": ("Tag", "any tag"),
+               "book": ("Book", "any book"), "year": ("Year", "any year")},
+    "headings": {"essay": "Essays", "quotation": "Quotations", "book": "Books"},
+    "counts": {"essay": ("{n} essay", "{n} essays"),
+               "quotation": ("{n} quotation", "{n} quotations"),
+               "book": ("{n} book", "{n} books")},
+    "and": " and ",
+    "found": "Found {found} for “{query}”.",
+    "found_narrowed": "Found {found}.",
+    "none": "Nothing found for “{query}”.",
+    "none_narrowed": "Nothing found.",
+    "searching": "Searching…",
+    "more": "Show more {kind}",
+    "unavailable": "Search needs the site opened over http (folio live, or a web server), "
+                   "with JavaScript on.",
+    "in_essay": "in",
+}
+
+
+def search_book_facts(book: Book, essays: int) -> str:
+    """Under a book in search results: ``Herman Melville · 1851 · in 2 essays``."""
+    count = f"in {essays} {'essay' if essays == 1 else 'essays'}" if essays else ""
+    return SEPARATOR.join(part for part in (join_names(book.authors),
+                                            book.first_published or book.year, count) if part)

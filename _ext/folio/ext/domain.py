@@ -66,6 +66,7 @@ class Views:
     series: dict[str, tuple[str, ...]] = field(default_factory=dict)  # series page -> parts
     # series page -> (docname, title, part number) of each part, as their lines showed them
     series_shown: dict[str, tuple[tuple[str, str, int], ...]] = field(default_factory=dict)
+    search: str = ""  # the engine the pages were last written for (folio.ext.search)
 
 
 class FolioDomain(Domain):

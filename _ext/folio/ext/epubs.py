@@ -32,6 +32,7 @@ from folio.ext.offline import essay_stem
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,25 @@ def write_essay_epubs(app: Sphinx, exception: Exception | None) -> None:
     """Package each essay's chapter of the collection's ePub as its own book."""
     if exception or app.builder.name != "epub" or not app.config.folio_essay_downloads:
         return
+    config = app.config
+    target = downloads_folder(app.builder.outdir)
+    written = 0
+    for docname, essay in sorted(folio_domain(app.env).essays.items()):
+        path = target / f"{essay_stem(config, docname)}.epub"
+        identifier = f"{config.epub_uid}-{file_stem(docname)}"
+        written += package_epub(app, [(docname, "essay.xhtml")], identifier, essay.title,
+                                essay.author, essay.date, path)
+    if written:
+        logger.info("folio: %d essay ePubs written in %s", written, target)
+    # For the build report (same build, so the builder holds it; nothing is pickled).
+    app.builder.folio_epubs_written = written  # type: ignore[attr-defined]
+
+
+def package_epub(app: Sphinx, chapters: list[tuple[str, str]], identifier: str, title: str,
+                 author: str, date: datetime.date | None, path: Path) -> int:
+    """One book of the collection's chapters ``(docname, file name in the book)``, in
+    order, at ``path``: 1 when written, 0 when the file already held these bytes (or a
+    chapter is missing)."""
     from ebooklib import epub  # imported here: only ePub builds need it
     from lxml import etree
 
@@ -93,61 +113,64 @@ def write_essay_epubs(app: Sphinx, exception: Exception | None) -> None:
 
     config = app.config
     outdir = Path(app.builder.outdir)
-    target = downloads_folder(outdir)
-    target.mkdir(parents=True, exist_ok=True)
-    styles = [name for name in ("_static/epub.css", "_static/pygments.css", "_static/folio.css")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # The same stylesheets as the collection's ePub, in the same order: one design.
+    styles = [name for name in ("_static/epub.css", "_static/pygments.css", "_static/folio.css",
+                                "_static/folio-epub.css")
               if (outdir / name).exists()]
     language = config.language or "en"
-    written = 0
-    for docname, essay in sorted(folio_domain(app.env).essays.items()):
+    essays = folio_domain(app.env).essays
+    book = epub.EpubBook()
+    book.set_identifier(identifier)
+    book.set_title(title)
+    book.set_language(language)
+    book.add_author(author or config.folio_author or config.author)
+    book.set_cover("cover.svg", cover_svg(chapters[0][0], title, author).encode(),
+                   create_page=True)
+    sheets = stylesheets(outdir, styles)
+    for name, data in sheets.items():
+        kind = "text/css" if name.endswith(".css") else media_type(name)
+        book.add_item(epub.EpubItem(uid=f"style-{len(book.items)}", file_name=name,
+                                    media_type=kind, content=data))
+    spine: list[Any] = ["cover"]
+    images: dict[str, bytes] = {}
+    for docname, file_name in chapters:
         chapter_path = outdir / f"{docname}.xhtml"
         if not chapter_path.exists():
-            continue
+            return 0
         tree = etree.parse(str(chapter_path))
         [main] = tree.xpath("//*[local-name()='div'][@role='main']") or [tree.getroot()]
-        book = epub.EpubBook()
-        book.set_identifier(f"{config.epub_uid}-{file_stem(docname)}")
-        book.set_title(essay.title)
-        book.set_language(language)
-        book.add_author(essay.author or config.folio_author or config.author)
-        book.set_cover("cover.svg", cover_svg(docname, essay.title, essay.author).encode(),
-                       create_page=True)
-        images = gather_images(main, chapter_path, outdir)
-        for name, data in sorted(images.items()):
-            book.add_item(epub.EpubImage(uid=f"image-{len(book.items)}", file_name=name,
-                                         media_type=media_type(name), content=data))
+        images |= gather_images(main, chapter_path, outdir)
         link_outside(main, docname, config.html_baseurl)
-        chapter = epub.EpubHtml(title=essay.title, file_name="essay.xhtml", lang=language)
+        chapter_title = essays[docname].title if docname in essays else title
+        chapter = epub.EpubHtml(title=chapter_title, file_name=file_name, lang=language)
         chapter.content = etree.tostring(main, encoding="unicode", method="xml")
-        for name, data in stylesheets(outdir, styles).items():
-            kind = "text/css" if name.endswith(".css") else media_type(name)
-            book.add_item(epub.EpubItem(uid=f"style-{len(book.items)}", file_name=name,
-                                        media_type=kind, content=data))
+        for name in sheets:
             if name.endswith(".css"):
                 chapter.add_link(href=name, rel="stylesheet", type="text/css")
         book.add_item(chapter)
-        book.toc = [epub.Link("essay.xhtml", essay.title, "essay")]
-        book.add_item(epub.EpubNcx())
-        book.add_item(epub.EpubNav())
-        book.spine = ["cover", chapter]
-        for prop, value in ACCESSIBILITY:
-            book.add_metadata(None, "meta", value, {"property": prop})
-        buffer = io.BytesIO()
-        modified = essay_epub_date(essay.date)
-        writer = LanguageTaggedWriter(buffer, book, {"mtime": modified, "epub2_guide": False,
-                                                     "epub3_landmark": False})
-        writer.process()
-        writer.write()
-        path = target / f"{essay_stem(config, docname)}.epub"
-        data = stamped_zip(buffer.getvalue(), modified)
-        # Rewritten only when the book differs: an unchanged essay keeps its file and time.
-        if not path.is_file() or path.read_bytes() != data:
-            path.write_bytes(data)
-            written += 1
-    if written:
-        logger.info("folio: %d essay ePubs written in %s", written, target)
-    # For the build report (same build, so the builder holds it; nothing is pickled).
-    app.builder.folio_epubs_written = written  # type: ignore[attr-defined]
+        spine.append(chapter)
+        book.toc.append(epub.Link(file_name, chapter_title, file_name.removesuffix(".xhtml")))
+    for name, data in sorted(images.items()):
+        book.add_item(epub.EpubImage(uid=f"image-{len(book.items)}", file_name=name,
+                                     media_type=media_type(name), content=data))
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = spine
+    for prop, value in ACCESSIBILITY:
+        book.add_metadata(None, "meta", value, {"property": prop})
+    buffer = io.BytesIO()
+    modified = essay_epub_date(date)
+    writer = LanguageTaggedWriter(buffer, book, {"mtime": modified, "epub2_guide": False,
+                                                 "epub3_landmark": False})
+    writer.process()
+    writer.write()
+    data = stamped_zip(buffer.getvalue(), modified)
+    # Rewritten only when the book differs: an unchanged essay keeps its file and time.
+    if path.is_file() and path.read_bytes() == data:
+        return 0
+    path.write_bytes(data)
+    return 1
 
 
 def stamped_zip(data: bytes, when: datetime.datetime) -> bytes:
@@ -219,6 +242,14 @@ def link_outside(main: Any, docname: str, baseurl: str) -> None:
 
 # -- the collection's ePub: its language and its cover --------------------------------------
 
+def leave_out_sphinx_backups(app: Sphinx, config: Config) -> None:
+    """Sphinx keeps an outdated ``.buildinfo`` as ``.buildinfo.bak`` in the output folder
+    (after an upgrade, say), and its ePub builder would then warn that it cannot pack
+    it: never part of the book."""
+    if ".buildinfo.bak" not in config.epub_exclude_files:
+        config.epub_exclude_files = [*config.epub_exclude_files, ".buildinfo.bak"]
+
+
 def forget_cover_page(app: Sphinx) -> None:
     """Remove the last build's cover page before this one lists the book's files.
 
@@ -259,5 +290,6 @@ def setup_epubs(app: Sphinx) -> None:
     app.connect("builder-inited", set_epub_language)
     app.connect("builder-inited", draw_epub_cover)
     app.connect("builder-inited", forget_cover_page)
+    app.connect("config-inited", leave_out_sphinx_backups)
     app.connect("build-finished", add_accessibility_metadata, priority=400)
     app.connect("build-finished", write_essay_epubs)

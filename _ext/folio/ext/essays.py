@@ -51,7 +51,6 @@ from folio.ext.related import related_reading
 from folio.ext.shared import (
     WEB_BUILDERS,
     FolioPostTransform,
-    add_latex_styles,
     clean_text,
     styled_paragraph,
 )
@@ -377,14 +376,6 @@ class BylineLinks(FolioPostTransform):
                         inline += link(tag, tag_page(tag))
 
 
-#: In print: the subtitle, byline and © line set apart from the body.
-LATEX_STYLES = r"""
-% Folio, essays: subtitle, byline and copyright line.
-\newenvironment{sphinxclassfolio-subtitle}{\par\parindent=0pt\large\itshape}{\par}
-\newenvironment{sphinxclassfolio-byline}{\par\parindent=0pt\small}{\par\medskip}
-\newenvironment{sphinxclassfolio-copyright}{\par\medskip\parindent=0pt\small}{\par}
-"""
-
 
 def refresh_labels(app: Sphinx, env: BuildEnvironment) -> set[str]:
     """Each essay's label (it may name a book, known once records are merged);
@@ -406,5 +397,4 @@ def setup_essays(app: Sphinx) -> None:
     app.add_transform(EssayFrontMatter)
     app.connect("source-read", front_matter_for_myst)
     app.add_post_transform(BylineLinks)
-    add_latex_styles(app, LATEX_STYLES)
 

@@ -22,6 +22,15 @@ from folio.ext.domain import folio_domain
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+
+def summary_spans(env: BuildEnvironment, essay: Essay) -> tuple[tuple[str, bool], ...]:
+    """An essay's summary with the titles of the books it writes about marked."""
+    domain = folio_domain(env)
+    titles = [wording.book_title(domain.books[key]) for key in sorted(domain.keys_used(
+        essay.docname)) if key in domain.books]
+    return wording.title_spans(essay.summary, titles)
 
 
 class Pages:
@@ -33,6 +42,7 @@ class Pages:
         self.labels = folio_domain(app.env).views.labels
         self.generated = set(folio_domain(app.env).views.generated)
         self.titles = folio_domain(app.env).views.titles
+        self.env = app.env
 
     def href(self, page: str, anchor: str = "") -> str:
         uri = relative_uri(self.here, self.builder.get_target_uri(page))
@@ -53,6 +63,7 @@ class Pages:
             "genre_href": self.href(genre_page(essay.genre))
             if genre_page(essay.genre) in self.generated else "",
             "summary": essay.summary,
+            "summary_spans": summary_spans(self.env, essay),
         }
 
     def page(self, docname: str, essays: Mapping[str, Essay]) -> dict[str, Any]:
@@ -69,7 +80,8 @@ def pages_quoted(links: Pages, docname: str, found: tuple[Quote, ...],
     linked to its quotation if any, and whether that quotation is a spoiler."""
     pages: dict[str, tuple[str, bool]] = {}
     for quote in found:
-        href = links.href(docname, quote.anchor) if quote.anchor else ""
+        # A page named in the text (not quoted) links to the essay: every reference a link.
+        href = links.href(docname, quote.anchor)
         reference = wording.page_reference(page_format, quote.pages)
         if not pages.get(reference, ("", False))[0]:
             pages[reference] = (href, quote.spoiler)

@@ -26,10 +26,10 @@ from folio.core.escaping import html_text
 from folio.core.names import genre_page, tag_name
 from folio.core.pages import page_order
 from folio.core.records import Book, Essay, Quote
-from folio.core.wording import SEPARATOR, format_date
+from folio.core.wording import SEPARATOR, format_date, join_names
 from folio.ext.domain import Sidebar, folio_domain
 from folio.ext.freshness import changed_pages, changed_titles, pages_showing, quiet_sidebars
-from folio.ext.generated import Pages
+from folio.ext.generated import Pages, summary_spans
 from folio.ext.library import library_pages, remove_covers
 from folio.ext.library import page_names as library_names
 from folio.ext.series import page_names as series_names
@@ -136,7 +136,10 @@ class FillEssayLists(FolioPostTransform):
             format_date(essay.date) if essay.date else "", label) if part)
         card += nodes.paragraph(facts, facts, classes=["folio-essay-facts"])
         if essay.summary:
-            card += nodes.paragraph(essay.summary, essay.summary, classes=["folio-summary"])
+            summary = nodes.paragraph(essay.summary, "", classes=["folio-summary"])
+            for text, is_title in summary_spans(self.env, essay):
+                summary += nodes.title_reference(text, text) if is_title else nodes.Text(text)
+            card += summary
         return card
 
 
@@ -258,7 +261,7 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         text, italic = wording.styled_title(wording.book_title(book),
                                             app.config.folio_title_style,
                                             quote_marks(app.config))
-        return {"text": text, "italic": italic}
+        return {"text": text, "italic": italic, "authors": join_names(book.authors)}
 
     spoilers = {"label": app.config.folio_spoiler_label,
                 "mark": wording.spoiler_mark(app.config.folio_spoiler_label),

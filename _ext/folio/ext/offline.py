@@ -26,7 +26,6 @@ from folio.core.names import file_stem
 from folio.core.state import ESSAY_FIELDS, ESSAY_LIST, read_mapping, write_if_changed
 from folio.ext.domain import folio_domain
 from folio.ext.essays import educate
-from folio.ext.shared import add_latex_styles
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -149,21 +148,7 @@ def write_offprint_list(app: Sphinx, exception: Exception | None) -> None:
                      json.dumps({"essays": listed, "collections": collections}, indent=1))
 
 
-#: One essay's own PDF (howto class): no contents page for a single chapter,
-#: and no release number; the byline gives the essay's date.
-LATEX_STYLES = r"""
-% Folio, offline files: one essay's own PDF.
-\makeatletter
-\@ifclassloaded{sphinxhowto}{%
-  \renewcommand{\sphinxtableofcontents}{}%
-  \renewcommand{\release}[1]{}\renewcommand{\releasename}{}%
-  \renewcommand{\date}[1]{\gdef\@date{}}%
-}{}
-\makeatother
-"""
-
 
 def setup_offline(app: Sphinx) -> None:
     app.connect("config-inited", add_essay_pdfs)
     app.connect("build-finished", write_offprint_list)
-    add_latex_styles(app, LATEX_STYLES)

@@ -27,7 +27,6 @@ from folio.core.wording import page_reference
 from folio.ext.books import book_reference
 from folio.ext.domain import folio_domain
 from folio.ext.shared import (
-    add_latex_styles,
     first_line,
     has_class,
     option_lines,
@@ -175,16 +174,9 @@ def check_quotes(app: Sphinx, env: BuildEnvironment) -> None:
                          f"(pages 1–{known.pages})", where, "quote")
 
 
-#: In print the page reference sits at the right, under its quotation.
-LATEX_STYLES = r"""
-% Folio, quotes: the page reference under a quotation.
-\newenvironment{sphinxclassfolio-page-ref}{\par\raggedleft}{\par}
-"""
-
 
 def setup_quotes(app: Sphinx) -> None:
     app.add_directive("page-quote", PageQuote)
     app.add_role("page", PageRole())
     app.connect("doctree-read", fill_in_book)
     app.connect("env-check-consistency", check_quotes)
-    add_latex_styles(app, LATEX_STYLES)

@@ -25,9 +25,10 @@ from folio.core.frontmatter import field_lines
 from folio.core.names import page_name
 from folio.core.records import Essay
 from folio.ext.domain import folio_domain, in_this_book
+from folio.ext.downloads import DOWNLOADS, downloads_folder
 from folio.ext.essays import header_end
 from folio.ext.generated import Pages
-from folio.ext.shared import WEB_BUILDERS, FolioPostTransform, add_latex_styles, warn
+from folio.ext.shared import WEB_BUILDERS, FolioPostTransform, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -177,22 +178,47 @@ def series_pages(app: Sphinx, chosen: set[str]) -> Iterator[tuple[str, dict[str,
         links = Pages(app, page)
         name = series_name(essays, parts)
         title = wording.series_page_title(name)
+        folder = downloads_folder(app.outdir)
+        offered = [(label, links.resource(f"{DOWNLOADS}/{file}"))
+                   for label, file in (("PDF", f"{series_stem(page)}.pdf"),
+                                       ("ePub", f"{series_stem(page)}.epub"))
+                   if (folder / file).is_file()]
         body = app.builder.templates.render("folio/series.html", {
             "title": title, "intro": wording.series_page_intro(len(parts)),
+            "downloads": offered, "download_label": wording.download_label(False),
             "parts": [(wording.part_label(position(essays, parts, part)),
                        links.essay(essays[part])) for part in parts]})
         yield page, {"title": html_text(title), "body": body}, "page.html"
 
 
-#: In print: the part's line under the byline, in the byline's size.
-LATEX_STYLES = r"""
-% Folio, series: "Part 2 of 3 in ..." and the neighbouring parts.
-\newenvironment{sphinxclassfolio-series-line}{\par\parindent=0pt\small\itshape}{\par\medskip}
-"""
+# -- the series' own ePub ----------------------------------------------------------------------
+
+def series_stem(page: str) -> str:
+    """The file name (no suffix) of a series' ePub: ``series-<slug>``."""
+    return page.replace("/", "-")
+
+
+def write_series_epubs(app: Sphinx, exception: Exception | None) -> None:
+    """Each series as a book of its own: its parts' chapters of the collection's ePub,
+    in order, beside the essays' own ePubs in the downloads folder."""
+    if exception or app.builder.name != "epub" or not app.config.folio_essay_downloads:
+        return
+    from folio.ext.epubs import package_epub  # the essays' own ePubs are made the same way
+
+    essays = folio_domain(app.env).essays
+    folder = downloads_folder(app.builder.outdir)
+    for page, parts in sorted(folio_domain(app.env).views.series.items()):
+        dates = [day for day in (essays[p].date for p in parts) if day is not None]
+        newest = max(dates) if dates else None
+        package_epub(app, [(part, f"part-{number}.xhtml") for number, part
+                           in enumerate(parts, start=1)],
+                     f"{app.config.epub_uid}-{series_stem(page)}", series_name(essays, parts),
+                     essays[parts[0]].author, newest, folder / f"{series_stem(page)}.epub")
+
 
 
 def setup_series(app: Sphinx) -> None:
     app.connect("doctree-read", mark_series, priority=400)  # before the download links
     app.add_post_transform(FillSeries)
     app.connect("env-check-consistency", check_series)
-    add_latex_styles(app, LATEX_STYLES)
+    app.connect("build-finished", write_series_epubs)

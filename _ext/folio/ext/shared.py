@@ -10,9 +10,9 @@ The builder policy, in one place:
 * post-transforms that only make sense in HTML-format output (the web and
   the ePub) declare ``formats = ("html",)``;
 * LaTeX output comes from LaTeX styles for the classes the plain nodes carry
-  (``sphinxclass<class>`` environments), registered by each feature with
-  :func:`add_latex_styles`, never from a transform that runs for every
-  builder.
+  (``sphinxclass<class>`` environments), all defined in one file,
+  ``latex/folio.sty`` (:mod:`folio.ext.design` loads it), never from a
+  transform that runs for every builder.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from folio.core.wording import styled_title
 
 if TYPE_CHECKING:
     from docutils.parsers.rst import Directive
-    from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
 
@@ -130,17 +129,3 @@ def option_lines(block_text: str, lineno: int, body: str | None) -> list[tuple[s
 def first_line(directive: Directive) -> str | None:
     """A directive's first line of content, if it has any."""
     return str(directive.content[0]) if directive.content else None
-
-
-def add_latex_styles(app: Sphinx, styles: str) -> None:
-    """Append one feature's LaTeX styles to the preamble the writer set.
-
-    At ``config-inited``: the LaTeX builder reads its elements before
-    ``builder-inited``.
-    """
-    def append(app: Sphinx, config: Config) -> None:
-        elements = dict(config.latex_elements)
-        elements["preamble"] = elements.get("preamble", "") + styles
-        config.latex_elements = elements
-
-    app.connect("config-inited", append)
