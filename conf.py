@@ -31,7 +31,7 @@ folio_related_limit = 3
 extensions = ["myst_parser", "sphinx_design", "folio"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", ".venv", "node_modules", "README.md", "tests", "docs/performance.md",
-                    "docs/design.md", "bench"]
+                    "docs/design.md", "docs/architecture.md", "bench"]
 templates_path = ["_templates"]
 myst_enable_extensions = ["colon_fence", "deflist", "smartquotes"]
 myst_heading_anchors = 2

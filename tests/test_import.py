@@ -26,8 +26,8 @@ from folio.commands.wordpress.command import (
 )
 from folio.commands.wordpress.essay import split_title, yaml_text
 from folio.commands.wordpress.fetch import Allowed
+from folio.core.privacy import private_data
 from folio.ext.related import RelatedReading
-from folio.ext.responses import private_data
 
 DATA = ROOT / "tests" / "data" / "wordpress"
 #: Words that sit only in what must never be imported.
@@ -348,6 +348,7 @@ def tiny_png() -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\x00\x80\x60\x40")) + chunk(b"IEND", b""))
 
 
+@pytest.mark.slow
 def test_a_one_megabyte_post(tmp_path: Path) -> None:
     paragraph = ("The creature reads by the light of the cottage fire, and every "
                  "word he learns is a door. ")
@@ -522,6 +523,7 @@ def test_private_data() -> None:
     assert private_data("at 10:30 on 3.4.2019, version 1.2.3") == []
 
 
+@pytest.mark.slow
 def test_imported_epub_is_valid(tmp_path: Path) -> None:
     """Redirect pages are for the web: the ePub stays valid and holds none of them."""
     from conftest import epubcheck
@@ -535,6 +537,7 @@ def test_imported_epub_is_valid(tmp_path: Path) -> None:
     assert "No errors or warnings detected" in report, report[-2000:]
 
 
+@pytest.mark.slow
 def test_imported_pdf(tmp_path: Path) -> None:
     from conftest import compile_pdf
 
@@ -590,6 +593,7 @@ def test_download_once_then_cached(tmp_path: Path) -> None:
     build_clean(root)
 
 
+@pytest.mark.slow
 def test_imported_pages_pass_nu_and_axe(tmp_path: Path) -> None:
     """Imported essays are valid HTML and accessible, like the sample's (the site's theme)."""
     import test_validators as validators

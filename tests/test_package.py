@@ -21,6 +21,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, require
 
+#: End to end (TeX, epubcheck, validators, whole builds): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 PACKAGE = ROOT / "_ext" / "folio"
 
 

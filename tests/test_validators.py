@@ -22,6 +22,9 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, Built, build, copy_root, require, serve
 
+#: End to end (TeX, epubcheck, validators, whole builds): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 NODE_MODULES = ROOT / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar/build/dist/vnu.jar"
 AXE_JS = NODE_MODULES / "axe-core/axe.min.js"

@@ -62,23 +62,21 @@ def first_published_phrase(book: Book) -> str:
     return ""
 
 
-def quote_marks(language: str) -> tuple[str, str]:
-    """The language's inner quotation marks (‘ ’ in English), as smartquotes knows them."""
-    from docutils.utils.smartquotes import smartchars
-
-    table = smartchars.quotes
-    marks = table.get(language) or table.get(language.split("-")[0].split("_")[0]) or "“”‘’"
-    return marks[2], marks[3]
+#: English inner quotation marks, for a caller that names no language's.
+ENGLISH_MARKS = ("‘", "’")
 
 
-def styled_title(title: str, style: str, language: str) -> tuple[str, bool]:
+def styled_title(title: str, style: str,
+                 marks: tuple[str, str] = ENGLISH_MARKS) -> tuple[str, bool]:
     r"""A book title as set in running text: (text, set in italics?).
 
     ``italic`` leaves the text for the writer to set in italics (``<cite>``,
-    ``\sphinxtitleref``); ``quoted`` puts it in the language's quotes.
+    ``\sphinxtitleref``); ``quoted`` puts it in ``marks``, the language's
+    inner quotation marks (the extension asks docutils for them:
+    :func:`folio.ext.shared.quote_marks`).
     """
     if style == "quoted":
-        opening, closing = quote_marks(language)
+        opening, closing = marks
         return f"{opening}{title}{closing}", False
     return title, True
 
@@ -102,7 +100,7 @@ def page_references_sentence(book: Book, noun: str | None) -> str:
 
 
 def caption_parts(book: Book, noun: str | None = "essay", style: str = "italic",
-                  language: str = "en") -> list[tuple[str, bool]]:
+                  marks: tuple[str, str] = ENGLISH_MARKS) -> list[tuple[str, bool]]:
     """The caption as (text, is_title) runs, so the title can be set as a title.
 
     "Cover of the 2006 Faber and Faber paperback edition of *Never Let Me Go*
@@ -111,7 +109,7 @@ def caption_parts(book: Book, noun: str | None = "essay", style: str = "italic",
     """
     described = edition_phrase(book)
     opening = f"Cover of the {described} of " if described else "Cover of "
-    title, italic = styled_title(book_title(book), style, language)
+    title, italic = styled_title(book_title(book), style, marks)
     parts: list[tuple[str, bool]] = [(opening, False), (title, italic)]
     tail = f" by {join_names(book.authors)}" if book.authors else ""
     first = first_published_phrase(book)
@@ -239,6 +237,8 @@ def spoiler_mark(default: str) -> str:
 RESPONSES_HEADING = "Responses"
 
 
+#: What a screen reader announces for the comments form under an essay.
+COMMENTS_LABEL = "Responses"
 def responses_left_out(shown: int, left_out: int) -> str:
     """Under the responses shown, when the essay has more than ``folio_responses_limit``."""
     later = "One later response is" if left_out == 1 else f"{left_out:,} later responses are"
@@ -258,6 +258,15 @@ def reply_subject(essay_title: str) -> str:
 
 def download_label(home: bool) -> str:
     return "Download the collection: " if home else "Download: "
+
+
+#: The names of the two offline files in a download link.
+PDF_LABEL = "PDF"
+EPUB_LABEL = "ePub"
+
+#: Read out by reading systems and checkers (schema:accessibilitySummary in each ePub).
+ACCESSIBILITY_SUMMARY = ("Essays with headings and a table of contents; every cover image has a "
+                         "text alternative, and each quotation its page reference in text.")
 
 
 # -- generated pages ------------------------------------------------------------------------
@@ -289,6 +298,15 @@ def tag_page_intro(count: int, tag: str) -> str:
     """The sentence that opens a tag's page."""
     return f"{count_of_essays(count)} tagged “{tag}”, newest first."
 
+
+def genre_with_count(genre: str, count: int) -> str:
+    """A genre in the sidebar: ``review (12)``."""
+    return f"{genre} ({count})"
+
+
+#: The sidebar's words: its name for screen readers, the home link, its headings.
+SIDEBAR = {"label": "Essays", "home": "Home", "recent": "Recent essays", "genres": "Genres",
+           "browse": "Browse"}
 
 #: The ways into the collection the sidebar offers: (page, heading).
 BROWSE = (("archive", "Archive"), ("library", "Library"), ("reading/index", "Reading years"),

@@ -1,6 +1,6 @@
 """The Sphinx extension: every piece at a glance.
 
-Every piece at a glance.  Each feature module owns its directive or role,
+Each feature module owns its directive or role,
 its nodes, their visitors for every builder, its post-transforms and its
 share of the site-wide views; :mod:`folio.core.wording` writes every phrase a
 reader sees, :mod:`folio.ext.shared` holds the node helpers and the builder
@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from folio import __version__
+from folio._version import __version__
 from folio.ext.book_contents import setup_book_contents
 from folio.ext.books import refresh_books, setup_books
 from folio.ext.comments import setup_comments
@@ -24,9 +24,11 @@ from folio.ext.drafts import setup_drafts
 from folio.ext.epubs import setup_epubs
 from folio.ext.essays import refresh_labels, setup_essays
 from folio.ext.freshness import documents_changed, remember_stale, setup_freshness
+from folio.ext.latex_builder import setup_latex_builder
 from folio.ext.library import setup_library
 from folio.ext.listings import refresh_listings, setup_listings
 from folio.ext.masthead import setup_masthead
+from folio.ext.memory import setup_memory
 from folio.ext.notes import setup_notes
 from folio.ext.offline import setup_offline
 from folio.ext.quotes import setup_quotes
@@ -109,6 +111,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-updated", refresh_site)
     setup_report(app)  # what the build made, for folio build's summary
     setup_freshness(app)  # what changed: documents read, links by title, generated pages
+    setup_latex_builder(app)  # the LaTeX builder, writing only the essays that changed
+    setup_memory(app)  # a large environment set aside from the garbage collector
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", add_stylesheet)
     return {

@@ -28,6 +28,7 @@ from sphinx.util.matching import Matcher
 from stdnum import isbn as isbn_check
 
 from folio.core.escaping import html_text
+from folio.core.names import BOOK_KEY, book_key
 from folio.core.records import Book, Citation, LibraryBook, Place
 from folio.core.wording import (
     book_title,
@@ -35,32 +36,22 @@ from folio.core.wording import (
     cover_alt,
     drawn_cover_alt,
     join_names,
-    styled_title,
 )
 from folio.ext.domain import folio_domain
-from folio.ext.shared import clean_text, first_line, option_lines, warn
+from folio.ext.shared import clean_text, first_line, option_lines, quote_marks, warn
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
     from sphinx.application import Sphinx
-    from sphinx.config import Config
     from sphinx.domains import Domain
     from sphinx.environment import BuildEnvironment
     from sphinx.writers.html5 import HTML5Translator
-
-KEY = re.compile(r"^[A-Za-z0-9-]+$")
-
 
 class drawn_cover(nodes.General, nodes.Element):
     """A cover drawn from the book's title and author, for web and ePub."""
 
 
 # -- pure functions -------------------------------------------------------------
-
-def slug(text: str) -> str:
-    """A book key from a title: ``Never Let Me Go`` → ``never-let-me-go``."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "book"
-
 
 def split_authors(text: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in text.split(";") if name.strip())
@@ -141,15 +132,15 @@ class BookCitation(SphinxDirective):
                      (self.env.docname, line), "book")
             given.add(name)
         key = self.arguments[0].strip() if self.arguments else ""
-        if key and not KEY.match(key):
+        if key and not BOOK_KEY.match(key):
             self.warn(f"book key {key!r} may only hold letters, digits and '-'; "
-                      f"using {slug(key)!r}")
-            key = slug(key)
+                      f"using {book_key(key)!r}")
+            key = book_key(key)
         if not key:
             if not option["title"]:
                 self.warn("book-citation needs a key or a :title:")
                 return []
-            key = slug(option["title"])
+            key = book_key(option["title"])
         pages: int | None = None
         if option["pages"]:
             if re.fullmatch(r"[0-9]{1,6}", option["pages"]) and int(option["pages"]) > 0:
@@ -223,14 +214,6 @@ def book_reference(reftype: str, key: str, docname: str, content: nodes.Node) ->
     ref["folio-docname"] = docname
     ref += content
     return ref
-
-
-def title_node(title: str, config: Config) -> nodes.Element:
-    """A book title in running text, set as ``folio_title_style`` says."""
-    text, italic = styled_title(title, config.folio_title_style, config.language or "en")
-    if italic:
-        return nodes.title_reference(text, text)
-    return nodes.inline(text, text, classes=["folio-book-title"])
 
 
 class BookRole(SphinxRole):
@@ -342,7 +325,7 @@ class FillBookFigures(SphinxPostTransform):
             for caption in figure.findall(nodes.caption):
                 del caption[:]
                 for text, is_title in caption_parts(book, noun, self.config.folio_title_style,
-                                                    self.config.language or "en"):
+                                                    quote_marks(self.config)):
                     caption += nodes.title_reference(text, text) if is_title else nodes.Text(text)
             for image in figure.findall(nodes.image):
                 if image.get("folio-book"):

@@ -21,11 +21,13 @@ from sphinx.util.osutil import relative_uri
 
 from folio.core import wording
 from folio.core.escaping import html_text
+from folio.core.frontmatter import field_lines
+from folio.core.names import page_name
 from folio.core.records import Essay
 from folio.ext.domain import folio_domain, in_this_book
 from folio.ext.downloads import DOWNLOADS, downloads_folder
-from folio.ext.essays import field_lines, header_end
-from folio.ext.listings import Pages, slug
+from folio.ext.essays import header_end
+from folio.ext.generated import Pages
 from folio.ext.shared import WEB_BUILDERS, FolioPostTransform, warn
 
 if TYPE_CHECKING:
@@ -41,7 +43,7 @@ class series_line(nodes.General, nodes.Element):
 
 def series_page(name: str) -> str:
     """The page of a series (the page-name rule of tags and genres)."""
-    return f"series/{slug(name)}"
+    return f"series/{page_name(name)}"
 
 
 def parts_of(essays: Mapping[str, Essay]) -> dict[str, tuple[str, ...]]:

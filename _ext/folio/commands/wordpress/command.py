@@ -63,10 +63,9 @@ from folio.commands.wordpress.fetch import (
     public_address,
 )
 from folio.commands.wordpress.wxr import ExportError, Item, Site, iter_export
+from folio.core.records import DEFAULT_GENRES
+from folio.core.state import IMPORT_MANIFEST, REDIRECTS, read_mapping, write_if_changed
 
-DEFAULT_GENRES = ["review", "memoir", "fiction", "opinion"]
-MANIFEST = ".folio-import.json"
-REDIRECTS = "wordpress-redirects.json"
 IMAGE_SUFFIXES = tuple(MAGIC)  # no SVG: see Media
 
 
@@ -302,27 +301,9 @@ def bytes_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_json(path: Path) -> dict[str, str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write through a temporary file and a rename; ``False`` when nothing changed."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
-                                     suffix=".tmp") as handle:
-        handle.write(text)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(handle.name, 0o666 & ~umask)  # as any file the writer makes, not 0600
-    os.replace(handle.name, path)
-    return True
+def read_strings(path: Path) -> dict[str, str]:
+    """A JSON object of strings (the manifest, the redirects); empty when unreadable."""
+    return {str(k): str(v) for k, v in read_mapping(path).items()}
 
 
 @dataclass
@@ -355,7 +336,7 @@ def run(args: argparse.Namespace, allowed: Allowed = public_address) -> int:
     conf = args.conf if args.conf else find_conf(into)
     settings = conf_values(conf)
     genres = [str(g) for g in settings.get("folio_genres", DEFAULT_GENRES)  # type: ignore[attr-defined]
-              if str(g).strip()] or DEFAULT_GENRES
+              if str(g).strip()] or list(DEFAULT_GENRES)
     genre_map = parse_genre_map(args.genre_map, genres)
     default_genre = args.default_genre or genres[0]
     if default_genre not in genres:
@@ -396,8 +377,8 @@ def run(args: argparse.Namespace, allowed: Allowed = public_address) -> int:
     known_books: dict[str, BookFound] = {}
     report = Report()
     into.mkdir(parents=True, exist_ok=True)
-    manifest_path = into / MANIFEST
-    manifest = read_json(manifest_path)
+    manifest_path = into / IMPORT_MANIFEST
+    manifest = read_strings(manifest_path)
     # Staged outside the sources, so a build never sees a half-made essay.
     with tempfile.TemporaryDirectory(prefix="folio-import-") as staging:
         stage = Path(staging)
@@ -507,7 +488,7 @@ def write_redirects(path: Path, plan: Plan, docdir: str, refused: list[str]) -> 
 
     ``refused`` gets a line for each old address that cannot be a folder.
     """
-    redirects = read_json(path)
+    redirects = read_strings(path)
     before = dict(redirects)
     for position, link in plan.links.items():
         old = unquote(urlparse(link).path).strip("/")

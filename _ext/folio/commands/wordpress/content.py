@@ -39,6 +39,8 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import Comment, NavigableString
 from markdownify import MarkdownConverter
 
+from folio.core.names import book_key
+
 # -- WordPress's paragraph rules ---------------------------------------------------
 
 BLOCK_TAGS = ("table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|"
@@ -219,11 +221,6 @@ COPYRIGHT = re.compile(r"^\s*(?:copyright\s*)?(?:©|\(c\))\s*(\d{4}(?:\s*[-–]\
 DANGEROUS = ("script", "style", "object", "embed", "form", "input", "button", "textarea",
              "select", "noscript", "template", "applet", "base", "link", "meta", "svg",
              "math", "canvas", "frameset", "frame")
-
-
-def slug(text: str) -> str:
-    """The book key Folio itself would make from a title."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "book"
 
 
 def normalise_locator(text: str) -> str:
@@ -420,11 +417,6 @@ def to_markdown(soup_or_html: BeautifulSoup | str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def inline_markdown(html_text: str) -> str:
-    """A fragment's Markdown on one line (for captions and quotation bodies)."""
-    return to_markdown(html_text)
-
-
 # -- the conversion ---------------------------------------------------------------
 
 class PostConverter:
@@ -613,13 +605,13 @@ class PostConverter:
         alt = " ".join(str(image.get("alt") or "").split())
         local = self.context.media_for_url(src) if src else None
         cover = f"/{local}" if local else ""  # from the source root
-        key = slug(fields["title"])
+        key = book_key(fields["title"])
         book = BookFound(key, fields["title"], fields["author"], fields["publisher"],
                          fields["year"], fields["first_published"], fields["edition"],
                          cover or "", alt, fields["rest"])
         known = self.context.known_books.get(key)
         if known is not None and known.fields() != book.fields():
-            other = slug(f"{fields['title']} {fields['year'] or fields['publisher']}")
+            other = book_key(f"{fields['title']} {fields['year'] or fields['publisher']}")
             self.note(f"book {key!r} is described differently in an earlier post; "
                       f"recorded as {other!r}")
             key = other

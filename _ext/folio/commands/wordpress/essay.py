@@ -7,9 +7,7 @@ import email.utils
 import hashlib
 import posixpath
 import re
-import unicodedata
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 import yaml
 
@@ -26,7 +24,9 @@ from folio.commands.wordpress.content import (
     words_only,
 )
 from folio.commands.wordpress.wxr import Comment, Item
-from folio.ext.responses import private_data, redact, web_link
+from folio.core.dates import parse_date
+from folio.core.names import file_name
+from folio.core.privacy import private_data, redact, web_link
 
 SUBTITLE = re.compile(r"\s+[—―]\s+|\s+--\s+")
 UNCATEGORISED = {"uncategorized", "uncategorised"}
@@ -42,11 +42,8 @@ class Written:
     not_recovered: tuple[str, ...]
 
 
-def file_slug(text: str) -> str:
-    """A file name from a post name or title: lower-case ASCII letters, digits, '-'."""
-    text = unquote(text)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].strip("-")
+#: A file name from a post name or title: :func:`folio.core.names.file_name`.
+file_slug = file_name
 
 
 #: Names Windows keeps for devices, with any extension ("con.md", "aux.jpg").
@@ -77,10 +74,9 @@ def safe_file_name(name: str) -> str:
 
 def post_date(item: Item) -> datetime.date | None:
     """The post's own date; a draft's is often ``0000-00-00``, so other dates follow."""
-    try:
-        return datetime.date.fromisoformat(item.date[:10])
-    except ValueError:
-        pass
+    day = parse_date(item.date)
+    if day is not None:
+        return day
     try:
         return email.utils.parsedate_to_datetime(item.pub_date).date()
     except (TypeError, ValueError, IndexError):
@@ -186,10 +182,8 @@ def responses_block(comments: tuple[Comment, ...], notes: list[str]) -> tuple[st
 
 
 def post_comment_date(text: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        return None
+    """A comment's date (WordPress writes ``2019-06-03 10:00:00``): the one date parser."""
+    return parse_date(text)
 
 
 class LiteralDumper(yaml.SafeDumper):
