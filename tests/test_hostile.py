@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from conftest import Built, build, compile_pdf, copy_root, epubcheck, require
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 TITLE = "<script>alert(1)</script> & 'Quotes' \"double\" # $ % ~ _ ^ \\ { }"
@@ -52,6 +52,9 @@ EXPECTED_WARNINGS = (
 #: Elements that run or load something: their text and addresses must be the site's own.
 ACTIVE = ("script", "iframe", "frame", "object", "embed", "base", "form", "style", "svg", "math")
 UNSAFE_ADDRESS = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
+#: Attributes a browser follows or loads (a title or a meta's content is only text).
+ADDRESSES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "srcset",
+                       "data", "cite", "background", "ping", "manifest"})
 
 
 def plain(text: str) -> str:
@@ -90,7 +93,7 @@ def active_parts(soup: BeautifulSoup, pagename: str) -> set[tuple[str, ...]]:
         found |= {("event", tag.name, name, str(value)) for name, value in tag.attrs.items()
                   if name.lower().startswith("on")}
         found |= {("address", tag.name, name, str(value)) for name, value in tag.attrs.items()
-                  if isinstance(value, str) and UNSAFE_ADDRESS.match(value)}
+                  if name in ADDRESSES and isinstance(value, str) and UNSAFE_ADDRESS.match(value)}
         if tag.name == "img" and not re.match(r"^(\.\./)*(_images|_static)/", tag.get("src", "")):
             found.add(("image", tag.get("src", "")))
         if tag.name == "meta" and tag.get("http-equiv"):
@@ -388,3 +391,50 @@ def test_listing_template_shows_any_text_as_text(title: str, summary: str, kind:
     assert soup.h1.get_text() == title
     if summary:
         assert soup.select_one(".folio-summary").get_text() == summary
+
+
+# -- any text in every field, built: the site's pages stay the site's ------------------------
+
+#: One line of front matter text (YAML-quoted below), leaning towards markup; only
+#: characters YAML may hold (it refuses non-characters such as U+FFFE).
+YAML_PRINTABLE = re.compile("[\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*")
+FIELD = MARKUP.map(lambda text: " ".join(text.split())).filter(YAML_PRINTABLE.fullmatch)
+
+
+@settings(max_examples=8, deadline=None, database=None, phases=[Phase.generate],
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(title=FIELD, subtitle=FIELD, author=FIELD, summary=FIELD, label=FIELD,
+       copyright=FIELD, tags=st.lists(FIELD, max_size=3))
+def test_any_front_matter_builds_an_inert_site(
+        web: tuple[Built, set[tuple[str, ...]]], tmp_path_factory: pytest.TempPathFactory,
+        title: str, subtitle: str, author: str, summary: str, label: str, copyright: str,
+        tags: list[str]) -> None:
+    """Every page of a site with arbitrary text in every front-matter field, parsed: nothing
+    runs or loads that the plain site lacks, and the title reads as written."""
+    _built, known = web
+    root = copy_root("hostile", tmp_path_factory.mktemp("any"))
+    (root / "essays" / "hostile.md").unlink()
+    fields = {"title": title or "T", "subtitle": subtitle, "author": author, "summary": summary,
+              "label": label, "copyright": copyright}
+    front = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n"
+                    for key, value in fields.items() if value)
+    listed = json.dumps(tags, ensure_ascii=False)
+    (root / "essays" / "every-field.md").write_text(
+        f"---\n{front}date: 2022-02-02\ngenre: review\ntags: {listed}\n---\n\nBody.\n",
+        encoding="utf-8")
+    built = build(root)
+    assert "Traceback" not in built.warnings
+    for page in pages(built.outdir, ".html"):
+        pagename = page.relative_to(built.outdir).with_suffix("").as_posix()
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert active_parts(soup, pagename) - known == set(), page
+    soup = built.soup("essays/every-field.html")
+    shown = text_of(soup, "#jb-print-docs-body h1")
+    assert shown == text_of(soup, "section h1").removesuffix("#")
+    assert shown == text_of(soup, 'meta[property="og:title"]')
+    # As written, but for what smart quotes make of quotes, dashes and dots.
+    assert unpunctuated(shown) == unpunctuated(fields["title"])
+
+
+def unpunctuated(text: str) -> str:
+    return re.sub(r"[-–—.…'\"‘’“”\s]", "", text)

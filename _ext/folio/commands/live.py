@@ -236,6 +236,10 @@ class LiveBuild:
                           str(builddir / "doctrees" / "html"), "html",
                           confoverrides={"nitpicky": True}, status=None,
                           warning=sys.stderr, freshenv=False, parallel=jobs)
+        # The search index stays in Pagefind's memory: each save sends only what changed.
+        from folio.ext.search import keep_index_in_memory
+
+        keep_index_in_memory(self.app)
 
     def build(self) -> bool:
         """Build what changed; a failure is reported and the server goes on."""

@@ -29,6 +29,7 @@ from folio.core.records import (
     Quote,
     RelatedRequest,
 )
+from folio.ext.shared import title_node
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Set
@@ -65,6 +66,7 @@ class Views:
     series: dict[str, tuple[str, ...]] = field(default_factory=dict)  # series page -> parts
     # series page -> (docname, title, part number) of each part, as their lines showed them
     series_shown: dict[str, tuple[tuple[str, str, int], ...]] = field(default_factory=dict)
+    search: str = ""  # the engine the pages were last written for (folio.ext.search)
 
 
 class FolioDomain(Domain):
@@ -193,8 +195,6 @@ class FolioDomain(Domain):
             return None
         title = self.books.get(target, home.book).title
         if typ == "book":
-            from folio.ext.books import title_node  # books.py imports this module
-
             contnode = title_node(title, env.config)
         if not in_this_book(builder, home.place.docname):
             return contnode  # type: ignore[return-value]

@@ -1,0 +1,189 @@
+"""A client for Pagefind's indexing service (``pagefind --service``), without Sphinx.
+
+Pagefind (https://pagefind.app) writes a static search index that a browser
+reads in pieces.  Its Python package ships the binary (``pagefind[bin]``) and
+an asyncio wrapper; the wrapper reads each answer after a fixed 0.1 s pause,
+so 1,000 pages took 101 s through it against 4 s through the same binary's
+own folder walk (bench/search.py's corpus, measured for issue 21).  This
+client speaks the same protocol (base64 JSON messages ended by a comma, on
+the binary's stdin and stdout) with the package's own message types, and
+writes every request before reading the answers: the service reads and
+answers on threads of their own through unbounded queues, and handles the
+messages one at a time in the order sent, so pipelining cannot deadlock and
+the index is the same whatever the timing.
+
+An index lives in the service's memory: adding a page or a record with a URL
+it already holds replaces it (Pagefind's ``fossick_one``), which is how a
+long-running preview keeps one index current by sending only what changed.
+Pages with no words are left out of the written index, so a page is taken
+out by sending it again empty.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import subprocess
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, cast
+
+#: Pagefind's settings for an index (``IndexConfig`` in the package).
+Config = Mapping[str, Any]
+
+
+class PagefindError(Exception):
+    """The service refused a request, or is not there."""
+
+
+def executable() -> Path:
+    """The Pagefind binary: the one ``pagefind[bin]`` installed, or one on the PATH."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError as error:  # pragma: no cover - a dependency of Folio
+        raise PagefindError("the pagefind package is not installed") from error
+    found = get_executable()
+    if found is None:
+        raise PagefindError("no pagefind binary (pip install 'pagefind[bin]')")
+    return found
+
+
+class PagefindService:
+    """One running ``pagefind --service``; one index in it at a time."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = dict(config)
+        try:
+            self.process = subprocess.Popen(
+                [str(executable()), "--service"], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError as error:
+            raise PagefindError(f"cannot start pagefind: {error}") from error
+        self.sent = 0
+        self.pending: list[int] = []
+        self.buffer = bytearray()
+        self.index_id = -1
+        self.new_index()
+
+    # -- the protocol ------------------------------------------------------------------------
+
+    def _send(self, payload: Mapping[str, Any]) -> None:
+        assert self.process.stdin is not None
+        self.sent += 1
+        message = {"message_id": self.sent, "payload": dict(payload)}
+        try:
+            self.process.stdin.write(base64.b64encode(json.dumps(message).encode()) + b",")
+        except OSError as error:
+            raise PagefindError(f"pagefind stopped: {error}") from error
+        self.pending.append(self.sent)
+
+    def _answers(self) -> list[dict[str, Any]]:
+        """Every pending answer, in the order sent; the first refusal raises."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        try:
+            self.process.stdin.flush()
+        except OSError as error:
+            raise PagefindError(f"pagefind stopped: {error}") from error
+        answers: dict[int, dict[str, Any]] = {}
+        refused = ""
+        while len(answers) < len(self.pending):
+            end = self.buffer.find(b",")
+            while end < 0:
+                chunk = cast(io.BufferedReader, self.process.stdout).read1(1 << 16)
+                if not chunk:
+                    raise PagefindError("pagefind stopped before answering")
+                self.buffer += chunk
+                end = self.buffer.find(b",")
+            message = json.loads(base64.b64decode(bytes(self.buffer[:end])))
+            del self.buffer[:end + 1]
+            payload = message.get("payload") or {}
+            if payload.get("type") == "Error":
+                refused = refused or str(payload.get("message", "refused"))
+            answers[message.get("message_id") or -1] = payload
+            if message.get("message_id") is None:  # unparseable: no id to wait for
+                break
+        self.pending = []
+        if refused:
+            raise PagefindError(refused)
+        return list(answers.values())
+
+    # -- an index ------------------------------------------------------------------------------
+
+    def new_index(self) -> None:
+        """Start an empty index (the old one, if any, is forgotten)."""
+        self._send({"type": "NewIndex", "config": {k: v for k, v in self.config.items()
+                                                   if k != "output_path"}})
+        self.index_id = int(self._answers()[0]["index_id"])
+
+    def add_pages(self, pages: Iterable[tuple[str, str]]) -> None:
+        """HTML pages as (URL, the page's HTML), replacing any with the same URL."""
+        for url, html in pages:
+            self._send({"type": "AddFile", "index_id": self.index_id, "url": url,
+                        "file_path": None, "file_contents": html})
+
+    def add_records(self, records: Iterable[Mapping[str, Any]]) -> None:
+        """Records that are not pages: ``url``, ``content``, ``language``, ``meta``,
+        ``filters``, ``sort`` (Pagefind's custom records)."""
+        for record in records:
+            self._send({"type": "AddRecord", "index_id": self.index_id, **record})
+
+    def files(self) -> dict[str, bytes]:
+        """The index's files, built in memory: path in the bundle → content.
+
+        Not ``WriteFiles``: the service writes through asynchronous file handles
+        it never flushes and exits at once when its input closes, so a file can be
+        left empty (seen here: ``pagefind-component-ui.js``, 0 bytes).
+        """
+        self._send({"type": "GetFiles", "index_id": self.index_id})
+        answer = self._answers()[0]
+        return {str(f["path"]): base64.b64decode(f["content"]) for f in answer["files"]}
+
+    def wait(self) -> int:
+        """Wait for what was sent; the number of answers."""
+        return len(self._answers())
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+#: Pagefind's own result interface, which Folio does not use (it draws results itself).
+UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+
+
+def write_bundle(files: Mapping[str, bytes], folder: Path) -> int:
+    """Bring ``folder`` to exactly ``files`` (less Pagefind's own interface); the number written.
+
+    Hashed files that are already there are left alone; each file is written
+    whole and then moved into place, the entry file last (it names the rest),
+    and files no longer part of the index are removed after.
+    """
+    wanted = {name: data for name, data in files.items() if not name.startswith(UNUSED)}
+    written = 0
+    for name in sorted(wanted, key=lambda n: (n == "pagefind-entry.json", n)):
+        target = folder / name
+        try:
+            if target.read_bytes() == wanted[name]:
+                continue
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_bytes(wanted[name])
+        os.replace(partial, target)
+        written += 1
+    for path in sorted(folder.rglob("*"), reverse=True):
+        name = path.relative_to(folder).as_posix()
+        if path.is_file() and name not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return written

@@ -1,0 +1,247 @@
+/* Folio's search page: Pagefind's index (pagefind/, written at build time) read in pieces,
+   results drawn in the site's own design.
+
+   The form is a plain GET form: search.html?q=whale&genre=review&tag=the-sea&book=<key>&year=2019
+   is a search anyone can link to; typing or choosing updates the address in place.
+   Essays, quotations and books are searched separately (Pagefind's "kind" filter) and
+   shown under their own headings. Everything shown is set as text (textContent), never
+   as markup: Pagefind's snippets are split at its <mark> tags and rebuilt element by
+   element. The words are the site's (wording.py), handed over as JSON in the page. */
+
+const form = document.querySelector("form[data-folio-search]");
+const status = document.getElementById("folio-search-status");
+const results = document.getElementById("folio-search-results");
+const words = JSON.parse(document.getElementById("folio-search-words").textContent);
+const FACETS = ["genre", "tag", "book", "year"];
+const KINDS = [["essay", 10], ["quotation", 8], ["book", 6]];
+
+let pagefind = null;
+let ticket = 0;
+
+async function engine() {
+  if (pagefind === null) {
+    const address = new URL(form.dataset.pagefind, document.baseURI).href;
+    pagefind = await import(address);
+    await pagefind.options({ excerptLength: 28 });
+    pagefind.init();
+  }
+  return pagefind;
+}
+
+function element(name, className, text) {
+  const made = document.createElement(name);
+  if (className) made.className = className;
+  if (text) made.textContent = text;
+  return made;
+}
+
+/* Pagefind's excerpt: the page's text with < and > written as entities and the words found
+   in <mark>...</mark>; nothing else is markup. */
+function marked(excerpt, into) {
+  const pieces = String(excerpt || "").split(/(<mark>|<\/mark>)/);
+  let inMark = false;
+  for (const piece of pieces) {
+    if (piece === "<mark>") { inMark = true; continue; }
+    if (piece === "</mark>") { inMark = false; continue; }
+    const text = piece.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+    if (!text) continue;
+    into.append(inMark ? element("mark", "", text) : document.createTextNode(text));
+  }
+  return into;
+}
+
+/* A quotation in full (they are short), its found words marked by position. */
+function markedWords(content, locations, into) {
+  const found = new Set(locations || []);
+  String(content || "").split(/\s+/).filter(Boolean).forEach((word, index) => {
+    if (index > 0) into.append(document.createTextNode(" "));
+    into.append(found.has(index) ? element("mark", "", word) : document.createTextNode(word));
+  });
+  return into;
+}
+
+function link(url, className, text) {
+  const made = element("a", className, text);
+  made.href = url;
+  return made;
+}
+
+function essayResult(data) {
+  const item = element("li", "folio-result folio-result-essay");
+  const title = element("p", "folio-result-title");
+  title.append(link(data.url, "", data.meta.title || data.url));
+  item.append(title);
+  const facts = element("p", "folio-result-facts");
+  if (data.meta.date) {
+    const when = element("time", "", data.meta.date);
+    if (data.meta.iso) when.dateTime = data.meta.iso;
+    facts.append(when);
+  }
+  if (data.meta.genre) {
+    if (data.meta.date) facts.append(document.createTextNode(" · "));
+    facts.append(element("span", "folio-result-genre", data.meta.genre));
+  }
+  item.append(facts);
+  if (/<mark>/.test(data.excerpt || "")) {
+    item.append(marked(data.excerpt, element("p", "folio-result-snippet")));
+  } else if (data.meta.summary) {
+    item.append(element("p", "folio-result-summary", data.meta.summary));
+  }
+  return item;
+}
+
+function quotationResult(data) {
+  const item = element("li", "folio-result folio-result-quotation");
+  const words_ = element("blockquote", "folio-result-words");
+  const inner = element("p");
+  inner.append(markedWords(data.content, data.locations, link(data.url, "", "")));
+  words_.append(inner);
+  item.append(words_);
+  const facts = element("p", "folio-result-facts");
+  facts.append(element("cite", "folio-result-book", data.meta.book || ""));
+  if (data.meta.page) facts.append(document.createTextNode(" " + data.meta.page));
+  if (data.meta.essay) {
+    facts.append(document.createTextNode(" · " + words.in_essay + " "));
+    facts.append(link(data.url, "folio-result-essay-link", data.meta.essay));
+  }
+  item.append(facts);
+  return item;
+}
+
+function bookResult(data) {
+  const item = element("li", "folio-result folio-result-book");
+  const title = element("p", "folio-result-title");
+  const cite = element("cite");
+  cite.append(link(data.url, "", data.meta.title || data.url));
+  title.append(cite);
+  item.append(title);
+  if (data.meta.facts) item.append(element("p", "folio-result-facts", data.meta.facts));
+  return item;
+}
+
+const DRAW = { essay: essayResult, quotation: quotationResult, book: bookResult };
+
+function count(kind, n) {
+  const [one, other] = words.counts[kind];
+  return (n === 1 ? one : other).replace("{n}", String(n));
+}
+
+function sentence(found, query) {
+  const parts = found.filter(([, n]) => n > 0).map(([kind, n]) => count(kind, n));
+  const joined = parts.length > 1
+    ? parts.slice(0, -1).join(", ") + words.and + parts[parts.length - 1] : parts.join("");
+  const key = (parts.length ? "found" : "none") + (query ? "" : "_narrowed");
+  return words[key].replace("{found}", joined).replace("{query}", query);
+}
+
+function chosen() {
+  const query = form.elements.q.value.trim();
+  const filters = {};
+  for (const name of FACETS) {
+    const field = form.elements[name];
+    if (field && field.value) filters[name] = field.value;
+  }
+  return [query, filters];
+}
+
+function remember(query, filters) {
+  const address = new URL(location.href);
+  address.search = "";
+  if (query) address.searchParams.set("q", query);
+  for (const [name, value] of Object.entries(filters)) address.searchParams.set(name, value);
+  if (address.href !== location.href) history.replaceState(null, "", address.href);
+}
+
+function fromAddress() {
+  const given = new URLSearchParams(location.search);
+  form.elements.q.value = given.get("q") || "";
+  for (const name of FACETS) {
+    const field = form.elements[name];
+    const value = given.get(name) || "";
+    if (!field) continue;
+    if (value && ![...field.options].some((option) => option.value === value)) {
+      field.append(new Option(value, value));  // a value this build does not list
+    }
+    field.value = value;
+  }
+}
+
+async function showMore(list, button, kind, found, shown) {
+  const next = found.slice(shown, shown + KINDS.find(([k]) => k === kind)[1]);
+  const loaded = await Promise.all(next.map((result) => result.data()));
+  loaded.forEach((data) => list.append(DRAW[kind](data)));
+  const now = shown + loaded.length;
+  if (now >= found.length) button.remove();
+  else button.onclick = () => showMore(list, button, kind, found, now);
+  const first = list.children[shown];
+  if (first) first.querySelector("a")?.focus();
+}
+
+async function search() {
+  const mine = ++ticket;
+  const [query, filters] = chosen();
+  remember(query, filters);
+  if (!query && Object.keys(filters).length === 0) {
+    results.replaceChildren();
+    status.textContent = "";
+    return;
+  }
+  results.setAttribute("aria-busy", "true");
+  let found;
+  try {
+    const engine_ = await engine();
+    found = await Promise.all(KINDS.map(([kind]) => engine_.search(query || null, {
+      filters: { ...filters, kind },
+      ...(query || kind === "book" ? {} : { sort: { date: "desc" } }),
+    })));
+  } catch (error) {
+    status.textContent = words.unavailable;
+    results.removeAttribute("aria-busy");
+    return;
+  }
+  if (mine !== ticket) return;
+  const shown = await Promise.all(found.map((answer, index) =>
+    Promise.all(answer.results.slice(0, KINDS[index][1]).map((result) => result.data()))));
+  if (mine !== ticket) return;
+  const sections = [];
+  KINDS.forEach(([kind, size], index) => {
+    const all = found[index].results;
+    if (all.length === 0) return;
+    const section = element("section", `folio-search-group folio-search-${kind}s`);
+    const heading = element("h2", "", words.headings[kind]);
+    heading.id = `folio-search-${kind}s`;
+    section.setAttribute("aria-labelledby", heading.id);
+    section.append(heading);
+    const list = element("ol", "folio-results");
+    shown[index].forEach((data) => list.append(DRAW[kind](data)));
+    section.append(list);
+    if (all.length > size) {
+      const more = element("button", "folio-search-more",
+        words.more.replace("{kind}", words.headings[kind].toLowerCase()));
+      more.type = "button";
+      more.onclick = () => showMore(list, more, kind, all, size);
+      section.append(more);
+    }
+    sections.push(section);
+  });
+  results.replaceChildren(...sections);
+  results.removeAttribute("aria-busy");
+  status.textContent = sentence(KINDS.map(([kind], index) =>
+    [kind, found[index].results.length]), query);
+}
+
+let waiting = null;
+function soon() {
+  clearTimeout(waiting);
+  waiting = setTimeout(search, 120);
+}
+
+if (form) {
+  fromAddress();
+  form.addEventListener("submit", (event) => { event.preventDefault(); clearTimeout(waiting); search(); });
+  form.elements.q.addEventListener("input", soon);
+  for (const name of FACETS) form.elements[name]?.addEventListener("change", search);
+  window.addEventListener("popstate", () => { fromAddress(); search(); });
+  if (!form.elements.q.value) form.elements.q.focus();
+  search();
+}

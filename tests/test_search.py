@@ -1,0 +1,350 @@
+"""Search that knows books (issue 21): Pagefind's index, and the search page in Chromium.
+
+The ``folio`` root is built once as HTML and served on 127.0.0.1; the browser
+types into the real search page.  What the index holds is also read straight
+from the bundle (Pagefind's fragments are gzipped JSON), for the checks that
+need no browser: what is left out, the guest site, the ePub and the PDF's
+LaTeX, parallel and incremental builds.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import Built, build, copy_root, serve
+from folio.core.records import Essay
+from folio.ext.search import Facets, essay_markup, essay_meta
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_builds import edit
+from test_live import fetch, live  # noqa: F401 (a fixture)
+from test_validators import AXE_JS, AXE_TAGS, browser  # noqa: F401 (a fixture)
+
+
+def indexed(outdir: Path) -> list[dict[str, Any]]:
+    """Every result the bundle can give: its URL, text, meta and filters, by URL."""
+    found = []
+    for fragment in sorted((outdir / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        found.append(json.loads(data[len(b"pagefind_dcd"):]))
+    return sorted(found, key=lambda d: d["url"])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build(copy_root("folio", tmp_path_factory.mktemp("search")))
+
+
+@pytest.fixture(scope="module")
+def served(site: Built) -> Iterator[str]:
+    yield from serve(site.outdir)
+
+
+def search(browser: Any, url: str) -> Any:  # noqa: F811
+    """The search page at ``url``, once it has said what it found."""
+    page = browser.new_page()
+    page.goto(url, wait_until="load")
+    page.wait_for_function(
+        "document.getElementById('folio-search-status').textContent.length > 0")
+    return page
+
+
+# -- the index -------------------------------------------------------------------------------
+
+def test_only_essays_quotations_and_books_are_indexed(site: Built) -> None:
+    results = indexed(site.outdir)
+    kinds = {d["url"]: d["meta"]["kind"] for d in results}
+    essays = {u for u, k in kinds.items() if k == "essay"}
+    assert essays == {f"/essays/{n}.html" for n in
+                      ("ambition", "creature", "pemberley", "walking", "whale")}
+    assert {u for u, k in kinds.items() if k == "book"} == {
+        f"/books/{k}.html" for k in
+        ("frankenstein", "moby-dick", "pride-and-prejudice", "walden")}
+    quotes = {u for u, k in kinds.items() if k == "quotation"}
+    assert "/essays/creature.html#quote-2" in quotes and len(quotes) >= 5
+    assert set(kinds.values()) == {"essay", "quotation", "book"}  # no home page, no listing
+    assert not any(u in ("/", "/index.html") or u.startswith(("/genres", "/tags"))
+                   for u in kinds)
+    # No searchindex.js: Sphinx's own index is not made when Pagefind searches.
+    assert not (site.outdir / "searchindex.js").exists()
+
+
+def test_what_an_essay_result_holds(site: Built) -> None:
+    creature = next(d for d in indexed(site.outdir) if d["url"] == "/essays/creature.html")
+    assert creature["meta"] | {"kind": "essay", "title": "The Creature Speaks",
+                                "date": "28 April 2019", "iso": "2019-04-28",
+                                "genre": "review of Frankenstein",
+                                "summary": "A monster who reads Milton."} == creature["meta"]
+    assert creature["filters"]["genre"] == ["review"]
+    assert sorted(creature["filters"]["tag"]) == ["ambition", "science"]
+    assert creature["filters"]["book"] == ["frankenstein"]
+    assert creature["filters"]["year"] == ["2019"]
+    # The byline, permalink marks and the related reading are not the essay's text.
+    assert "¶" not in creature["content"]
+    assert "Read something" not in creature["content"]
+    assert "complaint" in creature["content"]
+
+
+def test_a_quotation_record(site: Built) -> None:
+    quote = next(d for d in indexed(site.outdir) if d["url"] == "/essays/creature.html#quote-2")
+    assert "benevolent" in quote["content"]
+    assert quote["meta"]["book"] == "Frankenstein"
+    assert quote["meta"]["page"] == "(p120–121)"
+    assert quote["meta"]["essay"] == "The Creature Speaks"
+    assert quote["filters"]["book"] == ["frankenstein"]
+
+
+# -- the search page in Chromium ------------------------------------------------------------------
+
+def test_a_word_from_an_essay_finds_it(served: str, browser: Any) -> None:  # noqa: F811
+    page = search(browser, f"{served}/search.html?q=complaint")
+    essays = page.locator(".folio-search-essays .folio-result")
+    assert essays.count() == 1
+    result = essays.first
+    assert result.locator(".folio-result-title a").inner_text() == "The Creature Speaks"
+    assert result.locator("a").first.get_attribute("href").endswith("/essays/creature.html")
+    facts = result.locator(".folio-result-facts").inner_text()
+    assert "28 April 2019" in facts and "review of Frankenstein" in facts
+    assert result.locator("time").get_attribute("datetime") == "2019-04-28"
+    assert result.locator(".folio-result-snippet mark").first.inner_text() == "complaint"
+    assert "essay" in page.inner_text("#folio-search-status")
+    page.close()
+
+
+def test_a_word_from_a_quotation_finds_it_and_opens_the_essay_there(
+        served: str, browser: Any) -> None:  # noqa: F811
+    page = search(browser, f"{served}/search.html?q=benevolent")
+    quote = page.locator(".folio-search-quotations .folio-result").first
+    assert "benevolent" in quote.locator("mark").first.inner_text()
+    facts = quote.locator(".folio-result-facts").inner_text()
+    assert "Frankenstein" in facts and "(p120–121)" in facts
+    quote.locator("blockquote a").click()
+    page.wait_for_url(re.compile(r"/essays/creature\.html#quote-2$"))
+    assert page.evaluate("document.getElementById(location.hash.slice(1)) !== null")
+    assert "benevolent" in page.evaluate(
+        "document.getElementById(location.hash.slice(1)).textContent")
+    page.close()
+
+
+def test_a_book_title_finds_the_book(served: str, browser: Any) -> None:  # noqa: F811
+    page = search(browser, f"{served}/search.html?q=walden")
+    book = page.locator(".folio-search-books .folio-result")
+    assert book.count() == 1
+    assert book.locator("a").inner_text() == "Walden"
+    assert book.locator("a").get_attribute("href").endswith("/books/walden.html")
+    assert "Henry David Thoreau" in book.locator(".folio-result-facts").inner_text()
+    book.locator("a").click()
+    page.wait_for_url(re.compile(r"/books/walden\.html$"))
+    assert "Walden" in page.locator("h1").first.inner_text()
+    page.close()
+
+
+def test_the_address_narrows_by_genre(served: str, browser: Any) -> None:  # noqa: F811
+    page = search(browser, f"{served}/search.html?q=frankenstein")
+    every = page.locator(".folio-search-essays .folio-result-genre").all_inner_texts()
+    page.goto(f"{served}/search.html?q=frankenstein&genre=review")
+    page.wait_for_function(
+        "document.getElementById('folio-search-status').textContent.length > 0")
+    narrowed = page.locator(".folio-search-essays .folio-result-genre").all_inner_texts()
+    assert len(every) >= 3 and narrowed == ["review of Frankenstein"]
+    assert page.locator("select[name=genre]").input_value() == "review"
+    # Choosing in the form narrows as well, and the address says so (a link to share).
+    page.select_option("select[name=genre]", "fiction")
+    page.wait_for_function("location.search.includes('genre=fiction')")
+    page.wait_for_function("""[...document.querySelectorAll('.folio-search-essays a')]
+        .map(a => a.textContent).join() === 'The Whale Road'""")
+    page.close()
+
+
+def test_typing_searches_and_is_announced(served: str, browser: Any) -> None:  # noqa: F811
+    page = browser.new_page()
+    page.goto(f"{served}/search.html", wait_until="load")
+    assert page.evaluate("document.activeElement.id") == "folio-search-q"
+    status = page.locator("#folio-search-status")
+    assert status.get_attribute("aria-live") == "polite"
+    page.keyboard.type("ishmael")
+    page.wait_for_function("location.search === '?q=ishmael'")
+    page.wait_for_function(
+        "document.getElementById('folio-search-status').textContent.includes('ishmael')")
+    assert page.locator(".folio-search-quotations a").first.inner_text() == "Call me Ishmael."
+    page.keyboard.press("Tab")  # the search button, then the first filter
+    page.close()
+
+
+def test_results_use_the_sites_text_face(served: str, browser: Any) -> None:  # noqa: F811
+    page = search(browser, f"{served}/search.html?q=frankenstein")
+    faces = page.evaluate("""[...document.querySelectorAll('.folio-result, #folio-search-q')]
+        .map(e => getComputedStyle(e).fontFamily)""")
+    assert faces and all(face.startswith('"Gentium Book Plus"') for face in faces), faces
+    page.close()
+
+
+def test_no_result_for_the_home_page(served: str, browser: Any) -> None:  # noqa: F811
+    # Every essay's title is on the home page (its essay list): only the essays answer.
+    page = search(browser, f"{served}/search.html?q=pemberley")
+    hrefs = page.evaluate("[...document.querySelectorAll('#folio-search-results a')]"
+                          ".map(a => new URL(a.href).pathname)")
+    assert "/essays/pemberley.html" in hrefs
+    assert not any(h in ("/", "/index.html") for h in hrefs), hrefs
+    page.close()
+
+
+def test_axe_passes_with_results_shown(served: str, browser: Any) -> None:  # noqa: F811
+    page = search(browser, f"{served}/search.html?q=frankenstein")
+    assert page.locator(".folio-result").count() >= 3
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})", AXE_TAGS)
+    assert result["testEngine"]["name"] == "axe-core"
+    assert [v["id"] for v in result["violations"]] == []
+    page.close()
+
+
+# -- left out, and other sites and outputs --------------------------------------------------------
+
+def test_pages_can_be_left_out(tmp_path: Path) -> None:
+    source = copy_root("folio", tmp_path)
+    edit(source / "essays/whale.md", "genre: fiction", "genre: fiction\nnosearch: true")
+    built = build(source, folio_search_exclude=["essays/walk*"])
+    urls = {d["url"].split("#")[0] for d in indexed(built.outdir)}
+    assert "/essays/whale.html" not in urls and "/essays/walking.html" not in urls
+    assert "/essays/creature.html" in urls
+    assert not built.soup("essays/whale.html").select("[data-pagefind-body]")
+    assert built.warnings == ""
+
+
+def test_a_guest_keeps_its_sites_search(tmp_path: Path) -> None:
+    guest = build(copy_root("guest", tmp_path / "guest"))
+    assert (guest.outdir / "searchindex.js").is_file() and not (guest.outdir / "pagefind").exists()
+    assert not guest.soup("reading-notes/elements-of-style.html").select("[data-pagefind-body]")
+    asked = build(copy_root("guest", tmp_path / "asked"), folio_search="pagefind")
+    assert [d["url"] for d in indexed(asked.outdir)
+            if d["meta"]["kind"] == "essay"] == ["/reading-notes/elements-of-style.html"]
+
+
+def test_sphinx_search_when_asked(tmp_path: Path) -> None:
+    built = build(copy_root("folio", tmp_path), folio_search="sphinx")
+    assert (built.outdir / "searchindex.js").is_file() and not (built.outdir / "pagefind").exists()
+
+
+def test_a_bad_setting_is_one_warning(tmp_path: Path) -> None:
+    built = build(copy_root("folio", tmp_path), folio_search="lunr")
+    assert built.warnings.count("folio_search must be") == 1
+    assert (built.outdir / "pagefind" / "pagefind.js").is_file()
+
+
+@pytest.mark.parametrize("builder", ["epub", "latex"])
+def test_offline_outputs_are_untouched(tmp_path: Path, builder: str) -> None:
+    built = build(copy_root("folio", tmp_path), builder)
+    assert not (built.outdir / "pagefind").exists()
+    for path in built.outdir.rglob("*"):
+        if path.suffix in {".xhtml", ".html", ".tex"}:
+            assert "pagefind" not in path.read_text(encoding="utf-8"), path
+
+
+def test_parallel_and_incremental_index_the_same(tmp_path: Path) -> None:
+    serial = build(copy_root("folio", tmp_path / "serial"))
+    parallel = build(copy_root("folio", tmp_path / "parallel"), parallel=2)
+    assert indexed(serial.outdir) == indexed(parallel.outdir)
+    source = copy_root("folio", tmp_path / "edited")
+    build(source)
+    edit(source / "essays/whale.md", "Call me Ishmael.", "Call me Ishmael, said the sailor.")
+    incremental = build(source, fresh=False)
+    clean = build(copy_root("folio", tmp_path / "clean"))
+    edit(clean.srcdir / "essays/whale.md", "Call me Ishmael.", "Call me Ishmael, said the sailor.")
+    clean = build(clean.srcdir)
+    assert indexed(incremental.outdir) == indexed(clean.outdir)
+    assert any("sailor" in d["content"] for d in indexed(incremental.outdir))
+
+
+def test_nothing_changed_leaves_the_bundle_alone(tmp_path: Path) -> None:
+    source = copy_root("folio", tmp_path)
+    first = build(source)
+    entry = first.outdir / "pagefind" / "pagefind-entry.json"
+    before = entry.stat().st_mtime_ns
+    build(source, fresh=False)
+    assert entry.stat().st_mtime_ns == before
+
+
+def test_folio_live_finds_what_was_just_saved(live: Any, browser: Any) -> None:  # noqa: F811
+    source, base, _process = live
+    assert '"kind":"essay"' not in fetch(base + "search.html")  # the page, not the index
+    edit(source / "essays/whale.md", "Call me Ishmael.", "Call me Ishmael, said the quartermaster.")
+    page = browser.new_page()
+    deadline = time.monotonic() + 90
+    while True:
+        page.goto(f"{base}search.html?q=quartermaster", wait_until="load")
+        page.wait_for_function(
+            "document.getElementById('folio-search-status').textContent.length > 0")
+        if page.locator(".folio-search-quotations .folio-result").count():
+            break
+        assert time.monotonic() < deadline, "the saved words were never found"
+        time.sleep(0.5)
+    assert "quartermaster" in page.locator(".folio-search-quotations mark").first.inner_text()
+    essay = page.locator(".folio-search-essays .folio-result-title a")
+    assert essay.all_inner_texts() == ["The Whale Road"]
+    page.close()
+
+
+def test_a_kept_index_is_sent_only_what_changed(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """``folio live``'s way: one application, Pagefind's index kept in memory."""
+    from folio.commands.live import LiveBuild
+    from folio.core.pagefind import PagefindService
+    from folio.ext.search import INDEXES
+
+    sent: list[list[str]] = []
+    add_pages = PagefindService.add_pages
+
+    def spy(self: PagefindService, pages: Any) -> None:
+        pages = list(pages)
+        sent.append([url for url, _html in pages])
+        add_pages(self, pages)
+
+    monkeypatch.setattr(PagefindService, "add_pages", spy)
+    source = copy_root("folio", tmp_path / "site")
+    kept = LiveBuild(source, source / "_build")
+    try:
+        assert kept.build()
+        assert len([u for batch in sent for u in batch]) == 5  # every essay, once
+        sent.clear()
+        edit(source / "essays/whale.md", "Call me Ishmael.", "Call me Ishmael, said the cook.")
+        assert kept.build()
+        assert [u for batch in sent for u in batch] == ["/essays/whale.html"]
+    finally:
+        INDEXES[kept.app].close()
+    clean = copy_root("folio", tmp_path / "clean")
+    edit(clean / "essays/whale.md", "Call me Ishmael.", "Call me Ishmael, said the cook.")
+    assert indexed(source / "_build/html") == indexed(build(clean).outdir)
+
+
+# -- every value escaped ---------------------------------------------------------------------------
+
+hostile = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=hostile, summary=hostile, tag=hostile, label=hostile)
+def test_markup_gives_back_exactly_what_was_written(title: str, summary: str, tag: str,
+                                                    label: str) -> None:
+    essay = Essay("essays/x", title.strip() or "t", None, "review", summary=summary.strip(),
+                  tags=(tag,))
+    markup = essay_markup(essay, label, Facets(genre=("review",), tag=(tag,)))
+    soup = BeautifulSoup(markup, "html.parser")
+    box = soup.select_one("div.folio-search-facts")
+    assert box is not None and box.has_attr("hidden")
+    assert [e.name for e in box.find_all(recursive=False)] == ["span"] * len(box.contents)
+    metas = dict(s["data-pagefind-meta"].split(":", 1) for s in box.select("[data-pagefind-meta]"))
+    assert metas == essay_meta(essay, label)
+    filters = [s["data-pagefind-filter"] for s in box.select("[data-pagefind-filter]")]
+    assert f"tag:{tag}" in filters
