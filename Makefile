@@ -14,7 +14,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 FOLIO   := PYTHONPATH=_ext $(BIN)/python -m folio
 BUILDOPTS ?= -W --jobs $(JOBS)
 
-.PHONY: all site html epub pdf test lint live live-autobuild clean
+.PHONY: test-fast all site html epub pdf test lint live live-autobuild clean
 
 all: site
 
@@ -55,6 +55,10 @@ $(NODE_STAMP): package-lock.json
 
 test: lint $(NODE_STAMP)
 	$(BIN)/pytest -n auto
+
+# The inner loop: everything but the end-to-end builds marked slow (make test runs all).
+test-fast: $(VENV)/.installed
+	$(BIN)/pytest -m "not slow" -n auto
 
 # The preview: one Sphinx kept in memory, the same build as `make html` redone
 # incrementally on every save (folio live); PORT=8001 make live for another port.

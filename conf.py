@@ -31,7 +31,7 @@ folio_related_limit = 3
 extensions = ["myst_parser", "sphinx_design", "folio"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", ".venv", "node_modules", "README.md", "tests", "docs/performance.md",
-                    "docs/design.md", "bench"]
+                    "docs/design.md", "docs/architecture.md", "bench"]
 templates_path = ["_templates"]
 myst_enable_extensions = ["colon_fence", "deflist", "smartquotes"]
 myst_heading_anchors = 2
@@ -51,11 +51,12 @@ html_baseurl = (
 )
 html_static_path = ["_static"]
 html_last_updated_fmt = None
-# The sidebar shows recent essays, genres and the ways in, not a link to
-# every page: it stays small (and fast) however large the collection grows.
-html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "folio-sidebar.html"]}
+# Folio puts a masthead over every page (the title, the ways in, a search
+# field); the home page and the listings also have a sidebar with recent
+# essays and genres, essays none. It stays small however large the collection grows.
+html_sidebars = {"**": ["folio-sidebar.html"]}
 html_theme_options = {
-    # One search field, in the sidebar (the header's would be a second).
+    # The masthead has the search field (the theme's header would be a second).
     "navbar_persistent": [],
     "show_toc_level": 1,
     "use_download_button": False,

@@ -163,7 +163,7 @@ def time_choose_related(n: int, repeat: int) -> tuple[float, float]:
     import random
 
     from folio.core.records import Essay, Place, RelatedRequest
-    from folio.ext.related import choose_related
+    from folio.core.related import choose_related
 
     rng = random.Random(10)
     genres = ("review", "memoir", "fiction", "opinion")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,6 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "_ext"))
+# The test roots' conf.py files read tests/roots/base_conf.py from here, wherever
+# a test copied them to (the builds in a subprocess inherit it too).
+os.environ.setdefault("FOLIO_TEST_ROOTS", str(ROOT / "tests" / "roots"))
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 

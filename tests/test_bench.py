@@ -12,7 +12,12 @@ from conftest import ROOT, build
 
 sys.path.insert(0, str(ROOT / "bench"))
 
+import pytest
 from generate import generate
+
+#: End to end (TeX, epubcheck, validators, whole builds): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 
 DIRECTIVES = ("```{book-citation}", "```{page-quote}", "{page}`", "{book}`",
               "```{related-reading}", "```{spoiler}", "```{essay-list}", "```{toctree}")

@@ -15,6 +15,9 @@ from conftest import ROOT, require
 from folio.commands.cli import main, parser
 from folio.core.requirements import TEX_PACKAGES, install_line
 
+#: End to end (TeX, epubcheck, validators, whole builds): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 
 def environment(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()

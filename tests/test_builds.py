@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import build, copy_root
 
+#: End to end (TeX, epubcheck, validators, whole builds): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 
 def search_index(path: Path) -> bytes:
     """The search index, less the empty term lists an incremental build leaves.

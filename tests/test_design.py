@@ -19,6 +19,9 @@ from typing import Any
 import pytest
 from conftest import ROOT, Built, build, require, serve
 
+#: End to end (TeX, epubcheck, validators, whole builds): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-dev-shm-usage", "--disable-extensions", "--no-first-run"]
@@ -185,7 +188,7 @@ def test_essay_is_set_in_the_self_hosted_face(site: Built, served: str, browser:
 
 LINE_LENGTHS = """
 () => [...document.querySelectorAll('.folio-reading > p')]
-  .filter(p => p.textContent.length > 300)
+  .filter(p => p.textContent.length > 300 && !p.querySelector('.folio-note'))
   .map(p => {
     const range = document.createRange(); range.selectNodeContents(p);
     const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
@@ -340,3 +343,221 @@ def test_a_guest_essay_names_its_own_author(guests: tuple[Built, Built]) -> None
     assert "Ada Byron" in footer and "Docs Team" not in footer
     plain = with_folio.soup("install.html").select_one(".bd-footer-content")
     assert "The Docs Team" in plain.get_text(" ", strip=True)
+
+
+# -- issue 20: a reader's page (masthead, notes beside the text, one design offline) --------
+
+NOTED = "essays/frankenstein-at-two-hundred.html"  # the sample essay with three footnotes
+
+
+def visible(page: Any, selector: str) -> list[dict[str, float]]:
+    """The boxes of the elements a reader can see."""
+    return page.evaluate("""sel => [...document.querySelectorAll(sel)]
+      .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden'
+                   && getComputedStyle(e).display !== 'none')
+      .map(e => { const r = e.getBoundingClientRect();
+                  return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })""",
+                         selector)
+
+
+def test_masthead_and_a_centred_column_on_a_wide_screen(site: Built, served: str,
+                                                        browser: Any) -> None:
+    page, _fetched = open_page(browser, f"{served}/{NOTED}", width=1280)
+    masthead = page.evaluate("""(() => {
+      const bar = document.querySelector('header.folio-masthead');
+      const links = [...bar.querySelectorAll('nav a')].map(a => [a.textContent.trim(),
+                                                                  a.getAttribute('href')]);
+      const form = bar.querySelector('form[role=search]');
+      const field = form && form.querySelector('input[type=search][name=q]');
+      const label = field && document.querySelector('label[for="' + field.id + '"]');
+      return {links, action: form && form.getAttribute('action'), method: form && form.method,
+              label: label && label.textContent.trim(),
+              height: bar.getBoundingClientRect().height};
+    })()""")
+    column = page.evaluate("(() => { const r = document.querySelector('section.folio-reading')"
+                           ".getBoundingClientRect(); return [r.left, r.right]; })()")
+    toggles = visible(page, ".sidebar-toggle, .primary-toggle, .secondary-toggle, "
+                            "button[aria-label*='navigation' i], .bd-sidebar-primary")
+    page.close()
+    hrefs = dict(masthead["links"])
+    assert hrefs["Essays"] == "../archive.html"
+    assert hrefs["Library"] == "../library.html" and hrefs["Quotations"] == "../quotations.html"
+    assert hrefs["Tags"] == "../tags/index.html"
+    assert masthead["action"] == "../search.html" and masthead["method"] == "get"
+    assert masthead["label"]  # a real label, for a screen reader
+    assert masthead["height"] < 70  # one slim bar
+    assert abs((column[0] + column[1]) / 2 - 640) < 12, column  # centred in the window
+    assert toggles == []  # no hamburger, no sidebar
+
+
+def test_each_note_is_beside_its_mark_on_a_wide_screen(site: Built, served: str,
+                                                       browser: Any) -> None:
+    page, _fetched = open_page(browser, f"{served}/{NOTED}", width=1280)
+    pairs = page.evaluate("""[...document.querySelectorAll('.folio-note')].map(note => {
+      const mark = note.previousElementSibling.getBoundingClientRect();
+      const box = note.getBoundingClientRect();
+      const text = document.querySelector('section.folio-reading > p').getBoundingClientRect();
+      return {mark: mark.top, top: box.top, left: box.left, right: box.right,
+              column: text.right, shown: getComputedStyle(note).display};
+    })""")
+    page.close()
+    assert len(pairs) == 3
+    for pair in pairs:
+        assert pair["shown"] != "none"
+        assert pair["left"] > pair["column"] and pair["right"] <= 1280  # in the margin
+        assert abs(pair["top"] - pair["mark"]) < 30, pair  # level with its line
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_note_opens_on_tap_on_a_phone(site: Built, served: str, browser: Any,
+                                        javascript: bool) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844},
+                                  java_script_enabled=javascript, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{served}/{NOTED}", wait_until="networkidle")
+    note = page.locator(".folio-note").first
+    assert not note.is_visible()
+    page.locator(".folio-note-mark").first.tap()
+    assert note.is_visible()
+    assert "Villa Diodati" in note.inner_text()
+    box = note.bounding_box()
+    overflow = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert overflow <= 390  # nothing wider than the phone
+
+
+@pytest.fixture(scope="module")
+def epub_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    built = build(ROOT, "epub", builddir=tmp_path_factory.mktemp("design-epub"))
+    assert built.warnings == ""
+    return built
+
+
+def test_epub_notes_are_pop_up_pairs(epub_build: Built) -> None:
+    from bs4 import BeautifulSoup
+    from conftest import epubcheck
+
+    xhtml = (epub_build.outdir / "essays" / "frankenstein-at-two-hundred.xhtml").read_text()
+    soup = BeautifulSoup(xhtml, "xml")
+    marks = soup.find_all("a", attrs={"epub:type": "noteref"})
+    assert len(marks) == 3
+    for mark in marks:
+        note = soup.find(id=mark["href"].lstrip("#"))
+        assert note is not None and note.name == "aside" and note["epub:type"] == "footnote"
+        assert note.get_text(strip=True)
+        back = note.find("a")
+        assert back is not None and back["href"] == f"#{mark['id']}"  # and back to the mark
+    report = epubcheck(epub_build.outdir / "margins.epub")
+    assert "0 fatals / 0 errors / 0 warnings" in report, report[-2000:]
+    essay = epub_build.outdir.parent / "downloads" / "frankenstein-at-two-hundred.epub"
+    report = epubcheck(essay)
+    assert "0 fatals / 0 errors / 0 warnings" in report, report[-2000:]
+
+
+def test_every_epub_has_the_same_stylesheets(epub_build: Built) -> None:
+    """The collection's ePub and an essay's own ePub: one design (issue 20)."""
+    import zipfile
+
+    def sheets(path: Path) -> set[str]:
+        with zipfile.ZipFile(path) as book:
+            return {Path(name).name for name in book.namelist() if name.endswith(".css")}
+
+    essay = epub_build.outdir.parent / "downloads" / "frankenstein-at-two-hundred.epub"
+    collection, own = sheets(epub_build.outdir / "margins.epub"), sheets(essay)
+    assert "folio-epub.css" in collection and "folio-epub.css" in own
+    assert {"folio.css", "epub.css"} <= own
+
+
+def test_epub_contents_newest_first(epub_build: Built) -> None:
+    from bs4 import BeautifulSoup
+
+    nav = BeautifulSoup((epub_build.outdir / "nav.xhtml").read_text(), "xml")
+    order = [a["href"] for a in nav.find_all("a") if a["href"].startswith("essays/")]
+    home = BeautifulSoup((epub_build.outdir / "index.xhtml").read_text(), "xml")
+    listed = [a["href"] for a in home.select(".folio-essay-title a")]
+    assert order and [h.split("#")[0] for h in listed] == order  # contents page = navigation
+    dates = [p.get_text() for p in home.select(".folio-essay-facts")]
+    assert len(dates) == len(order) and all(re.search(r"\b(19|20)\d\d\b", d) for d in dates)
+    assert order[0] == "essays/the-harpooners-wife.xhtml"  # the newest essay
+
+
+def page_of(pdf: Path, words: str) -> list[int]:
+    """The pages (from 1) whose text holds ``words``, read one page at a time."""
+    count = len(pdf_pages(pdf))
+    found = []
+    for number in range(1, count + 1):
+        text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        if words in flat(text):
+            found.append(number)
+    return found
+
+
+def test_pdf_footnotes_on_the_page_of_their_mark(book: tuple[Built, Path, Path]) -> None:
+    _built, collection, essay = book
+    # Each note's first words: TeX may carry a long note's end over to the next page,
+    # as books do, but a note always begins under the line that calls it.
+    notes = (("gave her the story", "The summer of 1816, at the Villa"),
+             ("it is that he runs", "Prometheus made men out of clay"),
+             ("once it is made", "She was eighteen when the story came"))
+    for pdf in (collection, essay):
+        for mark, note in notes:
+            where = page_of(pdf, note)
+            assert len(where) == 1, (pdf.name, note, where)
+            assert where[0] in page_of(pdf, mark), (pdf.name, mark, where)
+
+
+def opening(pdf: Path, page: int, title_word: str) -> dict[str, float]:
+    """Where and how large an essay's title and subtitle are set on its first page."""
+    xml = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    boxes = [(m.group(5), *map(float, m.group(1, 2, 3, 4))) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+        xml)]
+    title = next(b for b in boxes if b[0] == title_word)
+    subtitle = next(b for b in boxes if b[0] == "thoughts")
+    body = next(b for b in boxes if b[0] == "I" and b[2] > subtitle[4] + 20)
+    return {"title_top": title[2], "title_size": title[4] - title[2],
+            "gap": subtitle[2] - title[4], "subtitle_size": subtitle[4] - subtitle[2],
+            "indent": body[1]}
+
+
+def test_one_opening_for_the_collection_and_an_essays_own_pdf(
+        book: tuple[Built, Path, Path]) -> None:
+    _built, collection, essay = book
+    [first] = [n for n in page_of(collection, "Frankenstein at Two Hundred thoughts on")]
+    mine, theirs = opening(collection, first, "Frankenstein"), opening(essay, 1, "Frankenstein")
+    for key in mine:
+        assert abs(mine[key] - theirs[key]) < 1.5, (key, mine, theirs)
+
+
+def test_pdf_contents_newest_first(book: tuple[Built, Path, Path], site: Built) -> None:
+    _built, collection, _essay = book
+    contents = flat(pdf_pages(collection)[1])
+    newest = contents.index("The Harpooner’s Wife")
+    oldest = contents.index("Frankenstein at Two Hundred")
+    assert newest < oldest
+
+
+def test_summaries_set_book_titles_in_italics(site: Built) -> None:
+    """A summary is plain text; the titles of the books its essay cites are <cite>."""
+    home = site.soup("index.html")
+    cited = {c.get_text() for c in home.select(".folio-summary cite")}
+    assert {"Moby-Dick", "Jane Eyre"} <= cited, cited
+
+
+def test_title_spans_keep_every_character() -> None:
+    from folio.core.wording import title_spans
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @given(st.text(max_size=80), st.lists(st.text(min_size=1, max_size=12), max_size=4))
+    def check(text: str, titles: list[str]) -> None:
+        spans = title_spans(text, titles)
+        assert "".join(part for part, _title in spans) == text
+        assert all(part in titles for part, is_title in spans if is_title)
+
+    check()
+    assert title_spans("Jane Eyre, Jane", ["Jane", "Jane Eyre"]) == (
+        ("Jane Eyre", True), (", ", False), ("Jane", True))

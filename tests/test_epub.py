@@ -10,6 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import Built, build, copy_root, epubcheck
 
+#: End to end (TeX, epubcheck, validators, whole builds): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def epub(tmp_path_factory: pytest.TempPathFactory) -> Built:

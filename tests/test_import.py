@@ -17,11 +17,17 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, Built, build
+from folio.commands.cli import OneLineParser
 from folio.commands.wordpress import content
-from folio.commands.wordpress.command import main
+from folio.commands.wordpress.command import (
+    add_import_wordpress_arguments,
+    main,
+    run_import_wordpress,
+)
 from folio.commands.wordpress.essay import split_title, yaml_text
+from folio.commands.wordpress.fetch import Allowed
+from folio.core.privacy import private_data
 from folio.ext.related import RelatedReading
-from folio.ext.responses import private_data
 
 DATA = ROOT / "tests" / "data" / "wordpress"
 #: Words that sit only in what must never be imported.
@@ -48,14 +54,29 @@ def new_root(tmp_path: Path) -> Path:
     return root
 
 
-def run_import(root: Path, export: Path | str, *args: str) -> Run:
+def run_import(root: Path, export: Path | str, *args: str,
+               allowed: Allowed | None = None) -> Run:
+    """The command as typed; with ``allowed``, the importer's function called directly
+    with that allow-list for ``--download`` (the only way to reach a test server on
+    127.0.0.1: the command line always refuses it)."""
     out, err = io.StringIO(), io.StringIO()
+    argv = [str(export), "--into", str(root / "essays"), *args]
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            code = main([str(export), "--into", str(root / "essays"), *args])
+            if allowed is None:
+                code = main(argv)
+            else:
+                parser = OneLineParser(prog="folio import wordpress")
+                add_import_wordpress_arguments(parser)
+                code = run_import_wordpress(parser.parse_args(argv), allowed=allowed)
         except SystemExit as stop:  # argparse
             code = int(stop.code or 0)
     return Run(root, code, out.getvalue(), err.getvalue())
+
+
+def loopback(address: object) -> bool:
+    """The test servers' allow-list: 127.0.0.1 only."""
+    return str(address) == "127.0.0.1"
 
 
 def build_clean(root: Path, builder: str = "html") -> Built:
@@ -327,6 +348,7 @@ def tiny_png() -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\x00\x80\x60\x40")) + chunk(b"IEND", b""))
 
 
+@pytest.mark.slow
 def test_a_one_megabyte_post(tmp_path: Path) -> None:
     paragraph = ("The creature reads by the light of the cottage fire, and every "
                  "word he learns is a door. ")
@@ -501,6 +523,7 @@ def test_private_data() -> None:
     assert private_data("at 10:30 on 3.4.2019, version 1.2.3") == []
 
 
+@pytest.mark.slow
 def test_imported_epub_is_valid(tmp_path: Path) -> None:
     """Redirect pages are for the web: the ePub stays valid and holds none of them."""
     from conftest import epubcheck
@@ -514,6 +537,7 @@ def test_imported_epub_is_valid(tmp_path: Path) -> None:
     assert "No errors or warnings detected" in report, report[-2000:]
 
 
+@pytest.mark.slow
 def test_imported_pdf(tmp_path: Path) -> None:
     from conftest import compile_pdf
 
@@ -551,10 +575,14 @@ def test_download_once_then_cached(tmp_path: Path) -> None:
     try:
         offline = run_import(new_root(tmp_path / "offline"), export)  # no --download: no fetch
         assert ":cover:" not in offline.essay("on-walden")
-        first = run_import(root, export, "--download")
+        refused = run_import(new_root(tmp_path / "refused"), export, "--download")
+        first = run_import(root, export, "--download", allowed=loopback)
     finally:
         server.shutdown()
         server.server_close()
+    assert refused.code == 0, refused.err  # the command line never fetches from this machine
+    assert ":cover:" not in refused.essay("on-walden")
+    assert "127.0.0.1 is 127.0.0.1, not a public internet address" in refused.out
     assert first.code == 0, first.err
     assert ":cover: /essays/media/2020/03/walden.png\n" in first.essay("on-walden")
     assert (root / "essays/media/2020/03/walden.png").read_bytes() == tiny_png()
@@ -565,6 +593,7 @@ def test_download_once_then_cached(tmp_path: Path) -> None:
     build_clean(root)
 
 
+@pytest.mark.slow
 def test_imported_pages_pass_nu_and_axe(tmp_path: Path) -> None:
     """Imported essays are valid HTML and accessible, like the sample's (the site's theme)."""
     import test_validators as validators

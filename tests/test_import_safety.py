@@ -168,7 +168,7 @@ def check_markdown(text: str, found: list[str], texts: list[str]) -> None:
 
 
 def check_directive(name: str, content: str, found: list[str], texts: list[str]) -> None:
-    lines = content.split("\n")
+    lines = content.splitlines()  # as MyST splits a directive's body
     options = [line for line in lines if line.startswith(":")]
     head = "\n".join(lines[:len(options)])
     assert options == lines[:len(options)]
@@ -232,7 +232,7 @@ def blocks(draw: st.DrawFn, depth: int = 0) -> tuple[str, list[str]]:
     text, other = draw(TEXT), draw(TEXT)
     kind = draw(st.sampled_from(
         ["p", "br", "quote", "pre", "precode", "code", "list", "olist", "link", "figure",
-         "heading", "em"] + (["nested"] if depth < 2 else [])))
+         "heading", "em", "bookquote"] + (["nested"] if depth < 2 else [])))
     e, e2 = html.escape(text), html.escape(other)
     if kind == "p":
         return f"<p>{e}</p>", [text]
@@ -257,6 +257,11 @@ def blocks(draw: st.DrawFn, depth: int = 0) -> tuple[str, list[str]]:
         shown = [other] + ([text] if url.startswith("https://") else [])
         return (f"<figure><img src={quoteattr(url)} alt={quoteattr(text)}>"
                 f"<figcaption>{e2}</figcaption></figure>"), shown
+    if kind == "bookquote":  # a cover, so that the quotation becomes a page-quote
+        return (f"<figure><img src=\"https://x.example/c.jpg\" alt=\"{e2}\">"
+                f"<figcaption>Cover of the 2001 Penguin paperback edition of ‘{e2}’ by A. "
+                f"Writer.</figcaption></figure><blockquote><p>{e}</p><p>{e2} (p12)</p>"
+                "</blockquote>"), [text]
     if kind == "heading":
         return f"<h2>{e}</h2><p>{e2}</p>", [text, other]
     if kind == "em":

@@ -8,6 +8,9 @@ import subprocess
 import pytest
 from conftest import Built, build, compile_pdf, copy_root, require
 
+#: End to end (TeX, epubcheck, validators, whole builds): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, str, str]:

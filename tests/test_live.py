@@ -20,6 +20,9 @@ from conftest import ROOT, copy_root
 from folio.commands.live import BUILDS_PATH, changed_files, needs_restart
 from test_builds import assert_same, edit, pages
 
+#: End to end (TeX, epubcheck, validators, whole builds): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 
 def fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=10) as response:
@@ -108,9 +111,9 @@ def test_one_process_many_builds_equals_clean(tmp_path: Path,
     """The live server's builds (one application, the environment in memory, set
     aside from the garbage collector after every read) give a clean build's pages."""
     from folio.commands.live import LiveBuild
-    from folio.ext import freshness
+    from folio.ext import memory
 
-    monkeypatch.setattr(freshness, "SETTLE_AFTER", 0)  # as after a large read
+    monkeypatch.setattr(memory, "SETTLE_AFTER", 0)  # as after a large read
     source = copy_root("folio", tmp_path / "site")
     live = LiveBuild(source, source / "_build")
     assert live.build()

@@ -12,6 +12,9 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, Built, build, compile_pdf, copy_root, epubcheck, require
 
+#: End to end (TeX, epubcheck, validators, whole builds): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 ESSAYS = ["ambition", "creature", "pemberley", "walking", "whale"]
 
 

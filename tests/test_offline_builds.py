@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, build, copy_root, require
 
+#: End to end (TeX, epubcheck, validators, whole builds): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 ESSAYS = ["ambition", "creature", "pemberley", "walking", "whale"]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "_ext")}
 

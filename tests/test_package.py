@@ -21,6 +21,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, require
 
+#: End to end (TeX, epubcheck, validators, whole builds): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 PACKAGE = ROOT / "_ext" / "folio"
 
 
@@ -60,7 +63,7 @@ def test_the_wheel_holds_every_file_of_the_extension(wheel: Path) -> None:
     wanted = {f"folio/{p.relative_to(PACKAGE).as_posix()}" for p in PACKAGE.rglob("*")
               if p.is_file() and "__pycache__" not in p.parts}
     assert {"folio/static/folio.css", "folio/templates/folio-sidebar.html",
-            "folio/commands/starter_files/conf.py.in"} <= wanted
+            "folio/commands/starter_files/conf.py.in", "folio/latex/folio.sty"} <= wanted
     assert wanted - names == set()
     assert entry_points["console_scripts"]["folio"] == "folio.commands.cli:main"
 
@@ -101,7 +104,9 @@ def test_a_fresh_environment_builds_a_collection_from_the_wheel(
     assert (html / "_static" / "folio.css").read_text() == \
         (PACKAGE / "static" / "folio.css").read_text()
     page = (html / "essays" / "looking-at-work.html").read_text()
-    assert 'class="bd-links folio-nav"' in page  # the sidebar template from the package
+    assert 'class="folio-masthead' in page  # the masthead template from the package
+    home = (html / "index.html").read_text()
+    assert 'class="bd-links folio-nav"' in home  # and the sidebar's (not on essays)
 
 
 def test_a_new_collection_built_as_read_the_docs_builds_it(venv: Path, tmp_path: Path) -> None:

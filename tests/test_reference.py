@@ -96,6 +96,7 @@ def test_book_titles_quoted_everywhere(room: Built) -> None:
     assert library.select_one(".folio-shelf-title cite") is None
 
 
+@pytest.mark.slow
 def test_own_pdf_and_epub_name_only_its_author(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The essay's own PDF (title page, running heads, metadata) and ePub name A. Writer."""
     import zipfile

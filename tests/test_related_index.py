@@ -7,7 +7,7 @@ import random
 
 import pytest
 from folio.core.records import Essay, Place, RelatedRequest
-from folio.ext.related import choose_related
+from folio.core.related import choose_related
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference_related import reference_choose_related

@@ -10,6 +10,9 @@ import pytest
 from conftest import ROOT, build, copy_root
 from test_builds import assert_same, pages
 
+#: End to end (TeX, epubcheck, validators, whole builds): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 
 def epub_contents(builddir: Path) -> dict[str, bytes]:
     found = {}

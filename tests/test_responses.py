@@ -87,6 +87,7 @@ def test_warnings_name_file_and_line(html: Built) -> None:
     assert html.soup("essays/badyaml.html").select_one(".folio-responses") is None
 
 
+@pytest.mark.slow
 def test_epub(tmp_path_factory: pytest.TempPathFactory) -> None:
     built = build(copy_root("responses", tmp_path_factory.mktemp("epub")), "epub")
     page = (built.outdir / "essays" / "answered.xhtml").read_text(encoding="utf-8")
@@ -101,6 +102,7 @@ def test_epub(tmp_path_factory: pytest.TempPathFactory) -> None:
     assert "No errors or warnings detected" in report, report[-2000:]
 
 
+@pytest.mark.slow
 def test_latex_and_pdf(tmp_path_factory: pytest.TempPathFactory) -> None:
     built = build(copy_root("responses", tmp_path_factory.mktemp("latex")), "latex")
     tex = next(p for p in built.outdir.glob("*.tex") if "{sphinxmanual}" in p.read_text())

@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, Built, build, compile_pdf, epubcheck, require
 
+#: End to end (TeX, epubcheck, validators, whole builds): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 ESSAYS = sorted(p.stem for p in (ROOT / "essays").iterdir() if p.suffix in {".md", ".rst"})
 
 

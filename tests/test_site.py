@@ -175,6 +175,7 @@ def test_sidebar_is_small_and_useful(site: Built) -> None:
     assert {"Archive", "Library", "Quotations", "Tags"} <= set(links)
 
 
+@pytest.mark.slow
 def test_screenshots_of_home_and_library(site: Built) -> None:
     """Kept in _build/artifacts for a person to look at."""
     require("/usr/bin/chromium")

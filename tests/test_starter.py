@@ -62,6 +62,7 @@ def one_line_refusal(capsys: pytest.CaptureFixture[str], command: str) -> str:
 # -- folio new --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("builder", ["html", "epub", "latex"])
 def test_new_collection_builds_without_a_warning(tmp_path: Path, builder: str) -> None:
     folder = tmp_path / "reading-notes"
@@ -90,6 +91,7 @@ def test_new_collection_builds_without_a_warning(tmp_path: Path, builder: str) -
         assert (folder / "_build/latex/reading-notes.tex").is_file()
 
 
+@pytest.mark.slow
 def test_folio_build_html_in_the_new_collection(tmp_path: Path) -> None:
     """``folio new /tmp/x && cd /tmp/x && folio build html``, with this checkout's Folio."""
     folder = tmp_path / "x"
@@ -105,6 +107,7 @@ def test_folio_build_html_in_the_new_collection(tmp_path: Path) -> None:
     assert (folder / "_build/html/essays/looking-at-work.html").is_file()
 
 
+@pytest.mark.slow
 def test_new_collection_settings_are_the_ones_given(tmp_path: Path) -> None:
     """Names with quotes, backslashes and Markdown or LaTeX marks come out as written."""
     title, author = 'Notes & "Asides" #1', "Jo O\\Brien_100% {x}"
@@ -187,6 +190,7 @@ def collection(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_new_essay_is_dated_today_in_the_first_genre_and_builds(
         collection: Path, capsys: pytest.CaptureFixture[str]) -> None:
     conf = collection / "conf.py"

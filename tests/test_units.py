@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from folio.core.library import parse_date
+from folio.core.dates import parse_date
+from folio.core.frontmatter import parse_tags
+from folio.core.names import book_key, file_name, page_name
+from folio.core.pages import pages_outside, parse_locator, roman_value
 from folio.core.records import Book, Citation, Essay, PageSpan, Place, RelatedRequest
+from folio.core.related import choose_related, resolve_name, split_names
 from folio.core.wording import caption_parts, format_date, join_names
 from folio.core.wording import page_reference as format_pages
-from folio.ext.books import check_book, merge_books, slug
-from folio.ext.essays import parse_tags
-from folio.ext.quotes import pages_outside, parse_locator, roman_value
-from folio.ext.related import choose_related, resolve_name, split_names
+from folio.ext.books import check_book, merge_books
 
 
 @pytest.mark.parametrize(
@@ -65,7 +66,7 @@ def test_caption_full_record() -> None:
     # The reference's wording, from the contract.
     book = Book("never-let-me-go", "Never let me go", ("Kazuo Ishiguro",), "Faber and Faber",
                 "2006", "2005", "paperback")
-    assert "".join(part for part, _ in caption_parts(book, "article", "quoted", "en")) == (
+    assert "".join(part for part, _ in caption_parts(book, "article", "quoted", ("‘", "’"))) == (
         "Cover of the 2006 Faber and Faber paperback edition of ‘Never let me go’ by Kazuo "
         "Ishiguro, first published in 2005. Page references in this article are to this "
         "paperback edition.")
@@ -102,9 +103,17 @@ def test_book_checks() -> None:
     assert "is not a year" in dict(check_book(Book("k", year="soon")))["year"]
 
 
-def test_slug() -> None:
-    assert slug("Never Let Me Go!") == "never-let-me-go"
-    assert slug("…") == "book"
+def test_name_rules() -> None:
+    """The three rules differ on purpose (folio.core.names): a key, a page, a file."""
+    assert book_key("Never Let Me Go!") == "never-let-me-go"
+    assert book_key("…") == "book"
+    assert page_name("The Sea") == "the-sea"
+    assert page_name("Θάλασσα") == "θάλασσα"  # any script keeps its own page
+    assert page_name("…").startswith("untitled-")  # no words: told apart by a hash
+    assert file_name("Ça va!") == "ca-va"
+    assert file_name("%C3%A7a%20va") == "ca-va"  # a WordPress post name, URL-encoded
+    assert file_name("Θάλασσα") == ""  # nothing ASCII can spell: the caller decides
+    assert len(file_name("word " * 40)) <= 80
 
 
 def test_front_matter_values() -> None:

@@ -22,6 +22,9 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, Built, build, copy_root, require, serve
 
+#: End to end (TeX, epubcheck, validators, whole builds): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 NODE_MODULES = ROOT / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar/build/dist/vnu.jar"
 AXE_JS = NODE_MODULES / "axe-core/axe.min.js"
@@ -226,6 +229,29 @@ def test_keyboard_opens_a_spoiler(site: Built, served: str, browser: Any, key: s
         ".getBoundingClientRect().height > 0")
     page.close()
     assert opened is True and body_shown
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_masthead_contrast(site: Built, served: str, browser: Any, scheme: str) -> None:
+    """Every element of the masthead passes axe's contrast rules, in both schemes
+    (issue 20: the old search box's icon and label were black on black in dark mode).
+    Run with JavaScript on, so the theme's colour switch is shown and checked too."""
+    page = browser.new_page(color_scheme=scheme)
+    page.goto(f"{served}/essays/frankenstein-at-two-hundred.html", wait_until="load")
+    assert page.evaluate("document.documentElement.dataset.theme") == scheme
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "() => axe.run({include: [['header.folio-masthead']]},"
+        " {runOnly: {type: 'rule', values: ['color-contrast', 'color-contrast-enhanced',"
+        " 'link-in-text-block', 'label', 'button-name']}})")
+    page.close()
+    contrast = [rule for rule in result["violations"] if rule["id"] in
+                ("color-contrast", "link-in-text-block", "label", "button-name")]
+    assert contrast == [], contrast
+    checked = [node for rule in result["passes"] if rule["id"] == "color-contrast"
+               for node in rule["nodes"]]
+    # The title, the four links and the search field at least: axe really looked.
+    assert len(checked) >= 6, checked
 
 
 # -- 3. DAISY Ace on the ePubs --------------------------------------------------------

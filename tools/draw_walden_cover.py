@@ -1,16 +1,20 @@
 """Draw the sample collection's one raster cover (Walden): our own drawing.
 
-Run once with Pillow installed (``pip install pillow``); the PNG is committed,
-so building the site never needs Pillow.
+Run once with Pillow installed (``pip install pillow``) and Debian's
+fonts-sil-gentiumplus; the PNG is committed, so building the site never needs
+Pillow.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 400, 600
+#: Debian's fonts-sil-gentiumplus (the collection's text face), which the PDF needs too.
+FACE = "/usr/share/fonts/truetype/gentiumplus/GentiumBookPlus-Regular.ttf"
+ITALIC = "/usr/share/fonts/truetype/gentiumplus/GentiumBookPlus-Italic.ttf"
 
 
 def draw(target: Path) -> None:
@@ -23,6 +27,12 @@ def draw(target: Path) -> None:
     pen.rectangle((176, 330, 224, 370), fill=(120, 84, 60))  # the cabin
     pen.polygon([(170, 332), (200, 306), (230, 332)], fill=(90, 60, 44))
     pen.rectangle((30, 60, WIDTH - 30, 200), outline=(70, 98, 88), width=3)
+    # The title box holds the title and author (it was drawn empty before issue 20).
+    ink = (40, 70, 55)
+    pen.text((WIDTH / 2, 112), "WALDEN", fill=ink, anchor="mm",
+             font=ImageFont.truetype(FACE, 54))
+    pen.text((WIDTH / 2, 162), "Henry David Thoreau", fill=ink, anchor="mm",
+             font=ImageFont.truetype(ITALIC, 26))
     image.save(target, optimize=True)
 
 

@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from folio.core.requirements import install_line, missing_tex
+from folio.core.state import ESSAY_LIST, REPORT, read_json
 
 TARGETS = ("all", "html", "epub", "pdf")
 #: Everything a build writes, inside the collection's folder.
@@ -224,9 +225,10 @@ def make_pdfs(builddir: Path, jobs: int, outcome: Outcome) -> None:
     """Every essay's PDF and the collection's, from the LaTeX build (offprints)."""
     from folio.commands import offprints
 
+
     latexdir = builddir / "latex"
-    if not (latexdir / offprints.ESSAY_LIST).is_file():
-        sys.stderr.write(f"folio build: {latexdir / offprints.ESSAY_LIST} is missing: "
+    if not (latexdir / ESSAY_LIST).is_file():
+        sys.stderr.write(f"folio build: {latexdir / ESSAY_LIST} is missing: "
                          "is 'folio' in conf.py's extensions?\n")
         outcome.failed = True
         return
@@ -251,11 +253,7 @@ def shown(path: Path) -> Path:
 
 def build_report(builddir: Path, builder: str) -> dict[str, Any] | None:
     """What a builder's last run left for the summary (``folio.ext.report``)."""
-    try:
-        report = json.loads((builddir / "doctrees" / builder / "folio-report.json")
-                            .read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    report = read_json(builddir / "doctrees" / builder / REPORT)
     return report if isinstance(report, dict) else None
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from folio.core.names import file_name
 from folio.core.requirements import TEX_PACKAGES
 
 STARTER_FILES = Path(__file__).parent / "starter_files"
@@ -63,12 +64,6 @@ class Collection:
 
 
 # -- Pure functions: text in, text out ------------------------------------------------
-
-
-def slugify(text: str) -> str:
-    """A file name from a title: ASCII letters, digits and hyphens ("Ça va!" -> "ca-va")."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def title_from_folder(name: str) -> str:
@@ -112,7 +107,7 @@ def fill(template: str, values: Mapping[str, str]) -> str:
 
 def collection_files(collection: Collection) -> dict[str, str]:
     """Every file of a new collection, by its path in the collection's folder."""
-    slug = slugify(collection.title) or "essays"
+    slug = file_name(collection.title) or "essays"
     if not slug[0].isalpha():
         slug = f"essays-{slug}"  # the ePub's identifier must be an XML name
     year = collection.today.year

@@ -14,7 +14,10 @@ import json
 import re
 from pathlib import Path
 
-from folio.commands.new import ESSAYS_DIR, Refusal, check_text, refuse, slugify
+from folio.commands.new import ESSAYS_DIR, Refusal, check_text, refuse
+from folio.core.dates import parse_date
+from folio.core.names import file_name
+from folio.core.records import DEFAULT_GENRES
 
 
 def essay_text(title: str, date: datetime.date, genre: str) -> str:
@@ -66,14 +69,13 @@ def genres_in(conf: str) -> list[str] | None:
     return None
 
 
-def parse_date(text: str) -> datetime.date:
-    """An essay's date, written the way its front matter wants it: YYYY-MM-DD."""
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise Refusal(f"--date {text!r} is not a date written YYYY-MM-DD") from None
+def essay_date(text: str) -> datetime.date:
+    """``--date``: a date the front matter's parser reads, written as the front
+    matter writes it (YYYY-MM-DD; ``20261124`` parses, but is not that form)."""
+    day = parse_date(text)
+    if day is None or day.isoformat() != text:
+        raise Refusal(f"--date {text!r} is not a date written YYYY-MM-DD")
+    return day
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -93,11 +95,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_essay(title: str, genre: str | None, folder: Path, date: str | None) -> int:
-    from folio.ext.config import DEFAULT_GENRES
-
     title = check_text("title", title)
-    day = parse_date(date) if date is not None else datetime.date.today()
-    slug = slugify(title)
+    day = essay_date(date) if date is not None else datetime.date.today()
+    slug = file_name(title)
     if not slug:
         raise Refusal(f"no file name can be made from the title {title!r}: "
                       "give it some letters or digits")

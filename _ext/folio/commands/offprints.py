@@ -45,10 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: Written by the LaTeX build (``offline.write_offprint_list``): what to make.
-ESSAY_LIST = "folio-essays.json"
-#: Digests of the essays whose PDFs are in the downloads folder.
-MANIFEST = "folio-offprints.json"
+from folio.core.state import ESSAY_LIST, OFFPRINTS, read_mapping, write_if_changed
+
 #: Where the offprint books are typeset, inside the LaTeX folder.
 WORKDIR = "folio-offprints"
 #: Essays per offprint book: small enough to spread over the cores and keep
@@ -214,7 +212,7 @@ def cut_essays(book: Path, parts: Sequence[SetEssay], downloads: Path,
         # No dates and no file identifier: the same pages give the same bytes.
         buffer = io.BytesIO()
         writer.write(buffer)
-        write_if_changed(downloads / f"{part.essay.stem}.pdf", buffer.getvalue(), report)
+        write_pdf(downloads / f"{part.essay.stem}.pdf", buffer.getvalue(), report)
 
 
 def add_outline(writer: Any, reader: Any, items: list[Any], pages: range,
@@ -232,7 +230,8 @@ def add_outline(writer: Any, reader: Any, items: list[Any], pages: range,
                                                 parent=parent)
 
 
-def write_if_changed(path: Path, data: bytes, report: Report) -> None:
+def write_pdf(path: Path, data: bytes, report: Report) -> None:
+    """An essay's PDF, counted as written or unchanged (its time kept when unchanged)."""
     if path.is_file() and path.read_bytes() == data:
         report.unchanged += 1
         return
@@ -273,11 +272,8 @@ def make_pdfs(latexdir: Path, downloads: Path, jobs: int, *,
     downloads.mkdir(parents=True, exist_ok=True)
     work = latexdir / WORKDIR
     work.mkdir(exist_ok=True)
-    manifest_path = latexdir / MANIFEST
-    try:
-        manifest: dict[str, dict[str, str]] = json.loads(manifest_path.read_text("utf-8"))
-    except (OSError, ValueError):
-        manifest = {}
+    manifest_path = latexdir / OFFPRINTS
+    manifest: dict[str, dict[str, str]] = read_mapping(manifest_path)
     parts = [split_document(e, (latexdir / e.tex).read_text(encoding="utf-8")) for e in essays]
     stale = [p for p in parts
              if manifest.get(p.essay.docname, {}).get("digest") != p.digest
@@ -319,7 +315,7 @@ def make_pdfs(latexdir: Path, downloads: Path, jobs: int, *,
             shutil.copy2(pdf, downloads / pdf.name)
             report.collections.append(pdf.name)
     manifest = {k: v for k, v in sorted(manifest.items()) if k in current}
-    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+    write_if_changed(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
     return report
 
 

@@ -35,13 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from folio.commands.wordpress.command import (
-    conf_values,
-    digest,
-    find_conf,
-    read_json,
-    write_if_changed,
-)
+from folio.commands.wordpress.command import conf_values, digest, find_conf, read_strings
 from folio.commands.wordpress.content import fence, response_markdown
 from folio.core.reading import (
     SERVICE,
@@ -62,11 +56,11 @@ from folio.core.reading import (
     split_book_file,
     yaml_entry,
 )
+from folio.core.records import DEFAULT_GENRES
+from folio.core.state import IMPORT_MANIFEST, read_mapping, write_if_changed
 from folio.core.wording import IMPORTED_REVIEW_SPOILERS
 
 STATE = ".folio-import.json"
-ESSAY_STATE = ".folio-import.json"  # the essays folder's, shared with import-wordpress
-DEFAULT_GENRES = ["review", "memoir", "fiction", "opinion"]
 
 
 class UsageError(Exception):
@@ -137,12 +131,7 @@ def essay_text(markdown: str, spoiler: bool) -> str:
 # -- state -----------------------------------------------------------------------------
 
 def read_state(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"books": {}, "rows": {}}
-    if not isinstance(data, dict):
-        return {"books": {}, "rows": {}}
+    data = read_mapping(path)
     books = data.get("books") if isinstance(data.get("books"), dict) else {}
     rows = data.get("rows") if isinstance(data.get("rows"), dict) else {}
     return {"books": books, "rows": rows}
@@ -207,7 +196,7 @@ def import_log(args: argparse.Namespace, source: str) -> int:
     scale = settings.get("folio_rating_scale", 5)
     scale = scale if isinstance(scale, int) and scale > 0 else 5
     genres = [str(g) for g in settings.get("folio_genres", DEFAULT_GENRES)  # type: ignore[attr-defined]
-              if str(g).strip()] or DEFAULT_GENRES
+              if str(g).strip()] or list(DEFAULT_GENRES)
     essays_dir: Path = args.essays or into.parent / "essays"
 
     report = Report()
@@ -223,7 +212,7 @@ def import_log(args: argparse.Namespace, source: str) -> int:
     state = read_state(state_path)
     library, files = load_library(into)
     used: set[str] = set(files) | set(state["books"])
-    essay_state = read_json(essays_dir / ESSAY_STATE)  # import-wordpress's manifest
+    essay_state = read_strings(essays_dir / IMPORT_MANIFEST)  # import-wordpress's manifest
 
     for group in group_rows(rows):
         book = combine(group)
@@ -260,7 +249,7 @@ def import_log(args: argparse.Namespace, source: str) -> int:
         into.mkdir(parents=True, exist_ok=True)
         write_if_changed(state_path, state_text(state))
     if essay_state:  # the same form import-wordpress writes it in
-        write_if_changed(essays_dir / ESSAY_STATE,
+        write_if_changed(essays_dir / IMPORT_MANIFEST,
                          json.dumps(essay_state, indent=1, sort_keys=True) + "\n")
     print_report(report, export, into, essays_dir, service)
     return 0

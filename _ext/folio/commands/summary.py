@@ -16,10 +16,11 @@ only the note.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from folio.core.state import REPORT, read_json
 
 
 def address_note(report: dict[str, Any]) -> list[str]:
@@ -64,15 +65,14 @@ def describe(report: dict[str, Any], address: bool = True) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m folio.commands.summary")
     parser.add_argument("doctrees", type=Path, nargs="+",
-                        help="the build's doctree folders (each holds folio-report.json)")
+                        help=f"the build's doctree folders (each holds {REPORT})")
     parser.add_argument("--no-address-note", action="store_true")
     parser.add_argument("--address-note-only", action="store_true")
     args = parser.parse_args(argv)
     notes: list[str] = []
     for folder in args.doctrees:
-        try:
-            report = json.loads((folder / "folio-report.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        report = read_json(folder / REPORT)
+        if not isinstance(report, dict):
             continue
         if args.address_note_only:
             notes += [n for n in address_note(report) if n not in notes]

@@ -14,6 +14,8 @@ import re
 
 import yaml
 
+from folio.core.dates import parse_date
+from folio.core.frontmatter import YAML_ERRORS, split_front_matter
 from folio.core.ratings import parse_rating
 from folio.core.records import SHELVES, Book, LibraryBook
 
@@ -21,46 +23,7 @@ from folio.core.records import SHELVES, Book, LibraryBook
 FIELDS = ("title", "author", "publisher", "year", "first-published", "edition", "isbn",
           "pages", "cover", "cover-alt", "shelf", "read", "started", "rating", "tags", "uid")
 
-#: What PyYAML may raise on bad input.
-YAML_ERRORS = (yaml.YAMLError, ValueError, RecursionError)
-
-KEY = re.compile(r"^[A-Za-z0-9-]+$")
-
 Problems = list[tuple[int, str]]
-
-
-def parse_date(value: str) -> datetime.date | None:
-    """An ISO 8601 date (a datetime's date part is accepted too)."""
-    text = value.strip()
-    for candidate in (text, text[:10]):
-        try:
-            return datetime.date.fromisoformat(candidate)
-        except ValueError:
-            continue
-    return None
-
-
-def front_matter_end(lines: list[str]) -> int | None:
-    """The line (0-based) closing a MyST file's front matter, found as MyST finds it:
-    the file opens with three or more dashes, and a line of at least as many (or
-    ``...``) closes it; unclosed, it is no front matter."""
-    opening = re.match(r"-{3,}", lines[0]) if lines else None
-    if opening is None:
-        return None
-    for number, line in enumerate(lines[1:], start=1):
-        closing = re.fullmatch(r" {0,3}(-{3,}|\.\.\.)[ \t]*", line)
-        if closing and (closing.group(1) == "..." or len(closing.group(1)) >= len(opening[0])):
-            return number
-    return None
-
-
-def split_front_matter(text: str) -> tuple[str | None, str]:
-    """(front matter, body) of a MyST text; no front matter: (None, the whole text)."""
-    lines = text.split("\n")
-    end = front_matter_end(lines)
-    if end is None:
-        return None, text
-    return "\n".join(lines[1:end]), "\n".join(lines[end + 1:])
 
 
 def _values(node: yaml.Node) -> str | list[str] | None:

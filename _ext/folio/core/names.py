@@ -1,8 +1,11 @@
-"""Names of the files Folio writes from a writer's words: safe and unique by construction.
+"""The names Folio makes from a writer's words: page names, book keys, file names.
 
-A tag, a genre (and later a series) becomes a page, an old WordPress
-permalink becomes a redirect file.  Those words come from front matter or an
-import, so their names must hold whatever the words hold:
+Several rules, because each kind of name has other readers; each is here once.
+
+Page names, safe and unique by construction.  A tag, a genre (and later a
+series) becomes a page, an old WordPress permalink becomes a redirect file.
+Those words come from front matter or an import, so their names must hold
+whatever the words hold:
 
 - **one page per tag**: two tags share a page only when they are the same
   words, told apart by nothing but case, spacing or punctuation (``The Sea``,
@@ -19,8 +22,22 @@ import, so their names must hold whatever the words hold:
   ``..`` (also percent-encoded), absolute paths, globs, backslashes, control
   characters, hidden and Sphinx's own folders and Windows device names.
 
-Pure functions, no Sphinx: the extension and the commands use the same rule.
+The other names:
+
+- :func:`book_key`: a book's key, as ``book-citation`` makes it from a title
+  when the writer gives none (and the WordPress importer makes the same one,
+  so an essay it writes cites the key Folio itself would).  It must pass the
+  key check (:data:`BOOK_KEY`: letters, digits, ``-``).
+- :func:`file_name`: a file name from a title or a WordPress post name
+  (``folio new-essay``, ``folio import-wordpress``): ASCII only, because the
+  file travels (zip files, web hosts, other people's machines), and empty
+  when nothing is left, for the caller to refuse or fall back.
+- :func:`file_stem`: a document's file name without its folder;
+  :func:`surname_key`: the order of authors' names.
+
+Pure functions, no Sphinx: the extension and the commands use the same rules.
 """
+
 
 from __future__ import annotations
 
@@ -40,6 +57,13 @@ SPELLED = ((re.compile(r"\+"), " plus "), (re.compile(r"(?<=\w)#"), " sharp "),
            (re.compile(r"&"), " and "), (re.compile(r"@"), " at "),
            (re.compile(r"%"), " percent "), (re.compile(r"\$"), " dollar "))
 
+
+#: The characters a book key may hold (``book-citation``'s check).
+BOOK_KEY = re.compile(r"^[A-Za-z0-9-]+$")
+#: A file name is cut to this many characters (a long title makes a long name).
+FILE_NAME_LENGTH = 80
+#: Pages beside the tags' own in ``tags/``: no tag may take their name.
+TAG_FOLDER_PAGES = frozenset({"index"})
 
 def words_key(text: str) -> str:
     """What tells two tags apart: the words, lowercase, symbols spelled out, the rest a ``-``."""
@@ -72,6 +96,46 @@ def page_name(text: str, reserved: frozenset[str] = frozenset(), fallback: str =
     # Words that are only punctuation have no key: tell them apart by what they are.
     return f"{name or fallback}-{short_hash(key or unicodedata.normalize('NFC', text))}"
 
+
+
+def genre_page(genre: str) -> str:
+    """The name of a genre's listing page."""
+    return f"genres/{page_name(genre)}"
+
+
+def tag_name(tag: str) -> str:
+    """A tag's page name in ``tags/`` (never the tag index's, whatever the tag)."""
+    return page_name(tag, TAG_FOLDER_PAGES)
+
+
+def tag_page(tag: str) -> str:
+    """The name of a tag's listing page."""
+    return f"tags/{tag_name(tag)}"
+
+
+# -- other names -----------------------------------------------------------------------------
+
+def book_key(title: str) -> str:
+    """A book key from a title: ``Never Let Me Go`` → ``never-let-me-go``."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "book"
+
+
+def file_name(text: str) -> str:
+    """A file name (no suffix) from a title or a post name: lower-case ASCII
+    letters, digits and ``-`` (``Ça va!`` → ``ca-va``; ``%C3%A7a`` is read as ``ça``).
+    Empty when the text has no letter or digit that ASCII can spell."""
+    text = unicodedata.normalize("NFKD", unquote(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:FILE_NAME_LENGTH].strip("-")
+
+
+def file_stem(docname: str) -> str:
+    """A document's own name without its folder: ``essays/real-hope`` → ``real-hope``."""
+    return docname.rsplit("/", 1)[-1]
+
+
+def surname_key(name: str) -> tuple[str, str]:
+    """An author's place in the library: by the last word of the name, then the whole."""
+    return (name.split()[-1].casefold() if name.split() else "", name.casefold())
 
 # -- old addresses ---------------------------------------------------------------------------
 

@@ -89,6 +89,11 @@ class Quote:
         return ", ".join(str(span) for span in self.pages)
 
 
+#: The genres a collection has when ``conf.py`` names none (``folio_genres``);
+#: ``folio new-essay`` and ``folio import-wordpress`` read the same list.
+DEFAULT_GENRES = ("review", "memoir", "fiction", "opinion")
+
+
 @dataclass(frozen=True)
 class Essay:
     """An essay's front matter, checked and with its defaults filled in."""

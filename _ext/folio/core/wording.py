@@ -11,6 +11,7 @@ every page and in every output.  Pure functions of records and settings.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 
 from folio.core.ratings import format_value
@@ -61,23 +62,21 @@ def first_published_phrase(book: Book) -> str:
     return ""
 
 
-def quote_marks(language: str) -> tuple[str, str]:
-    """The language's inner quotation marks (‘ ’ in English), as smartquotes knows them."""
-    from docutils.utils.smartquotes import smartchars
-
-    table = smartchars.quotes
-    marks = table.get(language) or table.get(language.split("-")[0].split("_")[0]) or "“”‘’"
-    return marks[2], marks[3]
+#: English inner quotation marks, for a caller that names no language's.
+ENGLISH_MARKS = ("‘", "’")
 
 
-def styled_title(title: str, style: str, language: str) -> tuple[str, bool]:
+def styled_title(title: str, style: str,
+                 marks: tuple[str, str] = ENGLISH_MARKS) -> tuple[str, bool]:
     r"""A book title as set in running text: (text, set in italics?).
 
     ``italic`` leaves the text for the writer to set in italics (``<cite>``,
-    ``\sphinxtitleref``); ``quoted`` puts it in the language's quotes.
+    ``\sphinxtitleref``); ``quoted`` puts it in ``marks``, the language's
+    inner quotation marks (the extension asks docutils for them:
+    :func:`folio.ext.shared.quote_marks`).
     """
     if style == "quoted":
-        opening, closing = quote_marks(language)
+        opening, closing = marks
         return f"{opening}{title}{closing}", False
     return title, True
 
@@ -101,7 +100,7 @@ def page_references_sentence(book: Book, noun: str | None) -> str:
 
 
 def caption_parts(book: Book, noun: str | None = "essay", style: str = "italic",
-                  language: str = "en") -> list[tuple[str, bool]]:
+                  marks: tuple[str, str] = ENGLISH_MARKS) -> list[tuple[str, bool]]:
     """The caption as (text, is_title) runs, so the title can be set as a title.
 
     "Cover of the 2006 Faber and Faber paperback edition of *Never Let Me Go*
@@ -110,7 +109,7 @@ def caption_parts(book: Book, noun: str | None = "essay", style: str = "italic",
     """
     described = edition_phrase(book)
     opening = f"Cover of the {described} of " if described else "Cover of "
-    title, italic = styled_title(book_title(book), style, language)
+    title, italic = styled_title(book_title(book), style, marks)
     parts: list[tuple[str, bool]] = [(opening, False), (title, italic)]
     tail = f" by {join_names(book.authors)}" if book.authors else ""
     first = first_published_phrase(book)
@@ -185,6 +184,27 @@ def essay_label(essay: Essay, cited_titles: Sequence[str]) -> str:
     return GENRE_JOINER.join(essay.genres)
 
 
+def title_spans(text: str, titles: Sequence[str]) -> tuple[tuple[str, bool], ...]:
+    """``text`` cut where a book's title appears (a whole word or words), each piece
+    with whether it is a title: a summary written as plain text still sets
+    "Moby-Dick" in italics, as the essay does.  Longest titles first, so
+    "Jane Eyre" wins over "Jane"."""
+    names = sorted({title for title in titles if title.strip()}, key=len, reverse=True)
+    if not names or not text:
+        return ((text, False),) if text else ()
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(name) for name in names) + r")(?!\w)")
+    spans: list[tuple[str, bool]] = []
+    at = 0
+    for match in pattern.finditer(text):
+        if match.start() > at:
+            spans.append((text[at:match.start()], False))
+        spans.append((match.group(0), True))
+        at = match.end()
+    if at < len(text):
+        spans.append((text[at:], False))
+    return tuple(spans)
+
+
 def bracketed_label(label: str) -> str:
     """The label as shown after a title: ``[review of Curing Affluenza]``."""
     return f"[{label}]"
@@ -217,6 +237,8 @@ def spoiler_mark(default: str) -> str:
 RESPONSES_HEADING = "Responses"
 
 
+#: What a screen reader announces for the comments form under an essay.
+COMMENTS_LABEL = "Responses"
 def responses_left_out(shown: int, left_out: int) -> str:
     """Under the responses shown, when the essay has more than ``folio_responses_limit``."""
     later = "One later response is" if left_out == 1 else f"{left_out:,} later responses are"
@@ -236,6 +258,15 @@ def reply_subject(essay_title: str) -> str:
 
 def download_label(home: bool) -> str:
     return "Download the collection: " if home else "Download: "
+
+
+#: The names of the two offline files in a download link.
+PDF_LABEL = "PDF"
+EPUB_LABEL = "ePub"
+
+#: Read out by reading systems and checkers (schema:accessibilitySummary in each ePub).
+ACCESSIBILITY_SUMMARY = ("Essays with headings and a table of contents; every cover image has a "
+                         "text alternative, and each quotation its page reference in text.")
 
 
 # -- generated pages ------------------------------------------------------------------------
@@ -268,9 +299,24 @@ def tag_page_intro(count: int, tag: str) -> str:
     return f"{count_of_essays(count)} tagged “{tag}”, newest first."
 
 
+def genre_with_count(genre: str, count: int) -> str:
+    """A genre in the sidebar: ``review (12)``."""
+    return f"{genre} ({count})"
+
+
+#: The sidebar's words: its name for screen readers, the home link, its headings.
+SIDEBAR = {"label": "Essays", "home": "Home", "recent": "Recent essays", "genres": "Genres",
+           "browse": "Browse"}
+
 #: The ways into the collection the sidebar offers: (page, heading).
 BROWSE = (("archive", "Archive"), ("library", "Library"), ("reading/index", "Reading years"),
           ("quotations", "Quotations"), ("tags/index", "Tags"))
+#: The masthead's links, on every page of a collection: the sidebar's ways in, with
+#: the archive called what it holds.
+MASTHEAD = tuple((page, "Essays" if page == "archive" else label) for page, label in BROWSE)
+MASTHEAD_LABEL = "The collection"
+SEARCH_LABEL = "Search the collection"
+SEARCH_PLACEHOLDER = "Search"
 TAGS_TITLE = "Tags"
 ARCHIVE_TITLE = "Archive"
 LIBRARY_TITLE = "Library"

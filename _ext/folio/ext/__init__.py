@@ -1,6 +1,6 @@
 """The Sphinx extension: every piece at a glance.
 
-Every piece at a glance.  Each feature module owns its directive or role,
+Each feature module owns its directive or role,
 its nodes, their visitors for every builder, its post-transforms and its
 share of the site-wide views; :mod:`folio.core.wording` writes every phrase a
 reader sees, :mod:`folio.ext.shared` holds the node helpers and the builder
@@ -12,22 +12,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from folio import __version__
+from folio._version import __version__
+from folio.ext.book_contents import setup_book_contents
 from folio.ext.books import refresh_books, setup_books
 from folio.ext.comments import setup_comments
 from folio.ext.config import setup_config
-from folio.ext.design import refresh_order, setup_design
+from folio.ext.design import setup_design
 from folio.ext.domain import FolioDomain
 from folio.ext.downloads import refresh_downloads, setup_downloads
 from folio.ext.drafts import setup_drafts
 from folio.ext.epubs import setup_epubs
 from folio.ext.essays import refresh_labels, setup_essays
 from folio.ext.freshness import documents_changed, remember_stale, setup_freshness
+from folio.ext.latex_builder import setup_latex_builder
 from folio.ext.library import setup_library
 from folio.ext.listings import refresh_listings, setup_listings
+from folio.ext.masthead import setup_masthead
+from folio.ext.memory import setup_memory
+from folio.ext.notes import setup_notes
 from folio.ext.offline import setup_offline
 from folio.ext.quotes import setup_quotes
 from folio.ext.ratings import setup_ratings
+from folio.ext.reading_order import refresh_order, setup_reading_order
 from folio.ext.redirects import setup_redirects
 from folio.ext.related import refresh_related, setup_related
 from folio.ext.report import setup_report
@@ -97,10 +103,16 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_comments(app)  # folio_comments: giscus or reply by email, web pages only
     setup_sharing(app)  # Atom feed, sitemap, link previews, schema.org data
     setup_search(app)  # the search index's stemmer, remembering across pages
-    setup_design(app)  # the look: fonts, scoped styles, the book's LaTeX design, ePub CSS
+    setup_design(app)  # the look: fonts, scoped styles, folio.sty (the PDFs), ePub CSS
+    setup_book_contents(app)  # which pages the collection's PDF and ePub hold
+    setup_reading_order(app)  # previous/next by date
+    setup_masthead(app)  # the bar over every page of a Folio site; no docs frame
+    setup_notes(app)  # footnotes: in the margin, on tap, EPUB pop-ups, PDF footnotes
     app.connect("env-updated", refresh_site)
     setup_report(app)  # what the build made, for folio build's summary
     setup_freshness(app)  # what changed: documents read, links by title, generated pages
+    setup_latex_builder(app)  # the LaTeX builder, writing only the essays that changed
+    setup_memory(app)  # a large environment set aside from the garbage collector
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", add_stylesheet)
     return {

@@ -11,6 +11,7 @@ framed box.  The caption's words come from :mod:`folio.core.wording`.
 
 from __future__ import annotations
 
+import colorsys
 import hashlib
 import re
 import textwrap
@@ -27,6 +28,7 @@ from sphinx.util.matching import Matcher
 from stdnum import isbn as isbn_check
 
 from folio.core.escaping import html_text
+from folio.core.names import BOOK_KEY, book_key
 from folio.core.records import Book, Citation, LibraryBook, Place
 from folio.core.wording import (
     book_title,
@@ -34,32 +36,22 @@ from folio.core.wording import (
     cover_alt,
     drawn_cover_alt,
     join_names,
-    styled_title,
 )
 from folio.ext.domain import folio_domain
-from folio.ext.shared import add_latex_styles, clean_text, first_line, option_lines, warn
+from folio.ext.shared import clean_text, first_line, option_lines, quote_marks, warn
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
     from sphinx.application import Sphinx
-    from sphinx.config import Config
     from sphinx.domains import Domain
     from sphinx.environment import BuildEnvironment
     from sphinx.writers.html5 import HTML5Translator
-
-KEY = re.compile(r"^[A-Za-z0-9-]+$")
-
 
 class drawn_cover(nodes.General, nodes.Element):
     """A cover drawn from the book's title and author, for web and ePub."""
 
 
 # -- pure functions -------------------------------------------------------------
-
-def slug(text: str) -> str:
-    """A book key from a title: ``Never Let Me Go`` → ``never-let-me-go``."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "book"
-
 
 def split_authors(text: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in text.split(";") if name.strip())
@@ -140,15 +132,15 @@ class BookCitation(SphinxDirective):
                      (self.env.docname, line), "book")
             given.add(name)
         key = self.arguments[0].strip() if self.arguments else ""
-        if key and not KEY.match(key):
+        if key and not BOOK_KEY.match(key):
             self.warn(f"book key {key!r} may only hold letters, digits and '-'; "
-                      f"using {slug(key)!r}")
-            key = slug(key)
+                      f"using {book_key(key)!r}")
+            key = book_key(key)
         if not key:
             if not option["title"]:
                 self.warn("book-citation needs a key or a :title:")
                 return []
-            key = slug(option["title"])
+            key = book_key(option["title"])
         pages: int | None = None
         if option["pages"]:
             if re.fullmatch(r"[0-9]{1,6}", option["pages"]) and int(option["pages"]) > 0:
@@ -224,14 +216,6 @@ def book_reference(reftype: str, key: str, docname: str, content: nodes.Node) ->
     return ref
 
 
-def title_node(title: str, config: Config) -> nodes.Element:
-    """A book title in running text, set as ``folio_title_style`` says."""
-    text, italic = styled_title(title, config.folio_title_style, config.language or "en")
-    if italic:
-        return nodes.title_reference(text, text)
-    return nodes.inline(text, text, classes=["folio-book-title"])
-
-
 class BookRole(SphinxRole):
     """``{book}`key```: the book's title, set as a title, linked to its record."""
 
@@ -247,11 +231,21 @@ class BookRole(SphinxRole):
 
 # -- the drawn cover ------------------------------------------------------------------
 
+def cover_hue(key: str) -> int:
+    """The hue of a book's cover: always the same for the same book."""
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    return int.from_bytes(digest[:2], "big") % 360
+
+
 def cover_colour(key: str) -> str:
     """A dark, muted colour that is always the same for the same book."""
-    digest = hashlib.sha256(key.encode("utf-8")).digest()
-    hue = int.from_bytes(digest[:2], "big") % 360
-    return f"hsl({hue}, 35%, 28%)"
+    return f"hsl({cover_hue(key)}, 35%, 28%)"
+
+
+def cover_hex(key: str) -> str:
+    """The same colour as six hex digits, for LaTeX's ``xcolor`` (which has no HSL)."""
+    red, green, blue = colorsys.hls_to_rgb(cover_hue(key) / 360, 0.28, 0.35)
+    return "".join(f"{round(part * 255):02X}" for part in (red, green, blue))
 
 
 def cover_svg(key: str, title: str, authors: str) -> str:
@@ -311,18 +305,6 @@ def visit_drawn_cover(self: HTML5Translator, node: drawn_cover) -> None:
     raise nodes.SkipNode
 
 
-#: In print the drawn cover is a framed box with the title and author.
-LATEX_STYLES = r"""
-% Folio, books: the drawn cover (see sphinxuseclass).
-\makeatletter
-\newsavebox{\folio@cover}
-\newenvironment{sphinxclassfolio-drawn-cover}%
-  {\begin{lrbox}{\folio@cover}\begin{minipage}[c][6.5cm][c]{4.5cm}\centering\large\bfseries}%
-  {\end{minipage}\end{lrbox}\begin{center}\setlength{\fboxsep}{6pt}%
-   \fbox{\fbox{\usebox{\folio@cover}}}\end{center}}
-\makeatother
-"""
-
 
 # -- filled in once every essay has been read ---------------------------------------------
 
@@ -343,7 +325,7 @@ class FillBookFigures(SphinxPostTransform):
             for caption in figure.findall(nodes.caption):
                 del caption[:]
                 for text, is_title in caption_parts(book, noun, self.config.folio_title_style,
-                                                    self.config.language or "en"):
+                                                    quote_marks(self.config)):
                     caption += nodes.title_reference(text, text) if is_title else nodes.Text(text)
             for image in figure.findall(nodes.image):
                 if image.get("folio-book"):
@@ -375,6 +357,22 @@ class DrawCoversForWeb(SphinxPostTransform):
                 alt=drawn.get("alt") or drawn_cover_alt(book)))
 
 
+class ColourCoversForPrint(SphinxPostTransform):
+    """In the PDF the drawn cover has its book's colour too (``folio.sty`` draws it)."""
+
+    default_priority = 6
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for drawn in self.document.findall(nodes.container):
+            if "folio-drawn-cover" not in drawn["classes"]:
+                continue
+            key = drawn.parent.get("folio-book", "") if drawn.parent else ""
+            # Six hex digits: nothing the writer typed reaches TeX here.
+            colour = rf"\xglobal\definecolor{{foliocover}}{{HTML}}{{{cover_hex(key)}}}"
+            drawn.insert(0, nodes.raw("", colour, format="latex"))
+
+
 # -- the whole collection, once per build ---------------------------------------------------
 
 def refresh_books(app: Sphinx, env: BuildEnvironment) -> set[str]:
@@ -390,8 +388,9 @@ def refresh_books(app: Sphinx, env: BuildEnvironment) -> set[str]:
                or new_homes.get(key) != old_homes.get(key)}
     if not changed:
         return set()
+    # Essay lists set the books' titles in the summaries (listings.summary_spans).
     return {name for name in set(domain.citations) | set(domain.quotes) | set(domain.mentions)
-            if domain.keys_used(name) & changed}
+            if domain.keys_used(name) & changed} | set(domain.lists)
 
 
 def check_books(app: Sphinx, env: BuildEnvironment) -> None:
@@ -446,6 +445,6 @@ def setup_books(app: Sphinx) -> None:
     app.add_node(drawn_cover, html=(visit_drawn_cover, None))
     app.add_post_transform(FillBookFigures)
     app.add_post_transform(DrawCoversForWeb)
+    app.add_post_transform(ColourCoversForPrint)
     app.connect("env-check-consistency", check_books)
     app.connect("warn-missing-reference", already_reported)
-    add_latex_styles(app, LATEX_STYLES)

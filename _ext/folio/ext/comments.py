@@ -18,7 +18,7 @@ from urllib.parse import quote
 from docutils import nodes
 from sphinx.util import logging
 
-from folio.core.wording import reply_by_email, reply_subject
+from folio.core.wording import COMMENTS_LABEL, reply_by_email, reply_subject
 from folio.ext.domain import folio_domain
 from folio.ext.shared import FolioPostTransform, is_web
 
@@ -108,7 +108,8 @@ class PlaceComments(FolioPostTransform):
 
 def visit_comments_form(self: HTML5Translator, node: comments_form) -> None:
     settings: dict[str, str] = {key: str(value) for key, value in node["settings"].items()}
-    self.body.append('<section class="folio-comments" aria-label="Responses">\n')
+    label = self.attval(COMMENTS_LABEL)
+    self.body.append(f'<section class="folio-comments" aria-label="{label}">\n')
     if settings["provider"] == "email":
         subject = quote(reply_subject(node["title"]), safe="")
         href = f"mailto:{quote(settings['address'], safe='@')}?subject={subject}"

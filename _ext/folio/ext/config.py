@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
+from folio.core.records import DEFAULT_GENRES
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_GENRES = ("review", "memoir", "fiction", "opinion")
 DEFAULT_PAGE_FORMAT = "(p{page})"
 TITLE_STYLES = ("italic", "quoted")
 SPOILER_STYLES = ("fold", "warn")

@@ -1,7 +1,9 @@
 """The look of a collection: the same design, in spirit, on the web, in the PDF and the ePub.
 
-Everything about how Folio's pages *look* lives here (docs/design.md gives the
-reasons and the sources):
+How Folio's pages *look* lives here (docs/design.md gives the reasons and the
+sources); which pages go into the PDF and ePub is :mod:`folio.ext.book_contents`'s,
+the order of previous/next :mod:`folio.ext.reading_order`'s, the bar over every
+page :mod:`folio.ext.masthead`'s and the notes :mod:`folio.ext.notes`'.
 
 - **Type.** Gentium Book Plus (SIL, OFL), self-hosted: its Latin woff2 subsets
   ship in ``static/fonts`` (from the pinned ``@fontsource/gentium-book-plus``),
@@ -11,26 +13,22 @@ reasons and the sources):
   ``folio-reading``; the theme's chrome is restyled under ``body:has(.folio-reading)``
   (``folio-web.css``, web builders only; ``folio.css`` styles the parts, web and ePub).
   Any other page of a site that adds Folio keeps its theme's look.  On essay
-  pages the footer names the essay's own author and "previous/next" go by date.
-- **PDF.** A book of essays: a trade page (6 × 9 in), a title page, contents,
-  each essay a new unnumbered chapter with running heads, covers no taller
-  than half a page, a quotation and its page reference kept on one page.  The
-  LaTeX settings are defaults: whatever ``conf.py`` sets in ``latex_elements``
-  wins.
-- **ePub.** Standard Ebooks' habits (hyphenation, indented paragraphs, quiet
-  block quotations); only the essays, unless ``folio_offline_include`` names
-  other pages.
+  pages the footer names the essay's own author.
+- **PDF.** A book of essays: ``latex/folio.sty`` is the one owner of the LaTeX
+  look (every ``sphinxclassfolio-*`` environment, the opening of an essay, the
+  running heads), loaded by the collection's PDF and every essay's own PDF.
+  The page size and fonts are ``latex_elements`` defaults: whatever ``conf.py``
+  sets there wins.
+- **ePub.** ``folio-epub.css``, Standard Ebooks' habits (hyphenation,
+  indented paragraphs, quiet block quotations), for every ePub Folio writes.
 """
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx import addnodes
-from sphinx.util.osutil import relative_uri
 
 from folio.core.escaping import html_text
 from folio.ext.domain import folio_domain
@@ -40,12 +38,15 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
+    from sphinx.writers.latex import LaTeXTranslator
 
 #: The class that marks a page as Folio's; every rule in folio.css hangs from it.
 PAGE_CLASS = "folio-reading"
 #: The text face, on every output.
 FONT_FAMILY = "Gentium Book Plus"
 FONTS = Path(__file__).parent.parent / "static" / "fonts"
+#: The LaTeX look, one file for every PDF (the collection's and each essay's).
+LATEX_LOOK = Path(__file__).parent.parent / "latex" / "folio.sty"
 
 
 def writer_set(config: Config, name: str) -> bool:
@@ -70,108 +71,6 @@ LATEX_FONTS = r"""
 LATEX_GEOMETRY = (r"\usepackage[paperwidth=6in,paperheight=9in,inner=0.8in,outer=0.9in,"
                   r"top=0.85in,bottom=0.95in,headsep=0.25in,footskip=0.45in]{geometry}")
 
-LATEX_PREAMBLE = r"""
-% ---- Folio design (folio/design.py): a book of essays ---------------------------------
-\makeatletter
-% Folio's class environments may or may not exist yet: define or redefine.
-\providecommand{\folioenv}[1]{\@ifundefined{#1}{\newenvironment{#1}}{\renewenvironment{#1}}}
-% Text: indented paragraphs, no space between them (a book, not a web page).
-\setlength{\parskip}{0pt plus 1pt}
-\setlength{\parindent}{1.2em}
-\linespread{1.08}
-\frenchspacing
-\clubpenalty=10000 \widowpenalty=10000
-% Captions: no "Fig. N:", in small type, as a note under the picture.
-\usepackage{caption}
-\captionsetup{labelformat=empty,labelsep=none,font=small,justification=centering,
-  singlelinecheck=false,margin=0.12\linewidth,skip=8pt}
-% Covers: at most 45% of the text height, so cover and caption share a page.
-\AtBeginDocument{\spx@image@maxheight=0.45\textheight}
-% Headings: no numbers; an essay opens a new page with its title centred.
-\setcounter{secnumdepth}{-1}
-\@ifundefined{chapter}{}{%
-  \titleformat{\chapter}[block]{\normalfont\centering}{}{0pt}{\LARGE}
-  \titlespacing*{\chapter}{0pt}{0.14\textheight}{1.2em}
-  \renewcommand{\chaptermark}[1]{\markboth{#1}{#1}}}
-\titleformat{\section}{\normalfont\large\itshape}{}{0pt}{}
-\titleformat{\subsection}{\normalfont\itshape}{}{0pt}{}
-\titlespacing*{\section}{0pt}{2.2ex plus .5ex}{1ex}
-% The subtitle and byline under an essay's title.
-\folioenv{sphinxclassfolio-subtitle}%
-  {\par\parindent=0pt\centering\large\itshape}{\par\vspace{0.5ex}}
-\folioenv{sphinxclassfolio-byline}%
-  {\par\parindent=0pt\centering\small\folio@byauthor}{\par\vspace{2.5em}\@afterheading}
-\@ifundefined{chapter}%
-  {\def\folio@byauthor{{\scshape\MakeLowercase{\@author}}\par\vspace{0.3ex}}}%
-  {\let\folio@byauthor\relax}
-\folioenv{sphinxclassfolio-copyright}%
-  {\par\bigskip\parindent=0pt\small}{\par}
-% A quotation: indented both sides, the page reference ending its last line
-% (flush right, as a signature: TeXbook ch. 14), and never split from it.
-\folioenv{sphinxclassfolio-quote}%
-  {\par\addvspace{\medskipamount}\noindent\begin{minipage}{\linewidth}%
-   \let\sphinxAtStartPar\relax}%
-  {\end{minipage}\par\addvspace{\medskipamount}}
-\@namedef{DUrolefolio-page-ref}#1{\unskip\nobreak\hfil\penalty50\hskip1.5em\hbox{}\nobreak
-  \hfil\mbox{#1}{\parfillskip=0pt\finalhyphendemerits=0\par}}
-\folioenv{sphinxclassfolio-page-ref}{\par\raggedleft}{\par}
-% Related reading at an essay's end: quiet, in small type, no bullets.
-\usepackage{needspace}
-\folioenv{sphinxclassfolio-related}{\par\bigskip\needspace{6\baselineskip}\small\parindent=0pt
-  \titleformat{\subsubsection}{\normalfont\small\itshape}{}{0pt}{}%
-  \titlespacing*{\subsubsection}{0pt}{1.5ex}{0.3ex}%
-  \def\labelitemi{}\setlength{\leftmargini}{0pt}}{\par}
-% A cover Folio draws: a small framed box with the title and author.
-\newsavebox{\folio@coverbox}
-\folioenv{sphinxclassfolio-drawn-cover}%
-  {\begin{lrbox}{\folio@coverbox}\begin{minipage}[c][5.4cm][c]{3.6cm}\centering
-   \let\sphinxAtStartPar\relax\itshape}%
-  {\end{minipage}\end{lrbox}\begin{center}\setlength{\fboxsep}{6pt}\setlength{\fboxrule}{0.5pt}%
-   \fbox{\usebox{\folio@coverbox}}\end{center}}
-% Spoilers: a marked start and end, in italics between quiet rules.
-\folioenv{sphinxclassfolio-spoiler-start}{\par\parindent=0pt\centering\itshape}{\par}
-\folioenv{sphinxclassfolio-spoiler-end}{\par\parindent=0pt\centering\itshape}{\par}
-% Headings in the text face, in the text's ink.
-\renewcommand{\py@HeaderFamily}{\normalfont}
-% Running heads: the collection on the left page, the essay on the right.
-\fancypagestyle{normal}{\fancyhf{}%
-  \fancyhead[LE,RO]{\small\thepage}%
-  \fancyhead[CE]{\small\scshape\MakeLowercase{\@title}}%
-  \fancyhead[CO]{\small\itshape\nouppercase{\leftmark}}%
-  \renewcommand{\headrulewidth}{0pt}\renewcommand{\footrulewidth}{0pt}}
-\fancypagestyle{plain}{\fancyhf{}\fancyfoot[C]{\small\thepage}%
-  \renewcommand{\headrulewidth}{0pt}\renewcommand{\footrulewidth}{0pt}}
-% Contents: each essay with its page, dotted leaders.
-\usepackage{titletoc}
-\titlecontents{chapter}[0pt]{\addvspace{0.5em}}{}{}{\titlerule*[0.7pc]{.}\contentspage}
-\setcounter{tocdepth}{0}
-% The title pages: collection, author and year; an essay's own PDF opens with
-% its title, the author and then the essay's subtitle and byline.
-\newcommand{\foliomaketitle}{%
-  \begingroup\def\and{\& }%
-    \pdfstringdefDisableCommands{\def\\{, }}%
-    \hypersetup{pdfauthor={\@author}, pdftitle={\@title}}%
-  \endgroup
-  \@ifundefined{chapter}%
-   {\thispagestyle{plain}\begin{center}\vspace*{2.5em}%
-      {\LARGE\@title\par}\vspace{0.8em}%
-    \end{center}}%
-   {\begin{titlepage}\centering
-      \vspace*{0.22\textheight}%
-      {\Huge\@title\par}\vspace{2.2em}%
-      {\large\scshape\MakeLowercase{\@author}\par}%
-      \vfill{\small\@date\par}%
-    \end{titlepage}}%
-  \setcounter{footnote}{0}\let\thanks\relax\let\maketitle\relax}
-\@ifundefined{chapter}{%
-  \fancypagestyle{normal}{\fancyhf{}%
-    \fancyhead[C]{\small\itshape\@title}\fancyfoot[C]{\small\thepage}%
-    \renewcommand{\headrulewidth}{0pt}\renewcommand{\footrulewidth}{0pt}}%
-}{}
-\makeatother
-"""
-
-
 def latex_defaults(config: Config) -> dict[str, str]:
     """The book design's ``latex_elements``; ``conf.py``'s own keys are kept."""
     return {
@@ -185,8 +84,10 @@ def latex_defaults(config: Config) -> dict[str, str]:
         # After the contents, no running head until the first essay sets one.
         "tableofcontents": r"\sphinxtableofcontents\markboth{}{}",
         # Links and headings in the text's ink: a book, not a web page.
-        "sphinxsetup": ("TitleColor={rgb}{0,0,0},InnerLinkColor={rgb}{0.12,0.12,0.12},"
-                        "OuterLinkColor={rgb}{0.12,0.12,0.12}"),
+        "sphinxsetup": ("TitleColor={rgb}{0,0,0},InnerLinkColor={rgb}{0,0,0},"
+                        "OuterLinkColor={rgb}{0,0,0}"),
+        # A cover stays beside the paragraph that introduces it (it is small: folio.sty).
+        "figure_align": "H",
         "makeindex": "",
         "printindex": "",
         "releasename": "",
@@ -194,7 +95,7 @@ def latex_defaults(config: Config) -> dict[str, str]:
 
 
 def set_defaults(app: Sphinx, config: Config) -> None:
-    """Our defaults for what conf.py left unset; the design's preamble after everyone's.
+    """Our defaults for what conf.py left unset.
 
     Only for the offline files: a web setting would change every page of a site
     that adds Folio (the source link is hidden on Folio's pages by :func:`page_context`).
@@ -202,10 +103,21 @@ def set_defaults(app: Sphinx, config: Config) -> None:
     elements = dict(config.latex_elements)
     for key, value in latex_defaults(config).items():
         elements.setdefault(key, value)
-    elements["preamble"] = elements.get("preamble", "") + LATEX_PREAMBLE
     config.latex_elements = elements
-    if not writer_set(config, "epub_use_index"):
-        config.epub_use_index = False
+
+
+def copy_latex_look(app: Sphinx) -> None:
+    """``folio.sty`` beside the ``.tex`` files (Sphinx copies only its own packages).
+
+    Written only when it differs, so an unchanged build leaves the file's time alone.
+    """
+    if app.builder.name != "latex":
+        return
+    target = Path(app.builder.outdir, LATEX_LOOK.name)
+    text = LATEX_LOOK.read_bytes()
+    if not target.exists() or target.read_bytes() != text:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text)
 
 
 def newest_year(app: Sphinx) -> str:
@@ -223,33 +135,8 @@ def set_title_page_year(app: Sphinx, env: BuildEnvironment) -> None:
         context["date"] = newest_year(app)
 
 
-def kept_offline(app: Sphinx, docname: str) -> bool:
-    """Whether a page belongs in the collection's ePub and PDF: the essays, the
-    home page and whatever ``folio_offline_include`` names."""
-    return (docname in folio_domain(app.env).essays or docname == app.config.root_doc
-            or docname in app.config.folio_offline_include)
-
-
-class BookOfEssays(FolioPostTransform):
-    """The collection's PDF holds the essays, not the writing guide or the essay lists."""
-
-    default_priority = 8
-    builders = ("latex",)
-
-    def run(self, **kwargs: Any) -> None:
-        app = self.env._app
-        if self.env.docname != self.config.root_doc:
-            return
-        for part in list(self.document.findall(addnodes.start_of_file)):
-            if not kept_offline(app, part["docname"]):
-                part.parent.remove(part)
-        for box in list(self.document.findall(nodes.container)):
-            if "folio-essay-list" in box["classes"]:
-                box.parent.remove(box)
-
-
 class QuoteKeepsItsPage(FolioPostTransform):
-    """In the PDF the page reference ends the quotation's last line (see the preamble)."""
+    """In the PDF the page reference ends the quotation's last line (see folio.sty)."""
 
     default_priority = 8
     builders = ("latex",)
@@ -271,46 +158,35 @@ class QuoteKeepsItsPage(FolioPostTransform):
             box.remove(ref)
 
 
-class EpubOfEssays(FolioPostTransform):
-    """The ePub's navigation lists every essay, and nothing else the web site has.
+class site_link(nodes.Inline, nodes.TextElement):
+    """A link to another page of the collection's own site, in a PDF: a link, not a footnote."""
 
-    Sphinx builds the ePub's navigation from the home page's toctrees, leaving
-    out hidden ones (the web home page hides its toctree behind the essay
-    list): in the ePub the toctree is shown, as the book's contents, in place
-    of the essay list.
-    """
+
+class SiteLinksStayLinks(FolioPostTransform):
+    """An essay's own PDF links to the other essays on the site (related reading);
+    ``latex_show_urls = "footnote"`` would print each address at the foot of the
+    page.  Those are the collection's own pages: linked, never footnoted."""
 
     default_priority = 8
-    builders = ("epub",)
+    builders = ("latex",)
 
     def run(self, **kwargs: Any) -> None:
-        if self.env.docname != self.config.root_doc:
+        base = (self.config.html_baseurl or "").rstrip("/")
+        if not base:
             return
-        for box in list(self.document.findall(nodes.container)):
-            if "folio-essay-list" in box["classes"]:
-                box.parent.remove(box)
-        for toctree in self.document.findall(addnodes.toctree):
-            toctree["hidden"] = False
-            toctree["entries"] = [(title, ref) for title, ref in toctree["entries"]
-                                  if ref is None or kept_offline(self.env._app, ref)]
-            toctree["includefiles"] = [ref for ref in toctree["includefiles"]
-                                       if kept_offline(self.env._app, ref)]
-            toctree["caption"] = None
+        for reference in list(self.document.findall(nodes.reference)):
+            uri = reference.get("refuri", "")
+            if uri == base or uri.startswith(base + "/"):
+                link = site_link("", "", *reference.children, refuri=uri)
+                reference.replace_self(link)
 
 
-def leave_out_of_epub(app: Sphinx, env: BuildEnvironment) -> None:
-    """Pages that are not essays stay out of the ePub's files too (and the web fonts:
-    reading systems set the text in the reader's own choice, as Standard Ebooks do)."""
-    if app.builder.name != "epub":
-        return
-    suffix = getattr(app.builder, "out_suffix", ".xhtml")
-    outside = [f"{name}{suffix}" for name in sorted(env.found_docs)
-               if not kept_offline(app, name)]
-    fonts = [f"_static/fonts/{p.name}" for p in sorted(FONTS.glob("*"))]
-    fonts.append("_static/folio-web.css")
-    app.config.epub_exclude_files = [*app.config.epub_exclude_files,
-                                     *[n for n in outside + fonts
-                                       if n not in app.config.epub_exclude_files]]
+def visit_site_link(self: LaTeXTranslator, node: site_link) -> None:
+    self.body.append(r"\sphinxhref{" + self.encode_uri(node["refuri"]) + "}{")
+
+
+def depart_site_link(self: LaTeXTranslator, node: site_link) -> None:
+    self.body.append("}")
 
 
 # -- the web: marking Folio's pages, and what their chrome says ------------------------------
@@ -328,26 +204,10 @@ def mark_pages(app: Sphinx, doctree: nodes.document) -> None:
             section["classes"].append("folio-index")
 
 
-def by_date(app: Sphinx) -> list[str]:
-    """Essays oldest first (undated last), for "previous" and "next"."""
-    essays = folio_domain(app.env).essays
-    return sorted(essays, key=lambda name: (essays[name].date or datetime.date.max, name))
-
-
-def refresh_order(app: Sphinx, env: BuildEnvironment) -> set[str]:
-    """The essays by date; pages whose neighbours by date changed need writing again."""
-    views = folio_domain(env).views
-    order = by_date(app)
-    if views.order == order:
-        return set()
-    views.order = order
-    return set(order)
-
-
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                  doctree: nodes.document | None) -> None:
-    """Tab titles, the footer's author, previous/next and no source link, on Folio's
-    pages only (the rest of a site that adds Folio keeps its own settings)."""
+    """Tab titles, the footer's author and no source link, on Folio's pages only
+    (the rest of a site that adds Folio keeps its own settings)."""
     if app.builder.name not in WEB_BUILDERS:
         return
     domain = folio_domain(app.env)
@@ -359,27 +219,11 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
             and not writer_set(app.config, "html_show_sourcelink"):
         context["show_source"] = False  # a reader's page, not a document's source
     if essay is None:
-        if pagename in domain.views.generated:
-            context["prev"] = context["next"] = None
         return
     if essay.author:
         context["author"] = html_text(essay.author)
     if essay.copyright:
         context["copyright"] = html_text(essay.copyright)
-    order = domain.views.order or by_date(app)
-    here = app.builder.get_target_uri(pagename)
-    position = order.index(pagename) if pagename in order else -1
-
-    def neighbour(offset: int) -> dict[str, str] | None:
-        index = position + offset
-        if position < 0 or not 0 <= index < len(order):
-            return None
-        other = domain.essays[order[index]]
-        # The theme prints the title as HTML, as Sphinx's own neighbours are.
-        return {"link": relative_uri(here, app.builder.get_target_uri(other.docname)),
-                "title": html_text(other.title)}
-
-    context["prev"], context["next"] = neighbour(-1), neighbour(1)
 
 
 #: Context values the themes print as HTML without escaping them, while they hold
@@ -408,14 +252,14 @@ def add_styles(app: Sphinx) -> None:
 
 
 def setup_design(app: Sphinx) -> None:
-    app.add_config_value("folio_offline_include", [], "env", types=frozenset({list, tuple}))
     app.connect("config-inited", set_defaults, priority=800)
+    app.add_latex_package("folio", after_hyperref=True)
+    app.connect("builder-inited", copy_latex_look)
     app.connect("builder-inited", add_styles, priority=600)
     app.connect("doctree-read", mark_pages)
     app.connect("env-updated", set_title_page_year)
-    app.connect("env-updated", leave_out_of_epub)
     app.connect("html-page-context", page_context, priority=600)
     app.connect("html-page-context", theme_text, priority=990)
-    app.add_post_transform(BookOfEssays)
     app.add_post_transform(QuoteKeepsItsPage)
-    app.add_post_transform(EpubOfEssays)
+    app.add_node(site_link, latex=(visit_site_link, depart_site_link))
+    app.add_post_transform(SiteLinksStayLinks)

@@ -29,6 +29,7 @@ from folio.core.records import (
     Quote,
     RelatedRequest,
 )
+from folio.ext.shared import title_node
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Set
@@ -194,8 +195,6 @@ class FolioDomain(Domain):
             return None
         title = self.books.get(target, home.book).title
         if typ == "book":
-            from folio.ext.books import title_node  # books.py imports this module
-
             contnode = title_node(title, env.config)
         if not in_this_book(builder, home.place.docname):
             return contnode  # type: ignore[return-value]

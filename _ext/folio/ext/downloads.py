@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
-from folio.core.wording import download_label
+from folio.core.wording import EPUB_LABEL, PDF_LABEL, SEPARATOR, download_label
 from folio.ext.domain import folio_domain
 from folio.ext.essays import header_end
 from folio.ext.offline import essay_stem
@@ -52,9 +52,9 @@ def download_names(config: Config, docname: str, home: bool) -> list[tuple[str, 
     if home:
         pdf = config.latex_documents[0][1].replace(".tex", ".pdf") if config.latex_documents \
             else ""
-        return [("PDF", pdf), ("ePub", f"{config.epub_basename}.epub")]
+        return [(PDF_LABEL, pdf), (EPUB_LABEL, f"{config.epub_basename}.epub")]
     stem = essay_stem(config, docname)
-    return [("PDF", f"{stem}.pdf"), ("ePub", f"{stem}.epub")]
+    return [(PDF_LABEL, f"{stem}.pdf"), (EPUB_LABEL, f"{stem}.epub")]
 
 
 def downloads_folder(outdir: str | Path) -> Path:
@@ -82,7 +82,7 @@ class DownloadLinks(FolioPostTransform):
             here = self.builder.get_target_uri(docname)
             for number, (label, name) in enumerate(offered):
                 if number:
-                    paragraph += nodes.Text(" · ")
+                    paragraph += nodes.Text(SEPARATOR)
                 paragraph += nodes.reference(label, label,
                                              refuri=relative_uri(here, f"{DOWNLOADS}/{name}"))
             placeholder.replace_self(nodes.container("", paragraph, classes=["folio-downloads"]))

@@ -23,10 +23,12 @@ from xml.sax.saxutils import quoteattr
 from sphinx.util import logging
 
 from folio.core.escaping import html_text
+from folio.core.names import file_stem
+from folio.core.wording import ACCESSIBILITY_SUMMARY
 from folio.ext.books import cover_svg
 from folio.ext.domain import folio_domain
 from folio.ext.downloads import downloads_folder
-from folio.ext.offline import essay_stem, slug_of
+from folio.ext.offline import essay_stem
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -46,9 +48,7 @@ ACCESSIBILITY = (
     ("schema:accessibilityFeature", "readingOrder"),
     ("schema:accessibilityFeature", "alternativeText"),
     ("schema:accessibilityHazard", "none"),
-    ("schema:accessibilitySummary",
-     "Essays with headings and a table of contents; every cover image has a text "
-     "alternative, and each quotation its page reference in text."),
+    ("schema:accessibilitySummary", ACCESSIBILITY_SUMMARY),
 )
 
 
@@ -87,8 +87,9 @@ def write_essay_epubs(app: Sphinx, exception: Exception | None) -> None:
     written = 0
     for docname, essay in sorted(folio_domain(app.env).essays.items()):
         path = target / f"{essay_stem(config, docname)}.epub"
-        written += package_epub(app, [(docname, "essay.xhtml")], f"{config.epub_uid}-"
-                                f"{slug_of(docname)}", essay.title, essay.author, essay.date, path)
+        identifier = f"{config.epub_uid}-{file_stem(docname)}"
+        written += package_epub(app, [(docname, "essay.xhtml")], identifier, essay.title,
+                                essay.author, essay.date, path)
     if written:
         logger.info("folio: %d essay ePubs written in %s", written, target)
     # For the build report (same build, so the builder holds it; nothing is pickled).
@@ -113,7 +114,9 @@ def package_epub(app: Sphinx, chapters: list[tuple[str, str]], identifier: str, 
     config = app.config
     outdir = Path(app.builder.outdir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    styles = [name for name in ("_static/epub.css", "_static/pygments.css", "_static/folio.css")
+    # The same stylesheets as the collection's ePub, in the same order: one design.
+    styles = [name for name in ("_static/epub.css", "_static/pygments.css", "_static/folio.css",
+                                "_static/folio-epub.css")
               if (outdir / name).exists()]
     language = config.language or "en"
     essays = folio_domain(app.env).essays

@@ -1,18 +1,17 @@
 """Essays: front matter → :class:`Essay`, the title, the byline and the © line.
 
-The front matter is read by a transform just before ``doctree-read``
-(priority 880), while the docinfo node that MyST front matter and rST field
-lists both become is still in the tree, so the title exists before Sphinx
-collects titles and the table of contents.  On web pages a post-transform
+The front matter is read by a transform at priority 870, just before the
+one that emits ``doctree-read`` (880), while the docinfo node that rST field
+lists become is still in the tree, so the title exists before Sphinx
+collects titles and the table of contents.  MyST front matter is read from
+the file itself (:mod:`folio.core.frontmatter`, which also says why).  On web pages a post-transform
 links the byline's genre and tags to their listing pages.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
@@ -23,7 +22,19 @@ from sphinx.util import logging
 from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
-from folio.core.library import front_matter_end, parse_date
+from folio.core.dates import parse_date
+from folio.core.frontmatter import (
+    YAML_ERRORS,
+    field_lines,
+    folio_reports,
+    front_matter_end,
+    front_matter_problem,
+    is_json_collection,
+    parse_list,
+    parse_tags,
+    recover_front_matter,
+)
+from folio.core.names import genre_page, tag_page
 from folio.core.ratings import parse_rating
 from folio.core.records import Essay
 from folio.core.wording import (
@@ -35,13 +46,11 @@ from folio.core.wording import (
     format_date,
 )
 from folio.ext.domain import folio_domain
-from folio.ext.listings import genre_page, tag_page
 from folio.ext.ratings import rating_line
 from folio.ext.related import related_reading
 from folio.ext.shared import (
     WEB_BUILDERS,
     FolioPostTransform,
-    add_latex_styles,
     clean_text,
     styled_paragraph,
 )
@@ -63,35 +72,6 @@ OTHER_KEYS = frozenset({"orphan", "nocomments", "nosearch", "tocdepth", "authors
 
 # -- pure functions: text in, data out ---------------------------------------
 
-def parse_list(value: str) -> tuple[str, ...]:
-    """Items of a YAML list (which MyST hands over as JSON) or ``a, b``, as written."""
-    value = value.strip()
-    items: list[object]
-    if value.startswith("["):
-        try:
-            loaded = json.loads(value)
-        except ValueError:
-            loaded = value.strip("[]").split(",")
-        items = loaded if isinstance(loaded, list) else [loaded]
-    else:
-        items = list(value.split(","))
-    found = (str(item).strip().strip("'\"").strip() for item in items)
-    return tuple(item for item in found if item)
-
-
-def parse_tags(value: str) -> tuple[str, ...]:
-    """Tags from a YAML list or ``a, b``, each once."""
-    return tuple(dict.fromkeys(parse_list(value)))
-
-
-def is_json_collection(value: str) -> bool:
-    """Whether a front matter value was a YAML list or mapping (MyST hands those over as JSON)."""
-    try:
-        return isinstance(json.loads(value), list | dict)
-    except ValueError:
-        return False
-
-
 def educate(text: str, config: Config) -> str:
     """Curly quotes and dashes, as Sphinx gives the body (front matter misses out).
 
@@ -102,86 +82,6 @@ def educate(text: str, config: Config) -> str:
         return text
     return "".join(educate_tokens([("text", text)], config.smartquotes_action,
                                   config.language or "en"))
-
-
-def field_lines(source: str) -> dict[str, int]:
-    """Line of each front-matter key (``key:`` or ``:key:``) near a file's top.
-
-    Docutils does not keep lines for front matter, and a warning a writer can
-    act on needs one.
-    """
-    lines: dict[str, int] = {}
-    try:
-        head = Path(source).read_text(encoding="utf-8", errors="replace").splitlines()[:200]
-    except OSError:
-        return lines
-    pattern = re.compile(r"^:?([A-Za-z][\w-]*):(?:\s|$)")
-    for number, line in enumerate(head, start=1):
-        match = pattern.match(line)
-        if match:
-            lines.setdefault(match.group(1), number)
-    return lines
-
-
-#: What PyYAML may raise on bad input (out-of-range dates escape as ValueError).
-YAML_ERRORS = (yaml.YAMLError, ValueError, RecursionError)
-NO_FRONT_MATTER = "essay has no front matter (it needs a title, a date and a genre)"
-
-
-def front_matter_of(text: str) -> str | None:
-    """The YAML between a MyST text's ``---`` lines, if it has any."""
-    lines = text.split("\n")
-    end = front_matter_end(lines)
-    return None if end is None else "\n".join(lines[1:end])
-
-
-def front_matter_text(source: str) -> str | None:
-    """The YAML between a MyST file's ``---`` lines, if it has any."""
-    if not source.endswith(".md"):
-        return None
-    try:
-        return front_matter_of(Path(source).read_text(encoding="utf-8", errors="replace"))
-    except OSError:
-        return None
-
-
-def front_matter_problem(source: str) -> tuple[int, str] | None:
-    """Where and why an essay's front matter gives nothing to read, if it does not.
-
-    One warning says it all: no front matter, an empty one, one that is not
-    YAML, or YAML that is not ``key: value`` lines (the missing title, date and
-    genre follow from it and are not reported again).
-    """
-    if not source.endswith(".md"):
-        return 1, NO_FRONT_MATTER  # reStructuredText: no field list before the text
-    text = front_matter_text(source)
-    if text is None:
-        return 1, NO_FRONT_MATTER
-    try:
-        data = yaml.load(text, Loader=yaml.BaseLoader)
-    except YAML_ERRORS as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1  # +1 for '---', +1 from 0-based
-        return line, f"front matter is not valid YAML: {getattr(error, 'problem', None) or error}"
-    if not data:
-        return 1, "essay's front matter is empty (it needs a title, a date and a genre)"
-    if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else "plain text"
-        return 2, f"front matter must be 'key: value' lines (title, date, genre), not {kind}"
-    return None
-
-
-def folio_reports(text: str) -> bool:
-    """Whether Folio warns about this front matter itself: unreadable, not
-    ``key: value`` lines, or a date that is not a date."""
-    try:
-        data = yaml.load(text, Loader=yaml.BaseLoader)
-    except YAML_ERRORS:
-        return True
-    if not data or not isinstance(data, dict):
-        return True
-    date = data.get("date", "")
-    return not isinstance(date, str) or (bool(date.strip()) and parse_date(date) is None)
 
 
 def front_matter_for_myst(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -210,28 +110,6 @@ def front_matter_for_myst(app: Sphinx, docname: str, source: list[str]) -> None:
         pass
     if folio_reports(text):
         source[0] = "\n".join([""] * (end + 1) + lines[end + 1:])
-
-
-def recover_front_matter(source: str) -> dict[str, str]:
-    """A MyST file's front matter, every value as the writer wrote it.
-
-    Read as text, not as PyYAML types: PyYAML turns ``2019-02-30`` into a
-    date and fails, and MyST then drops the whole block with "Malformed
-    YAML"; this way the writer hears about the one bad value instead.
-    """
-    text = front_matter_text(source)
-    if text is None:
-        return {}
-    try:
-        # libyaml's loader when installed: the same strings, ten times faster (every
-        # essay is read at config-inited for its PDF's title, on every build).
-        data = yaml.load(text, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))
-    except YAML_ERRORS:
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {str(key): json.dumps(value) if isinstance(value, list | dict) else str(value)
-            for key, value in data.items()}
 
 
 def docinfo_fields(document: nodes.document) -> dict[str, str]:
@@ -498,14 +376,6 @@ class BylineLinks(FolioPostTransform):
                         inline += link(tag, tag_page(tag))
 
 
-#: In print: the subtitle, byline and © line set apart from the body.
-LATEX_STYLES = r"""
-% Folio, essays: subtitle, byline and copyright line.
-\newenvironment{sphinxclassfolio-subtitle}{\par\parindent=0pt\large\itshape}{\par}
-\newenvironment{sphinxclassfolio-byline}{\par\parindent=0pt\small}{\par\medskip}
-\newenvironment{sphinxclassfolio-copyright}{\par\medskip\parindent=0pt\small}{\par}
-"""
-
 
 def refresh_labels(app: Sphinx, env: BuildEnvironment) -> set[str]:
     """Each essay's label (it may name a book, known once records are merged);
@@ -527,5 +397,4 @@ def setup_essays(app: Sphinx) -> None:
     app.add_transform(EssayFrontMatter)
     app.connect("source-read", front_matter_for_myst)
     app.add_post_transform(BylineLinks)
-    add_latex_styles(app, LATEX_STYLES)
 

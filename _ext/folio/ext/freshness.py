@@ -1,4 +1,4 @@
-"""What a build must write again, and nothing more.
+"""What a build must write again, and nothing more: which pages are stale.
 
 Sphinx rewrites a page when its source changed; Folio's pages also show other
 pages' titles and the collection's lists, so the refreshes in ``env-updated``
@@ -21,11 +21,14 @@ of an incremental build's time at 1,000 essays, and are answered here:
   record is a small JSON file beside the doctrees, not the environment:
   Sphinx pickles the environment before ``html-collect-pages``, so anything
   kept there at that point would be lost.
+
+The LaTeX builder that writes only the stale essays is
+:mod:`folio.ext.latex_builder`'s; keeping the garbage collector off a large
+environment is :mod:`folio.ext.memory`'s.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -33,9 +36,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx import addnodes
-from sphinx.builders.latex import LaTeXBuilder
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import docname_join
+
+from folio.core.state import (
+    GENERATED_PAGES,
+    read_mapping,
+    write_if_changed,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Set
@@ -51,13 +59,15 @@ QUIET_SIDEBARS = frozenset({
     "searchbox.html", "sourcelink.html",
 })
 
-#: Beside the html builder's doctrees: generated page -> digest of what it shows.
-DIGESTS = "folio-generated-pages.json"
-
 Page = tuple[str, dict[str, Any], str]
 
 #: Folio's own code (core, extension, commands): a change to it stales every page.
 FOLIO_CODE = Path(__file__).resolve().parent.parent
+
+
+def code_stamp() -> int:
+    """When Folio's code last changed (the newest ``.py`` file's time)."""
+    return max((p.stat().st_mtime_ns for p in FOLIO_CODE.rglob("*.py")), default=0)
 
 
 def quiet_sidebars(sidebars: Mapping[str, Any]) -> bool:
@@ -154,94 +164,10 @@ def maybe_changed(env: BuildEnvironment) -> set[str] | None:
     return set(read) | set(stale)
 
 
-class FolioLaTeXBuilder(LaTeXBuilder):
-    """Sphinx's LaTeX builder, which assembles and translates every document on every
-    build (about 157 s at 1,000 essays), writing an essay's own document only when
-    the essay was read again or a refresh made it stale (another essay's title in
-    its related list, a book's record...), or its ``.tex`` is missing; the
-    collection's only when anything changed.  Everything is written when the
-    LaTeX settings, templates or Folio's code changed since the last build.
-    """
-
-    name = "latex"
-
-    def write_documents(self, _docnames: Set[str]) -> None:
-        self.document_data = self.documents_to_write()
-        super().write_documents(_docnames)
-
-    def settings_stamp(self) -> str:
-        plain = (str, int, float, bool, list, tuple, dict, type(None))
-        values = sorted((item.name, repr(item.value)) for item in self.config
-                        if isinstance(item.value, plain))
-        folders = [Path(self.srcdir, folder) for folder in self.config.templates_path]
-        newest = max((p.stat().st_mtime_ns for folder in folders if folder.is_dir()
-                      for p in folder.rglob("*") if p.is_file()), default=0)
-        code = max((p.stat().st_mtime_ns for p in FOLIO_CODE.rglob("*.py")), default=0)
-        return hashlib.sha256(repr((values, newest, code)).encode()).hexdigest()
-
-    def documents_to_write(self) -> list[tuple[str, str, str, str, str, bool]]:
-        from folio.ext.domain import folio_domain  # the domain imports the feature modules
-
-        record = Path(self.doctreedir, "folio-latex-settings.json")
-        stamp = self.settings_stamp()
-        try:
-            same = json.loads(record.read_text(encoding="utf-8")) == stamp
-        except (OSError, ValueError):
-            same = False
-        if not same:
-            record.parent.mkdir(parents=True, exist_ok=True)
-            record.write_text(json.dumps(stamp), encoding="utf-8")
-        changed = maybe_changed(self.env)
-        if not same or changed is None:
-            return list(self.document_data)
-        essays = folio_domain(self.env).essays
-        anything = bool(changed) or bool(getattr(self.env, "folio_changed", True))
-        return [entry for entry in self.document_data
-                if not Path(self.outdir, entry[1]).is_file()
-                or (entry[0] in changed if entry[0] in essays else anything)]
-
-
-#: Documents read in one build from which the environment is set aside (below).
-SETTLE_AFTER = 200
-
-
-def settle_memory(app: Sphinx, env: BuildEnvironment) -> None:
-    """After reading: the environment is complete; keep the garbage collector off it.
-
-    Python's full collections scan every live object, and a large collection's
-    environment is millions of them: while the pages are written, each full
-    collection costs more the larger the collection, so the build grew faster
-    than the number of essays.  ``gc.freeze()`` sets what exists now aside;
-    ``unsettle_memory`` gives it back before the next build reads (``folio live``
-    keeps one process for many builds).  Only when many documents were read: a
-    full collection costs a tenth of a second at 1,000 essays, more than an
-    incremental build's writing saves.
-    """
-    if len(getattr(env, "folio_read", ())) < SETTLE_AFTER:
-        return
-    # Not the doctrees Sphinx keeps from reading (cyclic, so only the collector
-    # frees them after writing): they are read again from disk, not from an older
-    # copy Sphinx may hold in memory from an earlier build of this process.
-    read = getattr(env, "_write_doc_doctree_cache", {})
-    older = getattr(env, "_pickled_doctree_cache", {})
-    for docname in read:
-        older.pop(docname, None)
-    read.clear()
-    gc.collect()
-    gc.freeze()
-
-
-def unsettle_memory(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    gc.unfreeze()
-
-
 def setup_freshness(app: Sphinx) -> None:
-    app.connect("env-updated", settle_memory, priority=900)
-    app.connect("env-before-read-docs", unsettle_memory)
     app.add_env_collector(TitleLinks)  # links shown by title: a retitle rewrites their pages
     app.connect("env-before-read-docs", note_reading)
     app.connect("env-purge-doc", note_removal)
-    app.add_builder(FolioLaTeXBuilder, override=True)
 
 
 # -- links that show the page's title ----------------------------------------------------------
@@ -313,9 +239,8 @@ def page_stamp(app: Sphinx, shown: object) -> str:
     info = getattr(builder, "build_info", None)
     templates = getattr(builder, "templates", None)
     newest = templates.newest_template_mtime() if templates is not None else 0.0
-    code = max((p.stat().st_mtime_ns for p in FOLIO_CODE.rglob("*.py")), default=0)
     return repr((builder.name, getattr(info, "config_hash", ""), getattr(info, "tags_hash", ""),
-                 newest, code, shown))
+                 newest, code_stamp(), shown))
 
 
 def inputs_digest(app: Sphinx, stamp: str) -> str:
@@ -347,12 +272,9 @@ def changed_pages(app: Sphinx, compute: Callable[[], Iterable[Page]], names: Ite
     are handed over.  The record is rewritten once all pages were handed
     over, so a build that fails half way renders them all next time.
     """
-    record = Path(app.doctreedir, DIGESTS)
-    try:
-        before = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        before = {}
-    if not isinstance(before, dict) or not isinstance(before.get("pages"), dict):
+    record = Path(app.doctreedir, GENERATED_PAGES)
+    before = read_mapping(record)
+    if not isinstance(before.get("pages"), dict) or not isinstance(before.get("inputs"), str):
         before = {"inputs": "", "pages": {}}
     outfile = getattr(app.builder, "get_outfilename", None)
 
@@ -374,5 +296,4 @@ def changed_pages(app: Sphinx, compute: Callable[[], Iterable[Page]], names: Ite
         yield page
     after = {"inputs": inputs, "pages": pages}
     if after != before:
-        record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(json.dumps(after, indent=0, sort_keys=True), encoding="utf-8")
+        write_if_changed(record, json.dumps(after, indent=0, sort_keys=True))

@@ -39,14 +39,16 @@ from sphinx.environment import CONFIG_OK
 
 from folio.core import wording
 from folio.core.escaping import html_text
-from folio.core.library import KEY, read_book_file
+from folio.core.library import read_book_file
+from folio.core.names import BOOK_KEY, book_key, surname_key
+from folio.core.pages import page_order
 from folio.core.ratings import stars
 from folio.core.records import SHELVES, Book, Citation, Essay, LibraryBook, Quote
 from folio.core.wording import join_names
-from folio.ext.books import check_book, cover_filename, local_path, slug, write_cover
+from folio.ext.books import check_book, cover_filename, local_path, write_cover
 from folio.ext.domain import folio_domain
-from folio.ext.listings import Pages, page_order, pages_quoted, surname_key
-from folio.ext.shared import clean_text, warn
+from folio.ext.generated import Pages, pages_quoted
+from folio.ext.shared import clean_text, quote_marks, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -123,10 +125,10 @@ def read_library(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> Non
 def read_book(path: Path, source: str, scale: int) -> LibraryBook:
     """One book file, its problems said as warnings at their lines."""
     key = path.stem
-    if not KEY.match(key):
+    if not BOOK_KEY.match(key):
         warn(f"book file name {path.name!r} may only hold letters, digits and '-' "
-             f"(it is the book's key); using {slug(key)!r}", f"{path}:1", "library")
-        key = slug(key)
+             f"(it is the book's key); using {book_key(key)!r}", f"{path}:1", "library")
+        key = book_key(key)
     text = clean_text(path.read_text(encoding="utf-8", errors="replace"))
     entry, problems = read_book_file(key, source, text, scale)
     for option, message in check_book(entry.book):
@@ -345,14 +347,14 @@ class Shown:
         self.scale = app.config.folio_rating_scale
         self.page_format = app.config.folio_page_format
         self.style = app.config.folio_title_style
-        self.language = app.config.language or "en"
+        self.marks = quote_marks(app.config)
         self.spoilers = {"label": app.config.folio_spoiler_label,
                          "mark": wording.spoiler_mark(app.config.folio_spoiler_label),
                          "fold": app.config.folio_spoiler_style == "fold"}
 
     def title(self, book: Book) -> dict[str, Any]:
         """A title as ``folio_title_style`` sets it: the text, and whether in italics."""
-        text, italic = wording.styled_title(wording.book_title(book), self.style, self.language)
+        text, italic = wording.styled_title(wording.book_title(book), self.style, self.marks)
         return {"text": text, "italic": italic}
 
     def book(self, links: Pages, shelf: Shelf, cover: tuple[str, str],
@@ -403,7 +405,7 @@ def library_pages(app: Sphinx, chosen: set[str]) -> Iterator[tuple[str, dict[str
             continue
         links = Pages(app, name)
         entry = shelf.entry
-        caption = wording.caption_parts(shelf.book, None, shown.style, shown.language)
+        caption = wording.caption_parts(shelf.book, None, shown.style, shown.marks)
         yield name, {"title": html_text(wording.book_page_title(shelf.book)), "folio_book": {
             "title": shown.title(shelf.book), "caption": caption,
             "cover": links.resource(covers[key][0]), "cover_alt": covers[key][1],

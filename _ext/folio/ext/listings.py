@@ -20,17 +20,23 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
-from sphinx.util.osutil import relative_uri
 
 from folio.core import wording
 from folio.core.escaping import html_text
-from folio.core.names import page_name
+from folio.core.names import genre_page, tag_name
+from folio.core.pages import page_order
 from folio.core.records import Book, Essay, Quote
-from folio.core.wording import SEPARATOR, format_date
+from folio.core.wording import SEPARATOR, format_date, join_names
 from folio.ext.domain import Sidebar, folio_domain
 from folio.ext.freshness import changed_pages, changed_titles, pages_showing, quiet_sidebars
-from folio.ext.quotes import page_value
-from folio.ext.shared import WEB_BUILDERS, FolioPostTransform, warn
+from folio.ext.generated import Pages, summary_spans
+from folio.ext.library import library_pages, remove_covers
+from folio.ext.library import page_names as library_names
+from folio.ext.series import page_names as series_names
+from folio.ext.series import series_pages
+from folio.ext.shared import WEB_BUILDERS, FolioPostTransform, quote_marks, warn
+from folio.ext.years import page_names as year_names
+from folio.ext.years import year_pages
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -44,26 +50,6 @@ class essay_list(nodes.General, nodes.Element):
 
 # -- pure functions ------------------------------------------------------------------------
 
-#: Pages beside the tags' own in ``tags/``: no tag may take their name.
-TAG_FOLDER_PAGES = frozenset({"index"})
-
-
-def slug(text: str) -> str:
-    """A page name for a tag (``the sea`` → ``the-sea``): :func:`folio.core.names.page_name`,
-    the one rule for names made from a writer's words."""
-    return page_name(text, TAG_FOLDER_PAGES)
-
-
-def genre_page(genre: str) -> str:
-    """The name of a genre's listing page."""
-    return f"genres/{page_name(genre)}"
-
-
-def tag_page(tag: str) -> str:
-    """The name of a tag's listing page (never the tag index's, whatever the tag)."""
-    return f"tags/{slug(tag)}"
-
-
 def newest_first(essays: Iterable[Essay]) -> list[Essay]:
     return sorted(essays, key=lambda e: (-(e.date.toordinal() if e.date else 0), e.docname))
 
@@ -73,23 +59,9 @@ def select_essays(essays: Iterable[Essay], genre: str = "", tag: str = "", year:
     """Essays newest first, optionally of one genre, tag or year."""
     chosen = [e for e in newest_first(essays)
               if (not genre or genre in e.genres)
-              and (not tag or slug(tag) in {slug(t) for t in e.tags})
+              and (not tag or tag_name(tag) in {tag_name(t) for t in e.tags})
               and (not year or (e.date is not None and e.date.year == year))]
     return chosen[:limit] if limit else chosen
-
-
-def page_order(quote: Quote) -> tuple[int, int, str]:
-    """Roman front matter before arabic pages, each in number order."""
-    first = quote.pages[0].first if quote.pages else ""
-    value = page_value(first)
-    if value is None:
-        return (2, 0, first)
-    kind, number = value
-    return (0 if kind == "roman" else 1, number, first)
-
-
-def surname_key(name: str) -> tuple[str, str]:
-    return (name.split()[-1].casefold() if name.split() else "", name.casefold())
 
 
 def quotations(books: Mapping[str, Book], quotes: Mapping[str, list[Quote]]
@@ -164,63 +136,14 @@ class FillEssayLists(FolioPostTransform):
             format_date(essay.date) if essay.date else "", label) if part)
         card += nodes.paragraph(facts, facts, classes=["folio-essay-facts"])
         if essay.summary:
-            card += nodes.paragraph(essay.summary, essay.summary, classes=["folio-summary"])
+            summary = nodes.paragraph(essay.summary, "", classes=["folio-summary"])
+            for text, is_title in summary_spans(self.env, essay):
+                summary += nodes.title_reference(text, text) if is_title else nodes.Text(text)
+            card += summary
         return card
 
 
 # -- generated pages (web only) -----------------------------------------------------------------
-
-class Pages:
-    """The context for one generated page: links made relative to that page."""
-
-    def __init__(self, app: Sphinx, pagename: str) -> None:
-        self.builder = app.builder
-        self.here = app.builder.get_target_uri(pagename)
-        self.labels = folio_domain(app.env).views.labels
-        self.generated = set(folio_domain(app.env).views.generated)
-        self.titles = folio_domain(app.env).views.titles
-
-    def href(self, page: str, anchor: str = "") -> str:
-        uri = relative_uri(self.here, self.builder.get_target_uri(page))
-        return f"{uri}#{anchor}" if anchor else uri
-
-    def resource(self, path: str) -> str:
-        return relative_uri(self.here, path)
-
-    def essay(self, essay: Essay) -> dict[str, Any]:
-        return {
-            "title": essay.title, "href": self.href(essay.docname),
-            "date": format_date(essay.date) if essay.date else "",
-            "iso": essay.date.isoformat() if essay.date else "",
-            "genre": essay.genre,
-            "kind": self.labels.get(essay.docname, essay.genre),
-            "label": wording.bracketed_label(self.labels[essay.docname])
-            if self.labels.get(essay.docname) else "",
-            "genre_href": self.href(genre_page(essay.genre))
-            if genre_page(essay.genre) in self.generated else "",
-            "summary": essay.summary,
-        }
-
-    def page(self, docname: str, essays: Mapping[str, Essay]) -> dict[str, Any]:
-        """An essay as :meth:`essay` gives it; any other page by its title, without a label."""
-        if docname in essays:
-            return self.essay(essays[docname])
-        return {"title": self.titles.get(docname, docname), "href": self.href(docname),
-                "label": ""}
-
-
-def pages_quoted(links: Pages, docname: str, found: tuple[Quote, ...],
-                 page_format: str) -> list[tuple[str, str, bool]]:
-    """Each page reference a page makes, once, worded as on that page,
-    linked to its quotation if any, and whether that quotation is a spoiler."""
-    pages: dict[str, tuple[str, bool]] = {}
-    for quote in found:
-        href = links.href(docname, quote.anchor) if quote.anchor else ""
-        reference = wording.page_reference(page_format, quote.pages)
-        if not pages.get(reference, ("", False))[0]:
-            pages[reference] = (href, quote.spoiler)
-    return [(reference, href, spoiler) for reference, (href, spoiler) in pages.items()]
-
 
 def generated_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """The generated pages whose content changed (:mod:`folio.ext.freshness`); pages no
@@ -234,7 +157,6 @@ def generated_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     views = folio_domain(app.env).views
     for gone in views.gone:
         Path(app.outdir, app.builder.get_target_uri(gone)).unlink(missing_ok=True)
-    from folio.ext.library import remove_covers  # it imports this module
 
     remove_covers(app, views.gone)
     yield from changed_pages(app, lambda: collection_pages(app), views.generated,
@@ -246,7 +168,7 @@ def tag_names(essays: Iterable[Essay]) -> dict[str, str]:
     tags: dict[str, str] = {}
     for essay in newest_first(essays):
         for tag in essay.tags:
-            tags.setdefault(slug(tag), tag)
+            tags.setdefault(tag_name(tag), tag)
     return dict(sorted(tags.items()))
 
 
@@ -328,9 +250,6 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                           for year, found in years.items()])
     # The library, the books', the series' and the reading years' pages (those modules build
     # on this one's helpers).
-    from folio.ext.library import library_pages
-    from folio.ext.series import series_pages
-    from folio.ext.years import year_pages
 
     yield from library_pages(app, chosen)
     yield from series_pages(app, chosen)
@@ -341,8 +260,8 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         """A book's title as ``folio_title_style`` sets it: the text, and whether in italics."""
         text, italic = wording.styled_title(wording.book_title(book),
                                             app.config.folio_title_style,
-                                            app.config.language or "en")
-        return {"text": text, "italic": italic}
+                                            quote_marks(app.config))
+        return {"text": text, "italic": italic, "authors": join_names(book.authors)}
 
     spoilers = {"label": app.config.folio_spoiler_label,
                 "mark": wording.spoiler_mark(app.config.folio_spoiler_label),
@@ -376,8 +295,10 @@ def sidebar_context(app: Sphinx, pagename: str, templatename: str, context: dict
     views = folio_domain(app.env).views
     recent, genres = views.sidebar or ([], [])
     # Links only to pages that exist (refresh_listings rewrites every page when that changes).
+    context["folio_words"] = wording.SIDEBAR
     context["folio_recent"] = recent
-    context["folio_genres"] = [genre for genre in genres if genre[0] in views.generated]
+    context["folio_genres"] = [(page, wording.genre_with_count(genre, count))
+                               for page, genre, count in genres if page in views.generated]
     context["folio_browse"] = [(page, label) for page, label in wording.BROWSE
                                if page in views.generated]
 
@@ -405,10 +326,6 @@ def refresh_listings(app: Sphinx, env: BuildEnvironment) -> set[str]:
     """
     domain = folio_domain(env)
     views = domain.views
-    # The library, the books', the series' and the reading years' pages (they import this one).
-    from folio.ext.library import page_names as library_names
-    from folio.ext.series import page_names as series_names
-    from folio.ext.years import page_names as year_names
 
     wanted = set(app.config.folio_listing_pages)
     generated = sorted({
@@ -440,4 +357,5 @@ def setup_listings(app: Sphinx) -> None:
     app.add_directive("essay-list", EssayList)
     app.add_post_transform(FillEssayLists)
     app.connect("html-collect-pages", generated_pages)
-    app.connect("html-page-context", sidebar_context)
+    # Before any theme renders the sidebar (to see whether it is empty): it needs the words.
+    app.connect("html-page-context", sidebar_context, priority=400)

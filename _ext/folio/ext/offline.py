@@ -11,6 +11,7 @@ The ePubs are :mod:`folio.ext.epubs`, the links to both on web pages
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -20,9 +21,11 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import texescape
 from sphinx.util.matching import Matcher
 
+from folio.core.frontmatter import recover_front_matter
+from folio.core.names import file_stem
+from folio.core.state import ESSAY_FIELDS, ESSAY_LIST, read_mapping, write_if_changed
 from folio.ext.domain import folio_domain
-from folio.ext.essays import educate, recover_front_matter
-from folio.ext.shared import add_latex_styles
+from folio.ext.essays import educate
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -52,7 +55,9 @@ def essay_sources(srcdir: Path, config: Config,
 
 
 def source_fields(path: Path) -> dict[str, str]:
-    """The front matter (MyST) or docinfo fields (rST) of an essay, before reading."""
+    """The front matter (MyST) or docinfo fields (rST) of an essay, before reading:
+    ``latex_documents`` must be complete at ``config-inited``, before any document
+    is read, so the title and author come from the file itself."""
     if path.suffix == ".md":
         return recover_front_matter(str(path))
     text = path.read_text(encoding="utf-8", errors="replace")
@@ -60,29 +65,12 @@ def source_fields(path: Path) -> dict[str, str]:
                                                             re.MULTILINE)[::-1]}
 
 
-def source_field(path: Path, key: str) -> str:
-    """One front matter value (MyST) or docinfo field (rST) of an essay, before reading.
-
-    ``latex_documents`` must be complete at ``config-inited``, before any
-    document is read, so the title and author come from the file itself.
-    """
-    if path.suffix == ".md":
-        return recover_front_matter(str(path)).get(key, "")
-    match = re.search(rf"^:{key}:\s*(.+)$",
-                      path.read_text(encoding="utf-8", errors="replace"), re.MULTILINE)
-    return match.group(1).strip() if match else ""
-
-
-def slug_of(docname: str) -> str:
-    return docname.rsplit("/", 1)[-1]
-
-
 def essay_stem(config: Config, docname: str) -> str:
     """The file name (no suffix) of an essay's own PDF and ePub."""
     for entry in config.latex_documents:
         if entry[0] == docname:
             return str(entry[1]).removesuffix(".tex")
-    return slug_of(docname)
+    return file_stem(docname)
 
 
 def add_essay_pdfs(app: Sphinx, config: Config) -> None:
@@ -96,14 +84,11 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
     # Every build reads every essay's title and author here, before Sphinx reads
     # anything: remembered beside the doctrees by file time and size, as typeset
     # for the settings that shape them.
-    remembered = Path(app.doctreedir, "folio-essay-fields.json")
+    remembered = Path(app.doctreedir, ESSAY_FIELDS)
     settings = repr((config.latex_engine, config.language, config.smartquotes,
                      config.smartquotes_action, config.folio_author, config.author))
-    try:
-        known = json.loads(remembered.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    if not isinstance(known, dict) or known.get("settings") != settings \
+    known = read_mapping(remembered)
+    if known.get("settings") != settings \
             or not isinstance(known.get("essays"), dict):
         known = {"settings": settings, "essays": {}}
     fresh: dict[str, list[Any]] = {}
@@ -114,7 +99,7 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
     for docname, path in essay_sources(Path(app.srcdir), config, suffixes):
         if docname in taken:
             continue
-        target = f"{slug_of(docname)}.tex"
+        target = f"{file_stem(docname)}.tex"
         if target in taken:  # an essay named like the collection's own file
             target = f"essay-{target}"
         taken.add(target)
@@ -123,7 +108,7 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
         entry = known["essays"].get(docname)
         if not (isinstance(entry, list) and len(entry) == 4 and entry[:2] == stamp):
             fields = source_fields(path)
-            title = educate(str(fields.get("title", "")), config) or slug_of(docname)
+            title = educate(str(fields.get("title", "")), config) or file_stem(docname)
             # An essay's own PDF names its own author (the contract), else the collection's.
             author = str(fields.get("author", "")) or config.folio_author or config.author
             entry = [*stamp, texescape.escape(title, engine), texescape.escape(author, engine)]
@@ -131,12 +116,9 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
         documents.append((docname, target, entry[2], entry[3], "howto"))
     config.latex_documents = documents
     if fresh != known["essays"]:
-        try:
-            remembered.parent.mkdir(parents=True, exist_ok=True)
-            remembered.write_text(json.dumps({"settings": settings, "essays": fresh},
-                                             sort_keys=True), encoding="utf-8")
-        except OSError:
-            pass  # only a shortcut for the next build
+        with contextlib.suppress(OSError):  # only a shortcut for the next build
+            write_if_changed(remembered, json.dumps({"settings": settings, "essays": fresh},
+                                                    sort_keys=True))
 
 
 def write_offprint_list(app: Sphinx, exception: Exception | None) -> None:
@@ -162,25 +144,11 @@ def write_offprint_list(app: Sphinx, exception: Exception | None) -> None:
         listed.append({"docname": docname, "tex": target, "stem": essay_stem(app.config, docname),
                        "title": essay.title, "author": author,
                        "author_tex": texescape.escape(author, engine)})
-    Path(app.builder.outdir, "folio-essays.json").write_text(
-        json.dumps({"essays": listed, "collections": collections}, indent=1), encoding="utf-8")
+    write_if_changed(Path(app.builder.outdir, ESSAY_LIST),
+                     json.dumps({"essays": listed, "collections": collections}, indent=1))
 
-
-#: One essay's own PDF (howto class): no contents page for a single chapter,
-#: and no release number; the byline gives the essay's date.
-LATEX_STYLES = r"""
-% Folio, offline files: one essay's own PDF.
-\makeatletter
-\@ifclassloaded{sphinxhowto}{%
-  \renewcommand{\sphinxtableofcontents}{}%
-  \renewcommand{\release}[1]{}\renewcommand{\releasename}{}%
-  \renewcommand{\date}[1]{\gdef\@date{}}%
-}{}
-\makeatother
-"""
 
 
 def setup_offline(app: Sphinx) -> None:
     app.connect("config-inited", add_essay_pdfs)
     app.connect("build-finished", write_offprint_list)
-    add_latex_styles(app, LATEX_STYLES)

@@ -20,12 +20,13 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from folio.core.records import PageSpan, Place, Quote
+from folio.core.names import BOOK_KEY
+from folio.core.pages import pages_outside, parse_locator
+from folio.core.records import Place, Quote
 from folio.core.wording import page_reference
-from folio.ext.books import KEY, book_reference
+from folio.ext.books import book_reference
 from folio.ext.domain import folio_domain
 from folio.ext.shared import (
-    add_latex_styles,
     first_line,
     has_class,
     option_lines,
@@ -40,69 +41,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-ROMAN = re.compile(r"^(?=[mdclxvi])m{0,3}(c[md]|d?c{0,3})(x[cl]|l?x{0,3})(i[xv]|v?i{0,3})$")
-RANGE = re.compile(r"\s*[-–—]\s*")
 EXPLICIT = re.compile(r"^(.*?)\s*<([^<>]*)>$", re.DOTALL)
-
-
-# -- pure functions -----------------------------------------------------------
-
-def roman_value(text: str) -> int | None:
-    """The value of a lower-case roman numeral, or ``None``."""
-    if not ROMAN.match(text):
-        return None
-    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
-    total = 0
-    for here, after in zip(text, [*text[1:], ""], strict=True):
-        value = values[here]
-        total += -value if after and values[after] > value else value
-    return total
-
-
-def page_value(text: str) -> tuple[str, int] | None:
-    """``("arabic", 69)`` or ``("roman", 12)``; ``None`` for anything else."""
-    if re.fullmatch(r"[0-9]{1,6}", text):
-        return ("arabic", int(text))
-    value = roman_value(text.lower())
-    return ("roman", value) if value else None
-
-
-def parse_locator(text: str) -> tuple[PageSpan, ...]:
-    """``69``, ``274-275``, ``274–275``, ``xii``, ``12, 14`` → page spans.
-
-    Raises ``ValueError`` with a message a writer can act on.
-    """
-    if not text.strip():
-        raise ValueError("no page given")
-    spans: list[PageSpan] = []
-    for item in text.split(","):
-        item = item.strip()
-        ends = RANGE.split(item) if item else []
-        if not ends or len(ends) > 2 or not all(ends):
-            raise ValueError(f"{item!r} is not a page or a range of pages")
-        values = [page_value(end) for end in ends]
-        for end, value in zip(ends, values, strict=True):
-            if value is None:
-                raise ValueError(f"{end!r} is not a page number (use 69 or xii)")
-        if len(ends) == 2:
-            (kind1, first), (kind2, last) = values  # type: ignore[misc]
-            if kind1 != kind2 or first > last:
-                raise ValueError(f"{item!r} is not a range from a lower page to a higher one")
-            spans.append(PageSpan(ends[0], ends[1]))
-        else:
-            spans.append(PageSpan(ends[0]))
-    return tuple(spans)
-
-
-def pages_outside(spans: tuple[PageSpan, ...], pages: int) -> list[str]:
-    """The arabic page numbers in ``spans`` that a ``pages``-page book lacks."""
-    outside = []
-    for span in spans:
-        for end in (span.first, span.last):
-            value = page_value(end) if end else None
-            if value and value[0] == "arabic" and not 1 <= value[1] <= pages:
-                outside.append(end)
-    return outside
 
 
 # -- directive and role -----------------------------------------------------------
@@ -128,7 +67,7 @@ class PageQuote(SphinxDirective):
             self.warn(f"page-quote: {error}")
             spans = ()
         key = str(self.options.get("book", "")).strip()
-        if key and not KEY.match(key):
+        if key and not BOOK_KEY.match(key):
             self.warn(f"page-quote: {key!r} is not a book key")
             key = ""
         if not self.content or not "".join(self.content).strip():
@@ -235,16 +174,9 @@ def check_quotes(app: Sphinx, env: BuildEnvironment) -> None:
                          f"(pages 1–{known.pages})", where, "quote")
 
 
-#: In print the page reference sits at the right, under its quotation.
-LATEX_STYLES = r"""
-% Folio, quotes: the page reference under a quotation.
-\newenvironment{sphinxclassfolio-page-ref}{\par\raggedleft}{\par}
-"""
-
 
 def setup_quotes(app: Sphinx) -> None:
     app.add_directive("page-quote", PageQuote)
     app.add_role("page", PageRole())
     app.connect("doctree-read", fill_in_book)
     app.connect("env-check-consistency", check_quotes)
-    add_latex_styles(app, LATEX_STYLES)

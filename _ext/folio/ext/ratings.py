@@ -17,7 +17,7 @@ from docutils import nodes
 from folio.core.escaping import html_text
 from folio.core.ratings import WORST, format_value, stars
 from folio.core.wording import rating_words
-from folio.ext.shared import add_latex_styles, styled_paragraph
+from folio.ext.shared import styled_paragraph
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -57,19 +57,8 @@ def words_only(self: object, node: rating) -> None:
     """Plain text, manual pages, Texinfo: the words (the node's text), no stars."""
 
 
-#: The text face has no stars: FreeSerif's are used (it is installed with TeX Live's fonts).
-LATEX_STYLES = r"""
-% Folio, ratings: stars in a face that has them, then the words.
-\makeatletter
-\IfFontExistsTF{FreeSerif}{\newfontfamily\folio@starsface{FreeSerif}}{\let\folio@starsface\relax}
-\newcommand{\foliostars}[1]{{\folio@starsface #1}}
-\makeatother
-\newenvironment{sphinxclassfolio-rating-line}{\par\parindent=0pt\small}{\par\medskip}
-"""
-
 
 def setup_ratings(app: Sphinx) -> None:
     app.add_node(rating, html=(visit_rating_html, None), latex=(visit_rating_latex, None),
                  text=(words_only, words_only), man=(words_only, words_only),
                  texinfo=(words_only, words_only))
-    add_latex_styles(app, LATEX_STYLES)

@@ -30,7 +30,9 @@ from urllib.parse import urlsplit
 from sphinx.util import logging
 
 from folio.core.names import redirect_source
+from folio.core.state import REDIRECTS, read_json
 from folio.ext.domain import folio_domain
+from folio.ext.shared import REDIRECT_BUILDERS
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -38,19 +40,18 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-REDIRECTS_FILE = "wordpress-redirects.json"
-WEB_BUILDERS = ("html", "dirhtml")
 #: What a redirect's target may not hold: it is written into the page's script and refresh.
 UNSAFE_TARGET = re.compile(r"[\x00-\x20\x7f\"'<>\\`]")
 
 
 def read_redirects(path: Path) -> dict[str, str]:
     """The file's redirects; a file that is not a JSON object is a warning, not a crash."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        logger.warning(f"{path.name}: not readable as JSON ({error}); no redirects",
+    def unreadable(why: str) -> None:
+        logger.warning(f"{path.name}: not readable as JSON ({why}); no redirects",
                        location=str(path), type="folio", subtype="redirects")
+
+    data = read_json(path, unreadable)
+    if data is None:
         return {}
     if not isinstance(data, dict):
         logger.warning(f"{path.name}: must be a JSON object (old path → new page)",
@@ -132,10 +133,10 @@ def pages_written(app: Sphinx) -> set[Path]:
 
 def hand_over(app: Sphinx, own: dict[str, str]) -> None:
     """The file's entries, checked, and ``conf.py``'s own (``own``) for sphinx-reredirects."""
-    if app.builder.name not in WEB_BUILDERS:
+    if app.builder.name not in REDIRECT_BUILDERS:
         app.config.redirects = {}
         return
-    file = Path(app.srcdir, REDIRECTS_FILE)
+    file = Path(app.srcdir, REDIRECTS)
     found = read_redirects(file)
     lines = key_lines(file.read_text(encoding="utf-8", errors="replace")) if found else {}
     kept, refused = checked_redirects(found)
@@ -158,7 +159,7 @@ def hand_over(app: Sphinx, own: dict[str, str]) -> None:
 
 
 def setup_redirects(app: Sphinx) -> None:
-    if not Path(app.srcdir, REDIRECTS_FILE).is_file():
+    if not Path(app.srcdir, REDIRECTS).is_file():
         return
     app.setup_extension("sphinx_reredirects")
     own: dict[str, str] = {}  # what conf.py set: kept apart, so every build reads the file anew

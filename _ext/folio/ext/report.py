@@ -16,8 +16,10 @@ from urllib.parse import urlsplit
 
 from sphinx.util import logging
 
+from folio.core.state import REPORT, write_if_changed
 from folio.ext.domain import folio_domain
 from folio.ext.downloads import downloads_folder, missing_downloads
+from folio.ext.shared import is_web
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -50,15 +52,13 @@ def write_build_report(app: Sphinx, exception: Exception | None) -> None:
     if name == "epub":
         report["epub"] = f"{app.config.epub_basename}.epub"
         report["written"] = getattr(app.builder, "folio_epubs_written", 0)
-    if name in ("html", "dirhtml", "singlehtml"):
+    if is_web(app.builder):
         report["missing_downloads"] = len(missing_downloads(app))
         if report["missing_downloads"]:
             logger.info("folio: %d essay PDFs or ePubs are not built yet, so their pages offer "
                         "no download links; 'folio build' builds them",
                         report["missing_downloads"])
-    Path(app.doctreedir).mkdir(parents=True, exist_ok=True)
-    Path(app.doctreedir, "folio-report.json").write_text(json.dumps(report, indent=1),
-                                                         encoding="utf-8")
+    write_if_changed(Path(app.doctreedir, REPORT), json.dumps(report, indent=1))
 
 
 def setup_report(app: Sphinx) -> None:

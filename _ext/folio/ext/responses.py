@@ -29,8 +29,6 @@ related reading), the way comments sit under a blog post, oldest first.
 from __future__ import annotations
 
 import datetime
-import ipaddress
-import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, ClassVar
@@ -42,7 +40,8 @@ from markdown_it import MarkdownIt
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from folio.core.library import parse_date
+from folio.core.dates import parse_date
+from folio.core.privacy import private_data, redact, web_link
 from folio.core.wording import RESPONSES_HEADING, SEPARATOR, format_date, responses_left_out
 from folio.ext.related import related_reading
 
@@ -56,11 +55,6 @@ KEYS = ("name", "date", "link", "text")
 #: libyaml's composer when PyYAML has it (five times faster on an import's thousands of
 #: responses; the same nodes and lines), else PyYAML's own.
 COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-REMOVED = "[removed]"
-
-EMAIL = re.compile(r"(?:mailto:)?[\w.+%-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\w)")
-IPV6 = re.compile(r"(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
 
 #: What survives of a response's HTML; everything else is dropped, and the
 #: content of script and style elements with it.
@@ -80,30 +74,6 @@ class Response:
 
 
 # -- pure functions: text in, data out ------------------------------------------
-
-def private_data(text: str) -> list[str]:
-    """E-mail addresses and IP addresses in ``text``: a response never carries them."""
-    found = [match.group(0) for match in EMAIL.finditer(text)]
-    for pattern in (IPV4, IPV6):
-        for match in pattern.finditer(text):
-            try:
-                ipaddress.ip_address(match.group(0))
-            except ValueError:
-                continue
-            found.append(match.group(0))
-    return found
-
-
-def redact(text: str) -> str:
-    """``text`` with every e-mail address and IP address replaced by ``[removed]``."""
-    for found in sorted(set(private_data(text)), key=len, reverse=True):
-        text = text.replace(found, REMOVED)
-    return text
-
-
-def web_link(link: str) -> bool:
-    return re.match(r"^https?://[^\s/]", link, re.IGNORECASE) is not None
-
 
 def read_responses(text: str) -> tuple[list[Response], list[tuple[int, str]]]:
     """The responses in a directive's body, and problems as (line in body, message).

@@ -46,11 +46,12 @@ from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
 from folio.core import wording
+from folio.core.names import tag_name
 from folio.core.pagefind import PagefindError, PagefindService, write_bundle
 from folio.core.records import Essay, Quote
 from folio.ext.domain import folio_domain
 from folio.ext.library import book_page as library_page
-from folio.ext.listings import slug, tag_names
+from folio.ext.listings import tag_names
 from folio.ext.shared import warn
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ class Facets:
 
 
 def essay_facets(essay: Essay, books: Iterable[str]) -> Facets:
-    return Facets(genre=essay.genres, tag=tuple(dict.fromkeys(slug(t) for t in essay.tags)),
+    return Facets(genre=essay.genres, tag=tuple(dict.fromkeys(tag_name(t) for t in essay.tags)),
                   book=tuple(dict.fromkeys(books)),
                   year=(str(essay.date.year),) if essay.date else ())
 

@@ -21,12 +21,14 @@ from sphinx.util.osutil import relative_uri
 
 from folio.core import wording
 from folio.core.escaping import html_text
+from folio.core.frontmatter import field_lines
+from folio.core.names import page_name
 from folio.core.records import Essay
 from folio.ext.domain import folio_domain, in_this_book
 from folio.ext.downloads import DOWNLOADS, downloads_folder
-from folio.ext.essays import field_lines, header_end
-from folio.ext.listings import Pages, slug
-from folio.ext.shared import WEB_BUILDERS, FolioPostTransform, add_latex_styles, warn
+from folio.ext.essays import header_end
+from folio.ext.generated import Pages
+from folio.ext.shared import WEB_BUILDERS, FolioPostTransform, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -41,7 +43,7 @@ class series_line(nodes.General, nodes.Element):
 
 def series_page(name: str) -> str:
     """The page of a series (the page-name rule of tags and genres)."""
-    return f"series/{slug(name)}"
+    return f"series/{page_name(name)}"
 
 
 def parts_of(essays: Mapping[str, Essay]) -> dict[str, tuple[str, ...]]:
@@ -214,16 +216,9 @@ def write_series_epubs(app: Sphinx, exception: Exception | None) -> None:
                      essays[parts[0]].author, newest, folder / f"{series_stem(page)}.epub")
 
 
-#: In print: the part's line under the byline, in the byline's size.
-LATEX_STYLES = r"""
-% Folio, series: "Part 2 of 3 in ..." and the neighbouring parts.
-\newenvironment{sphinxclassfolio-series-line}{\par\parindent=0pt\small\itshape}{\par\medskip}
-"""
-
 
 def setup_series(app: Sphinx) -> None:
     app.connect("doctree-read", mark_series, priority=400)  # before the download links
     app.add_post_transform(FillSeries)
     app.connect("env-check-consistency", check_series)
     app.connect("build-finished", write_series_epubs)
-    add_latex_styles(app, LATEX_STYLES)

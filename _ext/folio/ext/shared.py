@@ -4,13 +4,15 @@ and a way for each feature to add its own LaTeX styles.
 The builder policy, in one place:
 
 * ``WEB_BUILDERS`` names the builders that make a web site (pages with
-  links to other pages, generated listings, download links, ``<details>``);
+  links to other pages, generated listings, download links, ``<details>``),
+  and ``REDIRECT_BUILDERS`` those of them that write a page per document
+  (old addresses redirect only there);
 * post-transforms that only make sense in HTML-format output (the web and
   the ePub) declare ``formats = ("html",)``;
 * LaTeX output comes from LaTeX styles for the classes the plain nodes carry
-  (``sphinxclass<class>`` environments), registered by each feature with
-  :func:`add_latex_styles`, never from a transform that runs for every
-  builder.
+  (``sphinxclass<class>`` environments), all defined in one file,
+  ``latex/folio.sty`` (:mod:`folio.ext.design` loads it), never from a
+  transform that runs for every builder.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from folio.core.wording import styled_title
+
 if TYPE_CHECKING:
     from docutils.parsers.rst import Directive
-    from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
 
@@ -32,11 +35,34 @@ logger = logging.getLogger("folio")
 
 #: Builders that write a web site (not the ePub, which is HTML-format too).
 WEB_BUILDERS = ("html", "dirhtml", "singlehtml")
+#: The web builders that write a page per document, so an old address can
+#: redirect to one (``singlehtml`` writes a single page).
+REDIRECT_BUILDERS = ("html", "dirhtml")
 
 
 def is_web(builder: Builder) -> bool:
     """Whether ``builder`` writes a web site."""
     return builder.name in WEB_BUILDERS
+
+
+def quote_marks(config: Config) -> tuple[str, str]:
+    """The language's inner quotation marks (‘ ’ in English), as docutils' smartquotes
+    knows them, for :func:`folio.core.wording.styled_title` (which needs no docutils)."""
+    from docutils.utils.smartquotes import smartchars
+
+    language = config.language or "en"
+    table = smartchars.quotes
+    marks = table.get(language) or table.get(language.split("-")[0].split("_")[0]) or "“”‘’"
+    return marks[2], marks[3]
+
+
+def title_node(title: str, config: Config) -> nodes.Element:
+    """A book title in running text, set as ``folio_title_style`` says (the
+    ``{book}`` role's link text, a related-reading topic)."""
+    text, italic = styled_title(title, config.folio_title_style, quote_marks(config))
+    if italic:
+        return nodes.title_reference(text, text)
+    return nodes.inline(text, text, classes=["folio-book-title"])
 
 
 def styled_paragraph(style: str, *children: nodes.Node) -> nodes.container:
@@ -103,17 +129,3 @@ def option_lines(block_text: str, lineno: int, body: str | None) -> list[tuple[s
 def first_line(directive: Directive) -> str | None:
     """A directive's first line of content, if it has any."""
     return str(directive.content[0]) if directive.content else None
-
-
-def add_latex_styles(app: Sphinx, styles: str) -> None:
-    """Append one feature's LaTeX styles to the preamble the writer set.
-
-    At ``config-inited``: the LaTeX builder reads its elements before
-    ``builder-inited``.
-    """
-    def append(app: Sphinx, config: Config) -> None:
-        elements = dict(config.latex_elements)
-        elements["preamble"] = elements.get("preamble", "") + styles
-        config.latex_elements = elements
-
-    app.connect("config-inited", append)

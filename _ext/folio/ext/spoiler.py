@@ -17,7 +17,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from folio.core.escaping import html_text
 from folio.core.wording import spoiler_end, spoiler_start
-from folio.ext.shared import WEB_BUILDERS, add_latex_styles, has_class, styled_paragraph, warn
+from folio.ext.shared import WEB_BUILDERS, has_class, styled_paragraph, warn
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -87,19 +87,8 @@ def depart_spoiler_details(self: HTML5Translator, node: spoiler_details) -> None
     self.body.append("</div>\n</details>\n")
 
 
-#: In print the spoiler is ruled off above and below, its start and end marked.
-LATEX_STYLES = r"""
-% Folio, spoiler: ruled off, with its start and end marked.
-\newenvironment{sphinxclassfolio-spoiler}%
-  {\par\medskip\noindent\rule{\linewidth}{0.4pt}\par\nopagebreak}%
-  {\par\nopagebreak\noindent\rule{\linewidth}{0.4pt}\par\medskip}
-\newenvironment{sphinxclassfolio-spoiler-start}{\par\parindent=0pt\bfseries}{\par}
-\newenvironment{sphinxclassfolio-spoiler-end}{\par\parindent=0pt\itshape}{\par}
-"""
-
 
 def setup_spoiler(app: Sphinx) -> None:
     app.add_directive("spoiler", Spoiler)
     app.add_node(spoiler_details, html=(visit_spoiler_details, depart_spoiler_details))
     app.add_post_transform(SpoilersForWeb)
-    add_latex_styles(app, LATEX_STYLES)

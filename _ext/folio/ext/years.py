@@ -29,8 +29,8 @@ from folio.core import wording
 from folio.core.escaping import html_text
 from folio.core.records import LibraryBook
 from folio.ext.domain import folio_domain
+from folio.ext.generated import Pages
 from folio.ext.library import Shown, book_page, cover_files, library
-from folio.ext.listings import Pages
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

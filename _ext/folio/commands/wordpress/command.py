@@ -10,8 +10,9 @@ be unreadable halfway leaves nothing half-written.
 Re-running is safe: ``.folio-import.json`` in the essays folder remembers a
 hash of every essay the importer wrote.  An essay whose file still has that
 hash is the importer's to update; one edited since (or never written by the
-importer) is left alone unless ``--force``.  A second run over the same
-export changes no file.
+importer) is left alone unless ``--force``; images copied into
+``media/`` are remembered and kept the same way.  A second run over the
+same export changes no file.
 
 Old addresses: ``wordpress-redirects.json`` beside ``conf.py`` maps each
 post's old permalink path to its essay, in the form sphinx-reredirects's
@@ -28,23 +29,44 @@ import hashlib
 import json
 import os
 import posixpath
+import re
 import shutil
 import sys
 import tempfile
-import urllib.request
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from folio.commands.wordpress.content import BookFound, Context, plain_text, post_id_in, url_key
-from folio.commands.wordpress.essay import Written, essay_text, file_slug
+from folio.commands.wordpress.content import (
+    BookFound,
+    Context,
+    plain_text,
+    post_id_in,
+    shorten,
+    url_key,
+)
+from folio.commands.wordpress.essay import (
+    Written,
+    essay_text,
+    file_slug,
+    safe_file_name,
+    windows_reserved,
+)
+from folio.commands.wordpress.fetch import (
+    MAGIC,
+    Allowed,
+    Refused,
+    download_image,
+    is_image,
+    public_address,
+)
 from folio.commands.wordpress.wxr import ExportError, Item, Site, iter_export
+from folio.core.records import DEFAULT_GENRES
+from folio.core.state import IMPORT_MANIFEST, REDIRECTS, read_mapping, write_if_changed
 
-DEFAULT_GENRES = ["review", "memoir", "fiction", "opinion"]
-MANIFEST = ".folio-import.json"
-REDIRECTS = "wordpress-redirects.json"
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
+IMAGE_SUFFIXES = tuple(MAGIC)  # no SVG: see Media
 
 
 class UsageError(Exception):
@@ -110,16 +132,22 @@ def conf_values(conf: Path | None) -> dict[str, object]:
 
 @dataclass
 class Plan:
-    """Which posts become which essays, learnt from the whole export first."""
+    """Which posts become which essays, learnt from the whole export first.
 
-    names: dict[str, str] = field(default_factory=dict)  # post id → essay file name
-    by_url: dict[str, str] = field(default_factory=dict)  # url_key → post id
+    Posts are keyed by their position in the export, not by ``wp:post_id``:
+    an export may lack the id or repeat it, and no post may take another's
+    place.
+    """
+
+    names: dict[int, str] = field(default_factory=dict)  # position → essay file name
+    by_id: dict[str, int] = field(default_factory=dict)  # wp:post_id → position
+    by_url: dict[str, int] = field(default_factory=dict)  # url_key → position
     tags: dict[str, str] = field(default_factory=dict)  # url_key of a tag page → tag
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (title, why)
     others: Counter[str] = field(default_factory=Counter)
     attachments: dict[str, str] = field(default_factory=dict)  # url → url
-    renamed: dict[str, str] = field(default_factory=dict)  # post id → why
-    links: dict[str, str] = field(default_factory=dict)  # post id → its permalink
+    renamed: dict[int, str] = field(default_factory=dict)  # position → why
+    links: dict[int, str] = field(default_factory=dict)  # position → its permalink
     site: Site | None = None
 
 
@@ -127,11 +155,23 @@ IMPORTED = {"publish"}
 WITH_DRAFTS = {"publish", "draft", "future", "pending", "private"}
 
 
-def make_plan(export: Path, drafts: bool) -> Plan:
-    plan = Plan()
-    used: set[str] = set()
-    wanted = WITH_DRAFTS if drafts else IMPORTED
+def items_of(export: Path) -> Iterator[tuple[int, Item | Site]]:
+    """The export's entries with each item's position (the :class:`Site` last, as -1)."""
+    position = 0
     for entry in iter_export(export):
+        if isinstance(entry, Site):
+            yield -1, entry
+        else:
+            yield position, entry
+            position += 1
+
+
+def make_plan(export: Path, drafts: bool, taken: frozenset[str] = frozenset()) -> Plan:
+    """``taken``: names (case-folded) no essay may have, such as a writer's ``Creature.md``."""
+    plan = Plan()
+    used: set[str] = set(taken)
+    wanted = WITH_DRAFTS if drafts else IMPORTED
+    for position, entry in items_of(export):
         if isinstance(entry, Site):
             plan.site = entry
             continue
@@ -143,7 +183,7 @@ def make_plan(export: Path, drafts: bool) -> Plan:
             plan.others[{"page": "pages", "nav_menu_item": "menu items"}.get(
                 item.post_type, f"{item.post_type} items")] += 1
             continue
-        title = plain_text(item.title) or f"post {item.post_id}"
+        title = plain_text(item.title) or f"post {item.post_id or position + 1}"
         if item.password:
             plan.skipped.append((title, "password-protected"))
             continue
@@ -155,29 +195,47 @@ def make_plan(export: Path, drafts: bool) -> Plan:
                                                else " (see --drafts)")))
             continue
         base = file_slug(item.slug) or file_slug(plain_text(item.title)) \
-            or f"post-{file_slug(item.post_id) or len(plan.names) + 1}"
+            or f"post-{file_slug(item.post_id) or position + 1}"
+        reserved = windows_reserved(base)
+        if reserved:
+            base = f"{base}-essay"
         name, number = base, 1
         while name in used:
             number += 1
             name = f"{base}-{number}"
-        if name != base:
-            plan.renamed[item.post_id] = f"slug {base!r} was taken; written as {name!r}"
+        if reserved:
+            plan.renamed[position] = (f"{reserved!r} is not a file name on Windows; "
+                                      f"written as {name!r}")
+        elif name != base:
+            plan.renamed[position] = f"slug {base!r} was taken; written as {name!r}"
         used.add(name)
-        plan.names[item.post_id] = name
-        plan.links[item.post_id] = item.link
+        plan.names[position] = name
+        plan.links[position] = item.link
+        if item.post_id:
+            plan.by_id.setdefault(item.post_id, position)
         for url in (item.link, item.guid):
             if url and not post_id_in(url):
-                plan.by_url.setdefault(url_key(url), item.post_id)
+                plan.by_url.setdefault(url_key(url), position)
     return plan
 
 
 # -- media -------------------------------------------------------------------------------
 
 class Media:
-    """Images from ``--media`` (or downloaded once with ``--download``), into the sources."""
+    """Images from ``--media`` (or downloaded once with ``--download``), into the sources.
 
-    def __init__(self, media: Path | None, download: bool, stage: Path, into: Path) -> None:
+    Whatever the source, a file is kept only if its first bytes are a PNG,
+    JPEG, GIF or WebP image (:func:`is_image`); SVG is refused, from
+    ``--media`` too: it can carry scripts, and the site would serve it as its
+    own.  File names are made safe for every disk (:func:`safe_file_name`).
+    ``notes`` gathers why an image was not kept, for the post's report.
+    """
+
+    def __init__(self, media: Path | None, download: bool, stage: Path, into: Path,
+                 allowed: Allowed = public_address) -> None:
         self.media, self.download, self.stage, self.into = media, download, stage, into
+        self.allowed = allowed
+        self.notes: list[str] = []
 
     def local(self, url: str, docname_dir: str) -> str | None:
         """The image's path relative to the source root's essays folder, or ``None``."""
@@ -186,31 +244,38 @@ class Media:
         marker = "/wp-content/uploads/"
         relative = path.split(marker, 1)[1] if marker in path else path.lstrip("/")
         relative = posixpath.normpath(relative)
-        if relative.startswith("..") or not relative.lower().endswith(IMAGE_SUFFIXES):
+        suffix = posixpath.splitext(relative)[1].lower()
+        if relative.startswith("..") or relative.startswith("/") or suffix not in IMAGE_SUFFIXES:
+            if suffix == ".svg":
+                self.notes.append(f"{shorten(url)}: an SVG image is not imported (it can "
+                                  "carry scripts); linked instead")
             return None
-        target = Path("media", *relative.split("/"))
+        target = Path("media", *(safe_file_name(part) for part in relative.split("/")))
         staged, existing = self.stage / target, self.into / target
+        found = posixpath.join(docname_dir, target.as_posix())
         if staged.exists():
-            return posixpath.join(docname_dir, target.as_posix())
+            return found
         source = self.media / relative if self.media else None
+        data: bytes | None = None
         if source is not None and self.media is not None and source.is_file() \
                 and source.resolve().is_relative_to(self.media.resolve()):
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, staged)
+            data = source.read_bytes()
+            if not is_image(suffix, data):
+                self.notes.append(f"{source}: not a PNG, JPEG, GIF or WebP image; not copied")
+                return None
         elif existing.is_file():  # downloaded or copied by an earlier run
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(existing, staged)
+            data = existing.read_bytes()
         elif self.download and parsed.scheme in ("http", "https"):
             try:
-                with urllib.request.urlopen(url, timeout=20) as response:
-                    data = response.read(20_000_000)
-            except (OSError, ValueError):
+                data = download_image(url, suffix, self.allowed)
+            except Refused as why:
+                self.notes.append(f"{shorten(url)}: {why}")
                 return None
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.write_bytes(data)
-        else:
+        if data is None:
             return None
-        return posixpath.join(docname_dir, target.as_posix())
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(data)
+        return found
 
 
 # -- the run -----------------------------------------------------------------------------
@@ -229,30 +294,16 @@ def parse_genre_map(pairs: list[str], genres: list[str]) -> dict[str, str]:
 
 
 def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return bytes_digest(text.encode("utf-8"))
 
 
-def read_json(path: Path) -> dict[str, str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+def bytes_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write through a temporary file and a rename; ``False`` when nothing changed."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
-                                     suffix=".tmp") as handle:
-        handle.write(text)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(handle.name, 0o666 & ~umask)  # as any file the writer makes, not 0600
-    os.replace(handle.name, path)
-    return True
+def read_strings(path: Path) -> dict[str, str]:
+    """A JSON object of strings (the manifest, the redirects); empty when unreadable."""
+    return {str(k): str(v) for k, v in read_mapping(path).items()}
 
 
 @dataclass
@@ -260,24 +311,32 @@ class Report:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    kept_media: list[str] = field(default_factory=list)  # changed by the writer since
     essays: list[Written] = field(default_factory=list)
 
 
-def run_import_wordpress(args: argparse.Namespace) -> int:
+def run_import_wordpress(args: argparse.Namespace, *, allowed: Allowed = public_address
+                         ) -> int:
+    """The command.  ``allowed``: which addresses ``--download`` may fetch from.
+
+    The command line always gets :func:`~folio.commands.wordpress.fetch.public_address`;
+    only a caller of this function (a test with its server on 127.0.0.1)
+    can widen it: no option or environment variable does.
+    """
     try:
-        return run(args)
+        return run(args, allowed)
     except (ExportError, UsageError) as error:
         sys.stderr.write(f"folio import-wordpress: {error}\n")
         return 2
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, allowed: Allowed = public_address) -> int:
     export: Path = args.export
     into: Path = args.into
     conf = args.conf if args.conf else find_conf(into)
     settings = conf_values(conf)
     genres = [str(g) for g in settings.get("folio_genres", DEFAULT_GENRES)  # type: ignore[attr-defined]
-              if str(g).strip()] or DEFAULT_GENRES
+              if str(g).strip()] or list(DEFAULT_GENRES)
     genre_map = parse_genre_map(args.genre_map, genres)
     default_genre = args.default_genre or genres[0]
     if default_genre not in genres:
@@ -288,7 +347,10 @@ def run(args: argparse.Namespace) -> int:
     if into.exists() and not into.is_dir():
         raise UsageError(f"--into {into}: not a folder")
 
-    plan = make_plan(export, args.drafts)  # reads it all: an unreadable file stops here
+    # A writer's own "Creature.md" takes the name "creature" on a case-insensitive disk.
+    taken = frozenset(p.stem.casefold() for p in into.glob("*.md") if p.stem != p.stem.casefold()) \
+        if into.is_dir() else frozenset()
+    plan = make_plan(export, args.drafts, taken)  # reads it all: an unreadable file stops here
     site = plan.site
     assert site is not None
     root = conf.parent if conf else into.resolve().parent
@@ -299,11 +361,12 @@ def run(args: argparse.Namespace) -> int:
 
     def essay_for_url(url: str) -> str | None:
         post = post_id_in(url)
-        if post is None:
-            post = plan.by_url.get(url_key(url))
-            if post is None and not urlparse(url).netloc and site.link:
-                post = plan.by_url.get(url_key(site.link.rstrip("/") + "/" + url.lstrip("/")))
-        name = plan.names.get(post) if post else None
+        position = plan.by_id.get(post) if post else None
+        if position is None and post is None:
+            position = plan.by_url.get(url_key(url))
+            if position is None and not urlparse(url).netloc and site.link:
+                position = plan.by_url.get(url_key(site.link.rstrip("/") + "/" + url.lstrip("/")))
+        name = plan.names.get(position) if position is not None else None
         return posixpath.join(docdir, name) if name else None
 
     def tag_for_url(url: str) -> str | None:
@@ -314,17 +377,17 @@ def run(args: argparse.Namespace) -> int:
     known_books: dict[str, BookFound] = {}
     report = Report()
     into.mkdir(parents=True, exist_ok=True)
-    manifest_path = into / MANIFEST
-    manifest = read_json(manifest_path)
+    manifest_path = into / IMPORT_MANIFEST
+    manifest = read_strings(manifest_path)
     # Staged outside the sources, so a build never sees a half-made essay.
     with tempfile.TemporaryDirectory(prefix="folio-import-") as staging:
         stage = Path(staging)
-        media = Media(args.media, args.download, stage, into)
-        for entry in iter_export(export):
-            if isinstance(entry, Site) or entry.post_id not in plan.names:
+        media = Media(args.media, args.download, stage, into, allowed)
+        for position, entry in items_of(export):
+            if isinstance(entry, Site) or position not in plan.names:
                 continue
             item: Item = entry
-            name = plan.names[item.post_id]
+            name = plan.names[position]
             docname = posixpath.join(docdir, name)
             context = Context(
                 essay_for_url=essay_for_url,
@@ -333,26 +396,25 @@ def run(args: argparse.Namespace) -> int:
             shown = plain_text(author_names.get(item.creator, item.creator))  # HTML, as titles
             author = shown if shown and shown != collection_author and len(author_names) > 1 \
                 else ""
+            media.notes.clear()
             written = essay_text(item, name, genres=genres, genre_map=genre_map,
                                  default_genre=default_genre, author=author, context=context)
-            if item.post_id in plan.renamed:
-                written = Written(written.name, written.text, written.recovered,
-                                  (plan.renamed[item.post_id], *written.not_recovered))
+            notes = [*([plan.renamed[position]] if position in plan.renamed else []),
+                     *written.not_recovered, *media.notes]
+            written = Written(written.name, written.text, written.recovered, tuple(notes))
             (stage / f"{name}.md").write_text(written.text, encoding="utf-8")
             # The report keeps what it prints, not the essay (flat memory).
             report.essays.append(Written(name, "", written.recovered, written.not_recovered))
         # The whole export is read: now move into place.
         commit(stage, into, manifest, args.force, report)
-        for path in sorted(stage.rglob("*")):
-            if path.is_file() and "media" in path.relative_to(stage).parts:
-                target = into / path.relative_to(stage)
-                if not target.exists() or target.read_bytes() != path.read_bytes():
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(path, target)
+        commit_media(stage, into, manifest, args.force, report)
     if manifest:
         write_if_changed(manifest_path, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    redirects_written = write_redirects(root / REDIRECTS, plan, docdir)
+    refused: list[str] = []
+    redirects_written = write_redirects(root / REDIRECTS, plan, docdir, refused)
     print_report(report, plan, into, redirects_written, root / REDIRECTS)
+    for line in refused:
+        sys.stdout.write(f"{line}\n")
     return 0
 
 
@@ -378,15 +440,65 @@ def commit(stage: Path, into: Path, manifest: dict[str, str], force: bool,
         report.written.append(filename)
 
 
-def write_redirects(path: Path, plan: Plan, docdir: str) -> int:
-    """Old permalink paths → the essays, for sphinx-reredirects; merged with what is there."""
-    redirects = read_json(path)
+def commit_media(stage: Path, into: Path, manifest: dict[str, str], force: bool,
+                 report: Report) -> None:
+    """Move staged images into place, never over one the writer changed since the import.
+
+    As for essays, the manifest holds a hash of each image the importer
+    wrote; an image whose bytes no longer match it (or that the importer
+    never wrote) is the writer's, and left alone unless ``--force``.
+    """
+    for path in sorted(stage.rglob("*")):
+        relative = path.relative_to(stage)
+        if not path.is_file() or relative.parts[0] != "media":
+            continue
+        key, target, new = relative.as_posix(), into / relative, path.read_bytes()
+        if target.is_file():
+            current = target.read_bytes()
+            if current == new:
+                manifest[key] = bytes_digest(new)
+                continue
+            if manifest.get(key) != bytes_digest(current) and not force:
+                report.kept_media.append(key)
+                continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        manifest[key] = bytes_digest(new)
+
+
+def unsafe_redirect(old: str) -> str:
+    """Why an old permalink path cannot be a redirect's folder, or ``""``.
+
+    The build writes ``<old>/index.html``: a ``..`` would write outside the
+    site, a glob character would match other pages, and a name Windows
+    keeps for a device cannot be checked out there.
+    """
+    parts = old.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return "it has empty, '.' or '..' segments"
+    if re.search(r"[*?\[\]\\\x00-\x1f\x7f]", old):
+        return "it holds a glob character, a backslash or a control character"
+    if any(windows_reserved(part) for part in parts):
+        return "one of its folders is a device name on Windows"
+    return ""
+
+
+def write_redirects(path: Path, plan: Plan, docdir: str, refused: list[str]) -> int:
+    """Old permalink paths → the essays, for sphinx-reredirects; merged with what is there.
+
+    ``refused`` gets a line for each old address that cannot be a folder.
+    """
+    redirects = read_strings(path)
     before = dict(redirects)
-    for post_id, link in plan.links.items():
+    for position, link in plan.links.items():
         old = unquote(urlparse(link).path).strip("/")
         if not old or post_id_in(link) or old.endswith((".html", ".htm")):
             continue
-        docname = posixpath.join(docdir, plan.names[post_id])
+        why = unsafe_redirect(old)
+        if why:
+            refused.append(f"old address {shorten(old)!r} not redirected: {why}")
+            continue
+        docname = posixpath.join(docdir, plan.names[position])
         if docname != old:
             redirects[f"{old}/index"] = posixpath.relpath(f"{docname}.html", old)
     if redirects != before or (redirects and not path.exists()):
@@ -414,6 +526,9 @@ def print_report(report: Report, plan: Plan, into: Path, redirects: int,
         out.write(f"Old addresses: {redirects} redirects in {redirects_path}.\n")
     for filename in report.kept:
         out.write(f"{into / filename}: edited since it was imported; left alone\n")
+    for filename in report.kept_media:
+        out.write(f"{into / filename}: changed since it was imported; left alone "
+                  "(--force replaces it)\n")
     for written in report.essays:
         out.write(f"{into / (written.name + '.md')}\n")
         if written.recovered:

@@ -39,6 +39,8 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import Comment, NavigableString
 from markdownify import MarkdownConverter
 
+from folio.core.names import book_key
+
 # -- WordPress's paragraph rules ---------------------------------------------------
 
 BLOCK_TAGS = ("table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|"
@@ -221,11 +223,6 @@ DANGEROUS = ("script", "style", "object", "embed", "form", "input", "button", "t
              "math", "canvas", "frameset", "frame")
 
 
-def slug(text: str) -> str:
-    """The book key Folio itself would make from a title."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "book"
-
-
 def normalise_locator(text: str) -> str:
     """``274–5`` → ``274-275``; ``12 , 14`` → ``12, 14``."""
     parts = []
@@ -320,9 +317,13 @@ INLINE_SPECIAL = re.compile(r"([{}$])")
 #: definition or field lists (``:``), fences (`` ` `` ``~``), math blocks
 #: (``$$``), headings, quotations, lists, tables, HTML blocks, link
 #: definitions, attribute blocks.  Escaped at the start of every text and
-#: after every newline in it: any of them may become a line's start (after a
+#: after every line break in it: any of them may become a line's start (after a
 #: ``<br>``, a quotation's ``> ``, a list item's indent).
-LINE_START = re.compile(r"(^|\n)([ \t]*)([%(:+$~`|>#*=<\[{_-])")
+#: Every character markdown-it or Python's ``splitlines`` (which MyST uses on a
+#: directive's body) takes as the end of a line.
+BREAKS = "\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
+LINE_BREAK = re.compile(f"[{BREAKS}]")
+LINE_START = re.compile(rf"(^|[{BREAKS}])([ \t]*)([%(:+$~`|>#*=<\[{{_-])")
 #: What may stay as it is in a link address; everything else is percent-encoded.
 URL_SAFE = "-._~:/?#@!&'+,;=%"
 ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
@@ -394,7 +395,7 @@ class EssayConverter(MarkdownConverter):  # type: ignore[misc]
     def convert_code(self, el: Tag, text: str, parent_tags: Any) -> str:
         if "_noformat" in parent_tags:  # inside <pre>: the block's own lines
             return str(text)
-        return str(MARKDOWNIFY.convert_code(self, el, " ".join(text.split("\n")),
+        return str(MARKDOWNIFY.convert_code(self, el, LINE_BREAK.sub(" ", text),
                                                   parent_tags))
 
     convert_kbd = convert_code
@@ -412,13 +413,8 @@ def to_markdown(soup_or_html: BeautifulSoup | str) -> str:
     converter = EssayConverter()
     markdown = str(converter.convert(soup_or_html) if isinstance(soup_or_html, str)
                    else converter.convert_soup(soup_or_html))  # no second parse
-    lines = [line.rstrip() for line in markdown.splitlines()]
+    lines = [line.rstrip(" \t") for line in markdown.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def inline_markdown(html_text: str) -> str:
-    """A fragment's Markdown on one line (for captions and quotation bodies)."""
-    return to_markdown(html_text)
 
 
 # -- the conversion ---------------------------------------------------------------
@@ -513,9 +509,16 @@ class PostConverter:
         for token, text in self.inline.items():
             markdown = markdown.replace(token, text)
         leftover = re.compile(rf"Folio(?:Block|Inline){self.nonce}n\d+Here")
-        if leftover.search(markdown):  # inside something odd
-            markdown = leftover.sub("", markdown)
-            self.note("a recovered piece sat inside other markup and was lost")
+        for token in leftover.findall(markdown):  # inside something odd (a table, a heading)
+            piece = self.blocks.get(token) or self.inline.get(token) or ""
+            name = re.match(r"`*\{([\w-]+)\}`*(?: (\S+))?", piece)
+            label = f"{name.group(1)} {name.group(2) or ''}".strip() if name else ""
+            lost = next((r for r in self.result.recovered if label and r.startswith(label)), None)
+            if lost is not None:
+                self.result.recovered.remove(lost)
+            self.note(f"a recovered piece{f' ({label})' if label else ''} sat inside other "
+                      "markup and was lost")
+        markdown = leftover.sub("", markdown)
         self.result.body = markdown
         self.result.not_recovered[:0] = [n for n in notes if not n.endswith("see below")]
         return self.result
@@ -602,13 +605,13 @@ class PostConverter:
         alt = " ".join(str(image.get("alt") or "").split())
         local = self.context.media_for_url(src) if src else None
         cover = f"/{local}" if local else ""  # from the source root
-        key = slug(fields["title"])
+        key = book_key(fields["title"])
         book = BookFound(key, fields["title"], fields["author"], fields["publisher"],
                          fields["year"], fields["first_published"], fields["edition"],
                          cover or "", alt, fields["rest"])
         known = self.context.known_books.get(key)
         if known is not None and known.fields() != book.fields():
-            other = slug(f"{fields['title']} {fields['year'] or fields['publisher']}")
+            other = book_key(f"{fields['title']} {fields['year'] or fields['publisher']}")
             self.note(f"book {key!r} is described differently in an earlier post; "
                       f"recorded as {other!r}")
             key = other
@@ -700,6 +703,8 @@ class PostConverter:
     def quotes(self, soup: BeautifulSoup) -> None:
         for quote in list(soup.find_all("blockquote")):
             text = quote.get_text(" ", strip=True)
+            if f"FolioBlock{self.nonce}" in text:  # it holds a recovered piece: stays a quotation
+                continue
             after = quote.find_next_sibling()
             after_text = after.get_text(" ", strip=True) if isinstance(after, Tag) else ""
             match = PAGE_AT_END.search(text)
@@ -856,8 +861,37 @@ def shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+#: Past this, a post is imported as its text only (a pasted book, a corrupt export).
+MAX_POST_CHARACTERS = 10_000_000
+
+
 def convert_post(content: str, context: Context) -> Converted:
-    return PostConverter(content, context).convert()
+    """The post's body; its words only, with a note, when its HTML is too big or too deep.
+
+    The converter walks the HTML recursively, so a few hundred nested tags
+    would exceed Python's recursion limit; that post then keeps its text
+    (and the report says so) and the rest of the export is imported as usual.
+    """
+    if len(content) > MAX_POST_CHARACTERS:
+        return words_only(content, f"the post has more than {MAX_POST_CHARACTERS:,} "
+                                   "characters of HTML: imported as plain text")
+    try:
+        return PostConverter(content, context).convert()
+    except RecursionError:
+        return words_only(content, "the post's HTML is nested too deeply to convert: "
+                                   "imported as plain text")
+
+
+def words_only(content: str, why: str) -> Converted:
+    """The text of ``content`` as escaped paragraphs (nothing here recurses)."""
+    soup = BeautifulSoup(wpautop(content), "html.parser")
+    for tag in soup.find_all(list(DANGEROUS)):
+        tag.extract()
+    converter = EssayConverter()
+    paragraphs = [" ".join(chunk.split()) for chunk in soup.get_text("\n\n").split("\n\n")]
+    body = "\n\n".join(escape_text(str(MARKDOWNIFY.escape(converter, text, set())))
+                       for text in paragraphs if text)
+    return Converted(body=body, not_recovered=[why])
 
 
 # -- comments → responses -------------------------------------------------------------
@@ -890,8 +924,9 @@ def plain_text(fragment: str) -> str:
     """Text of an HTML fragment on one line (titles, excerpts, names).
 
     Read as a browser would read it, once: ``&amp;lt;`` is the text
-    ``&lt;``, never ``<``; only the inline tags of :data:`TITLE_TAGS` are
-    markup, and a ``<`` that opens anything else is a character.
+    ``&lt;``, never ``<``.  The inline tags of :data:`TITLE_TAGS` are markup
+    (their words kept), the elements of :data:`NOT_WORDS` are left out with
+    what they hold, and a ``<`` that opens anything else is a character.
     """
     if "<" not in fragment and "&" not in fragment:  # most names and titles: no parse
         text = fragment

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import hashlib
+import posixpath
 import re
-import unicodedata
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 import yaml
 
@@ -21,9 +21,12 @@ from folio.commands.wordpress.content import (
     join_unique,
     plain_text,
     response_markdown,
+    words_only,
 )
 from folio.commands.wordpress.wxr import Comment, Item
-from folio.ext.responses import private_data, redact, web_link
+from folio.core.dates import parse_date
+from folio.core.names import file_name
+from folio.core.privacy import private_data, redact, web_link
 
 SUBTITLE = re.compile(r"\s+[—―]\s+|\s+--\s+")
 UNCATEGORISED = {"uncategorized", "uncategorised"}
@@ -39,19 +42,41 @@ class Written:
     not_recovered: tuple[str, ...]
 
 
-def file_slug(text: str) -> str:
-    """A file name from a post name or title: lower-case ASCII letters, digits, '-'."""
-    text = unquote(text)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].strip("-")
+#: A file name from a post name or title: :func:`folio.core.names.file_name`.
+file_slug = file_name
+
+
+#: Names Windows keeps for devices, with any extension ("con.md", "aux.jpg").
+RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?:\..*)?", re.IGNORECASE)
+SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*")
+
+
+def windows_reserved(name: str) -> str:
+    """The device name ``name`` would be on Windows (``con``, ``lpt1``...), or ``""``."""
+    match = RESERVED.fullmatch(name)
+    return match.group(1) if match else ""
+
+
+def safe_file_name(name: str) -> str:
+    """A file or folder name every disk keeps apart: lower case, ASCII, no device name.
+
+    A name that already is one stays as it is; any other gets a slug and a
+    short hash of the original, so ``Cover.jpg`` and ``cover.jpg`` (one file
+    on a case-insensitive disk) stay two files.
+    """
+    if SAFE_NAME.fullmatch(name) and len(name) <= 100 and not windows_reserved(name):
+        return name
+    stem, suffix = posixpath.splitext(name)
+    suffix = suffix.lower() if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", suffix) else ""
+    tag = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{file_slug(stem)[:60] or 'file'}-{tag}{suffix}"
 
 
 def post_date(item: Item) -> datetime.date | None:
     """The post's own date; a draft's is often ``0000-00-00``, so other dates follow."""
-    try:
-        return datetime.date.fromisoformat(item.date[:10])
-    except ValueError:
-        pass
+    day = parse_date(item.date)
+    if day is not None:
+        return day
     try:
         return email.utils.parsedate_to_datetime(item.pub_date).date()
     except (TypeError, ValueError, IndexError):
@@ -130,7 +155,11 @@ def responses_block(comments: tuple[Comment, ...], notes: list[str]) -> tuple[st
         name = redact(plain_text(comment.author))
         if not name or name == "[removed]":
             name = "Anonymous"
-        text = response_markdown(comment.content)
+        try:
+            text = response_markdown(comment.content)
+        except RecursionError:
+            text = words_only(comment.content, "").body
+            notes.append("a comment's HTML was nested too deeply; kept as plain text")
         if private_data(text) or private_data(comment.author):
             notes.append("an e-mail or IP address in a comment was removed")
         text = redact(text)
@@ -138,7 +167,7 @@ def responses_block(comments: tuple[Comment, ...], notes: list[str]) -> tuple[st
         url = comment.url.strip()
         if url and web_link(url) and not private_data(url):
             entry["link"] = url
-        entry["text"] = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+        entry["text"] = "\n".join(line.rstrip(" \t") for line in text.split("\n")) + "\n"
         entries.append((date, comment.comment_id.zfill(12), entry))
     for why, count in sorted(skipped.items()):
         noun = "" if why in ("pingback", "trackback") else " comment"
@@ -153,10 +182,8 @@ def responses_block(comments: tuple[Comment, ...], notes: list[str]) -> tuple[st
 
 
 def post_comment_date(text: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        return None
+    """A comment's date (WordPress writes ``2019-06-03 10:00:00``): the one date parser."""
+    return parse_date(text)
 
 
 class LiteralDumper(yaml.SafeDumper):
@@ -164,7 +191,9 @@ class LiteralDumper(yaml.SafeDumper):
 
 
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    # YAML 1.1 reads NEL and the Unicode line and paragraph separators as line
+    # breaks: only the double-quoted style keeps them (escaped) as characters.
+    style = '"' if re.search("[\x85\u2028\u2029]", value) else "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

@@ -231,6 +231,13 @@ def iter_export(path: Path) -> Iterator[Item | Site]:
                           "(nothing outside the export is ever read)") from None
     except defusedxml.DefusedXmlException as error:
         raise ExportError(f"{path}: refused: {error}") from None
+    except LookupError as error:  # expat asks Python for the declared encoding
+        raise ExportError(f"{path}: the file declares an encoding Python does not know "
+                          f"({str(error).removeprefix('unknown encoding: ')}); "
+                          "save it as UTF-8") from None
+    except UnicodeError as error:
+        raise ExportError(f"{path}: not readable in its declared encoding "
+                          f"({error.__class__.__name__}); save it as UTF-8") from None
     except OSError as error:
         raise ExportError(f"{path}: cannot be read ({error.strerror or error})") from None
     if channel is None or not (seen_wp or wxr_version):

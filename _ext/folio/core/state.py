@@ -1,0 +1,88 @@
+"""The JSON files Folio keeps for itself, and the one way to read and write them.
+
+Some files let the next build skip work (a missing or damaged one only costs
+that work); others carry facts from one part of Folio to another (the
+extension tells the offprint cutter which ``.tex`` files are essays; the
+importer tells the extension the old addresses).  Their names are here, so
+the part that writes a file and the part that reads it name the same one.
+
+Reading never fails: a missing, unreadable or damaged file reads as
+``None`` (:func:`read_json`) or an empty mapping (:func:`read_mapping`),
+and the caller decides what that costs.  Writing is :func:`write_if_changed`:
+a file whose text would not change is left alone (its time too, so tools
+that compare times see nothing new), and a new text goes through a
+temporary file and a rename, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+# -- Beside the doctrees (the build's memory) ------------------------------------------------
+
+#: Each essay's title and author for ``latex_documents``, by file time and size.
+ESSAY_FIELDS = "folio-essay-fields.json"
+#: Each generated page -> a digest of what it showed when last written.
+GENERATED_PAGES = "folio-generated-pages.json"
+#: What the LaTeX settings, templates and Folio's code were at the last LaTeX build.
+LATEX_SETTINGS = "folio-latex-settings.json"
+#: What the build made (downloads, redirects): ``folio.commands.summary`` prints it.
+REPORT = "folio-report.json"
+
+# -- Beside the LaTeX files ---------------------------------------------------------------------
+
+#: Which ``.tex`` files are essays, and whose: written by the extension, read by
+#: ``folio.commands.offprints``.
+ESSAY_LIST = "folio-essays.json"
+#: Each essay's offprint as last cut (digest and file stem): the offprint cutter's own.
+OFFPRINTS = "folio-offprints.json"
+
+# -- Beside the sources (the writer keeps them) ----------------------------------------------
+
+#: Old WordPress addresses -> essays: written by ``folio import-wordpress``,
+#: read by the extension (``folio.ext.redirects``).
+REDIRECTS = "wordpress-redirects.json"
+#: In the essays folder: a hash of every essay the importer wrote.
+IMPORT_MANIFEST = ".folio-import.json"
+
+
+def read_json(path: Path, problem: Callable[[str], None] | None = None) -> Any:
+    """The file's JSON value; ``None`` when it is missing, unreadable or not JSON
+    (``problem``, when given, hears why: a file the writer keeps deserves a reason)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        if problem is not None:
+            problem(str(error))
+        return None
+
+
+def read_mapping(path: Path) -> dict[str, Any]:
+    """The file's JSON object; empty when it is missing, unreadable or not an object."""
+    value = read_json(path)
+    return value if isinstance(value, dict) else {}
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write ``text`` through a temporary file and a rename; ``False`` when the file
+    already holds it.  The new file gets the permissions any file the writer makes
+    gets (the umask's), not a temporary file's 0600."""
+    try:
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass  # unreadable: written anew
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+                                     suffix=".tmp") as handle:
+        handle.write(text)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(handle.name, 0o666 & ~umask)
+    os.replace(handle.name, path)
+    return True

@@ -1,0 +1,129 @@
+"""What the collection's PDF and ePub hold: the essays, not the web site's other pages.
+
+The web site has listings, a writing guide, an index; a book of essays has
+the essays (and the home page's introduction) and whatever
+``folio_offline_include`` names.  The PDF drops the other pages' parts of the
+root document; the ePub shows the home page's toctree as its contents (the web
+page hides it behind the essay list) and leaves the other pages' files out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx import addnodes
+
+from folio.ext.design import FONTS, writer_set
+from folio.ext.domain import folio_domain
+from folio.ext.shared import FolioPostTransform
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+
+
+def kept_offline(app: Sphinx, docname: str) -> bool:
+    """Whether a page belongs in the collection's ePub and PDF: the essays, the
+    home page and whatever ``folio_offline_include`` names."""
+    return (docname in folio_domain(app.env).essays or docname == app.config.root_doc
+            or docname in app.config.folio_offline_include)
+
+
+def newest_first(app: Sphinx, docnames: list[str]) -> list[str]:
+    """Essays newest first (as the home page lists them), then the other pages kept."""
+    essays = folio_domain(app.env).essays
+    dated = sorted((name for name in docnames if name in essays and essays[name].date),
+                   key=lambda name: (essays[name].date, name), reverse=True)
+    return dated + [name for name in docnames if name not in dated]
+
+
+class BookOfEssays(FolioPostTransform):
+    """The collection's PDF holds the essays, newest first (as the home page lists
+    them), not the writing guide or the essay lists."""
+
+    default_priority = 8
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        app = self.env._app
+        if self.env.docname != self.config.root_doc:
+            return
+        for part in list(self.document.findall(addnodes.start_of_file)):
+            if not kept_offline(app, part["docname"]):
+                part.parent.remove(part)
+        # The home page's toctree became one run of parts: put them in date order.
+        parents = {id(part.parent): part.parent for part in
+                   self.document.findall(addnodes.start_of_file)
+                   if isinstance(part.parent, nodes.Element)}
+        for parent in parents.values():
+            parts = {child["docname"]: child for child in parent.children
+                     if isinstance(child, addnodes.start_of_file)}
+            if len(parts) < 2:
+                continue
+            first = min(parent.index(child) for child in parts.values())
+            for child in parts.values():
+                parent.remove(child)
+            for offset, name in enumerate(newest_first(app, list(parts))):
+                parent.insert(first + offset, parts[name])
+        for box in list(self.document.findall(nodes.container)):
+            if "folio-essay-list" in box["classes"]:
+                box.parent.remove(box)
+
+
+class EpubOfEssays(FolioPostTransform):
+    """The ePub's navigation lists every essay, newest first, and nothing else the web
+    site has; its home page is a contents page with each essay's date.
+
+    Sphinx builds the ePub's navigation and reading order from the home
+    page's toctrees, leaving out hidden ones (the web home page hides its
+    toctree behind the essay list): in the ePub the toctree is unhidden and
+    put in date order; the essay list, which has the dates, is the contents
+    page a reader sees (``folio-epub.css`` hides the toctree's own list).
+    """
+
+    default_priority = 8
+    builders = ("epub",)
+
+    def run(self, **kwargs: Any) -> None:
+        if self.env.docname != self.config.root_doc:
+            return
+        app = self.env._app
+        for toctree in self.document.findall(addnodes.toctree):
+            toctree["hidden"] = False
+            kept = newest_first(app, [ref for ref in toctree["includefiles"]
+                                      if kept_offline(app, ref)])
+            titles = {ref: title for title, ref in toctree["entries"]}
+            toctree["entries"] = [(titles.get(ref), ref) for ref in kept]
+            toctree["includefiles"] = kept
+            toctree["caption"] = None
+
+
+def leave_out_of_epub(app: Sphinx, env: BuildEnvironment) -> None:
+    """Pages that are not essays stay out of the ePub's files too (and the web fonts:
+    reading systems set the text in the reader's own choice, as Standard Ebooks do)."""
+    if app.builder.name != "epub":
+        return
+    suffix = getattr(app.builder, "out_suffix", ".xhtml")
+    outside = [f"{name}{suffix}" for name in sorted(env.found_docs)
+               if not kept_offline(app, name)]
+    fonts = [f"_static/fonts/{p.name}" for p in sorted(FONTS.glob("*"))]
+    fonts.append("_static/folio-web.css")
+    app.config.epub_exclude_files = [*app.config.epub_exclude_files,
+                                     *[n for n in outside + fonts
+                                       if n not in app.config.epub_exclude_files]]
+
+
+def no_index_in_the_epub(app: Sphinx, config: Config) -> None:
+    """A book of essays has a contents page, not a generated index (unless asked)."""
+    if not writer_set(config, "epub_use_index"):
+        config.epub_use_index = False
+
+
+def setup_book_contents(app: Sphinx) -> None:
+    app.add_config_value("folio_offline_include", [], "env", types=frozenset({list, tuple}))
+    app.connect("config-inited", no_index_in_the_epub, priority=800)
+    app.connect("env-updated", leave_out_of_epub)
+    app.add_post_transform(BookOfEssays)
+    app.add_post_transform(EpubOfEssays)
