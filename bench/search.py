@@ -38,9 +38,8 @@ def load() -> str:
 
 
 def build(source: Path, engine: str, timings: dict[str, float]) -> float:
-    from sphinx.cmd.build import build_main
-
     from folio.ext import search
+    from sphinx.cmd.build import build_main
 
     out = source / f"_build-{engine}"
     shutil.rmtree(out, ignore_errors=True)
@@ -76,7 +75,7 @@ def queries(outdir: Path) -> list[tuple[str, int, float, int]]:
             page = browser.new_page()  # a new page: nothing of the index cached
             fetched: list[Any] = []
             page.goto(f"{base}/search.html", wait_until="networkidle")
-            page.on("requestfinished", lambda request: fetched.append(request))
+            page.on("requestfinished", fetched.append)
             page.click("#folio-search-q")
             page.keyboard.type(query, delay=30)
             began = time.perf_counter()
