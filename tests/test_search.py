@@ -232,9 +232,29 @@ def test_a_guest_keeps_its_sites_search(tmp_path: Path) -> None:
             if d["meta"]["kind"] == "essay"] == ["/reading-notes/elements-of-style.html"]
 
 
+SPHINX_SEARCH_SCRIPTS = ("searchtools.js", "language_data.js", "searchindex.js")
+
+
+def sphinx_search_scripts(built: Built, page: str) -> list[str]:
+    return [str(s["src"]).rsplit("/", 1)[-1] for s in built.soup(page).select("script[src]")
+            if str(s["src"]).endswith(SPHINX_SEARCH_SCRIPTS)]
+
+
+def test_no_page_loads_sphinx_search_scripts_with_pagefind(tmp_path: Path) -> None:
+    """pydata-sphinx-theme loads them on every page; there is no searchindex.js to load."""
+    built = build(copy_root("folio", tmp_path), html_theme="sphinx_book_theme")
+    assert not (built.outdir / "searchindex.js").exists()
+    for page in ("index.html", "essays/creature.html", "search.html"):
+        assert sphinx_search_scripts(built, page) == []
+    assert built.soup("index.html").select('meta[name="viewport"]')  # the rest of the head
+
+
 def test_sphinx_search_when_asked(tmp_path: Path) -> None:
-    built = build(copy_root("folio", tmp_path), folio_search="sphinx")
+    built = build(copy_root("folio", tmp_path), folio_search="sphinx",
+                  html_theme="sphinx_book_theme")
     assert (built.outdir / "searchindex.js").is_file() and not (built.outdir / "pagefind").exists()
+    # The theme's search scripts stay, as on any Sphinx site.
+    assert sorted(sphinx_search_scripts(built, "index.html")) == sorted(SPHINX_SEARCH_SCRIPTS)
 
 
 def test_a_bad_setting_is_one_warning(tmp_path: Path) -> None:

@@ -161,8 +161,11 @@ def package_epub(app: Sphinx, chapters: list[tuple[str, str]], identifier: str, 
         book.add_metadata(None, "meta", value, {"property": prop})
     buffer = io.BytesIO()
     modified = essay_epub_date(date)
+    # No page-list: an essay has no print pages, and ebooklib would take every element
+    # with an epub:type and an id (the margin notes' noterefs and footnotes) for a page
+    # break, which Ace reports as page breaks without a dc:source (epub-pagesource).
     writer = LanguageTaggedWriter(buffer, book, {"mtime": modified, "epub2_guide": False,
-                                                 "epub3_landmark": False})
+                                                 "epub3_landmark": False, "epub3_pages": False})
     writer.process()
     writer.write()
     data = stamped_zip(buffer.getvalue(), modified)

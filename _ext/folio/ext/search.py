@@ -382,6 +382,18 @@ def choose_engine(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return sorted(folio_domain(env).essays)
 
 
+def leave_out_sphinx_search(app: Sphinx, pagename: str, templatename: str,
+                            context: dict[str, Any], doctree: object) -> None:
+    """``html-page-context``: with Pagefind, no page loads Sphinx's search scripts.
+
+    pydata-sphinx-theme loads searchtools.js, language_data.js and searchindex.js on
+    every page but the search page, for its search-as-you-type; with Pagefind the builder
+    writes no searchindex.js, and the theme's search field submits to Folio's search page,
+    so layout.html leaves the three out (``folio_pagefind``).
+    """
+    context["folio_pagefind"] = uses_pagefind(app)
+
+
 def mark_essay(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                doctree: object) -> None:
     """``html-page-context``: an essay's text is what Pagefind indexes of its page."""
@@ -452,6 +464,7 @@ def setup_search(app: Sphinx) -> None:
     app.connect("config-inited", check_config)
     app.connect("env-updated", choose_engine)
     app.connect("html-page-context", mark_essay)
+    app.connect("html-page-context", leave_out_sphinx_search)
     app.connect("html-collect-pages", search_page)
     app.connect("build-finished", write_index)
 
