@@ -106,7 +106,11 @@ def test_library(site: Built) -> None:
 def test_quotations_by_book_in_page_order(site: Built) -> None:
     page = site.soup("quotations.html")
     books = [s.find("h2").get_text() for s in page.select(".folio-quoted-book")]
-    assert books == ["Frankenstein", "Moby-Dick", "Pride and Prejudice", "Walden"]
+    assert books == ["Frankenstein Mary Shelley", "Moby-Dick Herman Melville",
+                     "Pride and Prejudice Jane Austen", "Walden Henry David Thoreau"]
+    # The title set as a title, then its author (the source named in full).
+    assert [s.select_one("h2 cite").get_text() for s in page.select(".folio-quoted-book")] \
+        == ["Frankenstein", "Moby-Dick", "Pride and Prejudice", "Walden"]
     frankenstein = page.select(".folio-quoted-book")[0]
     captions = [f.find("figcaption").get_text() for f in frankenstein.select("figure")]
     assert captions == ["(p50), in Against Ambition", "(p69), in The Creature Speaks",
