@@ -261,6 +261,7 @@ def test_feed_holds_the_text(web: tuple[Built, set[tuple[str, ...]]]) -> None:
     assert plain(payload("A")) in [plain(n.text) for n in feed.iter(f"{atom}name")]
 
 
+@pytest.mark.slow
 def test_epub_pages_are_xhtml_and_inert(tmp_path: Path) -> None:
     from lxml import etree
 
@@ -316,6 +317,7 @@ def test_web_and_epub_escape_everything(tmp_path: Path, builder: str) -> None:
         assert summary == "<img src=x onerror=alert(1)> & \"q\" 'q' \\{ } #hash"
 
 
+@pytest.mark.slow
 def test_pdf_compiles_with_latex_specials(tmp_path: Path) -> None:
     require("xelatex", "latexmk", "pdftotext")
     built = build(copy_root("hostile", tmp_path), "latex")
