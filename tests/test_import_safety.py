@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import unquote
 from xml.sax.saxutils import escape, quoteattr
 
+import pytest
 import yaml
 from conftest import ROOT, build
 from docutils import nodes
@@ -343,6 +344,7 @@ def expected_words(text: str) -> bool:
 
 @settings(max_examples=200, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@pytest.mark.slow
 @given(post=posts())
 def test_any_post_is_imported_as_text(post: dict[str, Any]) -> None:
     folder = Path(tempfile.mkdtemp(prefix="folio-import-prop-"))

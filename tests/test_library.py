@@ -299,6 +299,7 @@ def test_series_page_lists_parts_in_order(site: Built) -> None:
                      ("Part 3", "The Quiet Sister")]
 
 
+@pytest.mark.slow
 def test_epub_shows_ratings_and_series(tmp_path: Path) -> None:
     from conftest import epubcheck
 
@@ -316,6 +317,7 @@ def test_epub_shows_ratings_and_series(tmp_path: Path) -> None:
     assert "No errors or warnings detected" in report, report
 
 
+@pytest.mark.slow
 def test_pdf_shows_ratings_and_series(tmp_path: Path) -> None:
     from conftest import compile_pdf
 
@@ -378,6 +380,7 @@ def test_a_date_read_rewrites_its_year_page(tmp_path: Path) -> None:
                                     "reading/2023.html"}
 
 
+@pytest.mark.slow
 def test_parallel_equals_serial(tmp_path: Path) -> None:
     """Book files are read in the main process before the workers start: -j 2 = -j 1."""
     serial = build(copy_root("library", tmp_path / "serial"))
@@ -386,6 +389,7 @@ def test_parallel_equals_serial(tmp_path: Path) -> None:
     assert_same(pages(serial.outdir), pages(parallel.outdir))
 
 
+@pytest.mark.slow
 def test_a_series_has_its_own_epub(tmp_path: Path) -> None:
     """Its parts in order, a valid ePub beside the essays' own; the series' page offers it."""
     import zipfile

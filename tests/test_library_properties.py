@@ -12,10 +12,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from conftest import build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+#: Many generated builds (hypothesis): `make test-fast` leaves them out; make test runs them.
+pytestmark = pytest.mark.slow
 
 CONF = ('project = "P"\nauthor = "A"\nextensions = ["myst_parser", "folio"]\n'
         'exclude_patterns = ["_build"]\nhtml_theme = "basic"\n')

@@ -11,9 +11,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from conftest import build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+#: Many generated builds (hypothesis): `make test-fast` leaves them out; make test runs them.
+pytestmark = pytest.mark.slow
 
 CONF = ('project = "P"\nauthor = "A"\nextensions = ["myst_parser", "folio"]\n'
         'myst_enable_extensions = ["colon_fence"]\nexclude_patterns = ["_build"]\n'

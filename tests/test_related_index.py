@@ -48,6 +48,7 @@ def collection(n: int, seed: int, authors: int, tags: int = 40, books: int = 0
     (1, 1, 40), (2, 1, 3), (7, 2, 3), (60, 1, 40), (300, 3, 40), (300, 1, 4), (1500, 1, 40),
     (1500, 40, 10),
 ])
+@pytest.mark.slow
 def test_same_choice_as_the_plain_rule(n: int, authors: int, tags: int) -> None:
     args = collection(n, seed=n * 7 + authors, authors=authors, tags=tags)
     assert choose_related(*args) == reference_choose_related(*args)

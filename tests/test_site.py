@@ -105,8 +105,12 @@ def test_library(site: Built) -> None:
 
 def test_quotations_by_book_in_page_order(site: Built) -> None:
     page = site.soup("quotations.html")
-    books = [s.find("h2").get_text() for s in page.select(".folio-quoted-book")]
+    books = [s.select_one("h2 cite").get_text() for s in page.select(".folio-quoted-book")]
     assert books == ["Frankenstein", "Moby-Dick", "Pride and Prejudice", "Walden"]
+    # Each book's heading names its author too (issue 20), set apart from the title.
+    authors = [s.select_one("h2 .folio-quoted-author").get_text()
+               for s in page.select(".folio-quoted-book")]
+    assert authors[0] == "Mary Shelley" and authors[-1] == "Henry David Thoreau"
     frankenstein = page.select(".folio-quoted-book")[0]
     captions = [f.find("figcaption").get_text() for f in frankenstein.select("figure")]
     assert captions == ["(p50), in Against Ambition", "(p69), in The Creature Speaks",
@@ -197,17 +201,18 @@ def test_screenshots_of_home_and_library(site: Built) -> None:
         assert target.stat().st_size > 20_000
 
 
-def test_hosting_files_build_what_make_builds() -> None:
+def test_hosting_files_build_with_folio_build() -> None:
+    """Both hosts run the one build (`folio build`), as `make` does (issue 19)."""
     import yaml
 
     rtd = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())
-    assert rtd["version"] == 2 and "make site" in rtd["build"]["commands"]
+    assert rtd["version"] == 2 and "python -m folio build" in rtd["build"]["commands"]
     assert "texlive-xetex" in rtd["build"]["apt_packages"]
     pages = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text())
     steps = [step.get("run", "") for step in pages["jobs"]["build"]["steps"]]
-    assert "make site" in steps
+    assert "python -m folio build" in steps
     makefile = (ROOT / "Makefile").read_text()
-    assert "\nsite:" in makefile
+    assert "folio build" in makefile
 
 
 def test_byline_links_to_listings(site: Built) -> None:

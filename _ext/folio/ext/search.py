@@ -33,7 +33,6 @@ written (``folio-search.json`` in the doctree folder remembers).
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
 from folio.core import wording
+from folio.core.escaping import html_text, script_json
 from folio.core.names import tag_name
 from folio.core.pagefind import PagefindError, PagefindService, write_bundle
 from folio.core.records import Essay, Quote
@@ -171,9 +171,9 @@ def essay_markup(essay: Essay, label: str, facets: Facets) -> str:
     ``key:value`` takes the rest of the attribute as the value.  Every value is
     the writer's text, escaped for an attribute.
     """
-    parts = [f'<span data-pagefind-meta="{html.escape(f"{key}:{value}")}"></span>'
+    parts = [f'<span data-pagefind-meta="{html_text(f"{key}:{value}")}"></span>'
              for key, value in essay_meta(essay, label).items()]
-    parts += [f'<span data-pagefind-filter="{html.escape(f"{name}:{value}")}"></span>'
+    parts += [f'<span data-pagefind-filter="{html_text(f"{name}:{value}")}"></span>'
               for name, values in facets.filters("essay").items() for value in values]
     if essay.date:
         parts.append(f'<span data-pagefind-sort="date:{essay.date.isoformat()}"></span>')
@@ -439,7 +439,7 @@ def search_page(app: Sphinx) -> Iterable[tuple[str, dict[str, Any], str]]:
     if not uses_pagefind(app):
         return
     here = app.builder.get_target_uri(SEARCH_PAGE)
-    words = json.dumps(wording.SEARCH_WORDS, ensure_ascii=False).replace("<", "\\u003c")
+    words = script_json(wording.SEARCH_WORDS)
     body = app.builder.templates.render("folio/search.html", {
         "title": wording.SEARCH_TITLE, "words": wording.SEARCH_WORDS, "words_json": words,
         "facets": facet_options(app),
