@@ -360,12 +360,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from folio.commands.cli import OneLineParser
+    from folio.commands.cli import module_main
 
-    parser = OneLineParser(prog="python -m folio.commands.build",
-                           description=__doc__.split("\n\n")[0])
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
+    return module_main("folio.commands.build", argv)
 
 
 if __name__ == "__main__":
