@@ -10,19 +10,19 @@ files come first, so the web pages can link to them:
 1. the ePub (Sphinx's ``epub`` builder; each essay's own ePub is cut from
    it at ``build-finished``, see :mod:`folio.ext.epubs`), and, when TeX is
    installed, the LaTeX sources (``latex``: one ``.tex`` per essay, see
-   :mod:`folio.ext.offline`).  With ``--jobs`` 2 or more the two run at once,
-   in two processes: each reads the sources into its own environment, so
-   two cores read them in the time of one (see docs/performance.md, "One
-   command");
+   :mod:`folio.ext.offline`);
 2. the PDFs: :mod:`folio.commands.offprints` typesets the essays a few dozen
    at a time and cuts each one's pages out, and compiles the collection's
    own document with ``latexmk``;
 3. the web site (``html``), which copies ``_build/downloads`` into itself.
 
-Every step is incremental: Sphinx reads only the sources that changed (each
-builder keeps its environment in ``_build/doctrees/<builder>``, where
-``folio live`` finds the web site's), an essay's ePub and PDF are written
-only when they differ, and TeX runs only for essays whose ``.tex`` changed.
+The sources are read once for the three: the builders share one environment
+(``_build/doctrees/shared``, where ``folio live`` finds it too), so the
+first builder reads what changed and the others read nothing; what one
+builder's read made stale, every builder writes
+(:func:`folio.ext.freshness.owe`).  Every step is incremental: Sphinx reads
+only the sources that changed, an essay's ePub and PDF are written only
+when they differ, and TeX runs only for essays whose ``.tex`` changed.
 Sphinx is quiet but for its warnings; TeX's logs are shown only when it
 fails.  At the end a short summary says what was built and where.
 
@@ -47,20 +47,25 @@ import sys
 import time
 import zipfile
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from folio.core.requirements import install_line, missing_tex
-from folio.core.state import ESSAY_LIST, REPORT, read_json
+from folio.core.state import ESSAY_LIST, read_json, report_name
 
 TARGETS = ("all", "html", "epub", "pdf")
 #: Everything a build writes, inside the collection's folder.
 BUILD = "_build"
 #: The essays' and the collection's files, beside every builder's folder.
 DOWNLOADS = "downloads"
+#: The one environment every builder of ``folio build`` and ``folio live`` shares.
+DOCTREES = Path("doctrees", "shared")
+
+
+def doctrees(builddir: Path) -> Path:
+    """Where the builders keep their shared environment and doctrees."""
+    return builddir / DOCTREES
 
 
 @dataclass
@@ -113,8 +118,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def sphinx(builder: str, srcdir: Path, builddir: Path, jobs: int) -> SphinxRun:
     """Run one Sphinx builder incrementally, quietly but for its warnings (on stderr).
 
-    The same folders and options ``folio live`` uses for ``html`` (nitpicky,
-    ``_build/doctrees/<builder>``), so the two share one build.  A failure
+    The same folders and options ``folio live`` uses (nitpicky, the shared
+    doctrees), so every builder and the preview share one read.  A failure
     is one line on stderr; Sphinx's traceback, if any, goes to a file named
     in that line.
     """
@@ -127,7 +132,7 @@ def sphinx(builder: str, srcdir: Path, builddir: Path, jobs: int) -> SphinxRun:
     try:
         with patch_docutils(srcdir), docutils_namespace():
             app = Sphinx(str(srcdir), str(srcdir), str(builddir / builder),
-                         str(builddir / "doctrees" / builder), builder,
+                         str(doctrees(builddir)), builder,
                          confoverrides={"nitpicky": True}, status=None, warning=sys.stderr,
                          freshenv=False, parallel=jobs if jobs > 1 else 0)
             app.build()
@@ -146,23 +151,6 @@ def sphinx(builder: str, srcdir: Path, builddir: Path, jobs: int) -> SphinxRun:
                          time.perf_counter() - began)
     sys.stderr.flush()
     return SphinxRun(builder, app.statuscode == 0, app._warncount, time.perf_counter() - began)
-
-
-def sphinx_at_once(builders: Sequence[str], srcdir: Path, builddir: Path,
-                   jobs: int) -> list[SphinxRun]:
-    """Several builders, each in a process of its own when there are cores for them.
-
-    Each builder has its own environment, so they can read at the same time;
-    the builders share no file but the downloads folder, which only the ePub
-    writes (and which only web builders look at).
-    """
-    if jobs < 2 or len(builders) < 2:
-        return [sphinx(name, srcdir, builddir, jobs) for name in builders]
-    each = max(1, jobs // len(builders))
-    # Forked: the children inherit the imported modules and the open stderr.
-    with ProcessPoolExecutor(max_workers=len(builders), mp_context=get_context("fork")) as pool:
-        runs = [pool.submit(sphinx, name, srcdir, builddir, each) for name in builders]
-        return [run.result() for run in runs]
 
 
 # -- the offline files -----------------------------------------------------------------------------
@@ -253,7 +241,7 @@ def shown(path: Path) -> Path:
 
 def build_report(builddir: Path, builder: str) -> dict[str, Any] | None:
     """What a builder's last run left for the summary (``folio.ext.report``)."""
-    report = read_json(builddir / "doctrees" / builder / REPORT)
+    report = read_json(doctrees(builddir) / report_name(builder))
     return report if isinstance(report, dict) else None
 
 
@@ -325,14 +313,15 @@ def build(srcdir: Path, target: str, jobs: int) -> Outcome:
     if missing and target == "all":
         outcome.lines.append(f"No PDFs ({', '.join(missing)} not found): {install_line()}")
     builders = steps(target, not missing)
-    offline = [name for name in builders if name in ("epub", "latex")]
-    runs = sphinx_at_once(offline, srcdir, builddir, jobs)
-    if "epub" in offline and runs[offline.index("epub")].finished:
-        publish_collection_epub(builddir)
-    if "latex" in offline and runs[offline.index("latex")].finished:
-        make_pdfs(builddir, jobs, outcome)
-    if "html" in builders and all(run.finished for run in runs):
-        runs.append(sphinx("html", srcdir, builddir, jobs))
+    runs: list[SphinxRun] = []
+    for name in builders:  # one after another: they share one environment
+        if name == "html" and not all(run.finished for run in runs):
+            break  # the site links to the offline files
+        runs.append(sphinx(name, srcdir, builddir, jobs))
+        if name == "epub" and runs[-1].finished:
+            publish_collection_epub(builddir)
+        if name == "latex" and runs[-1].finished:
+            make_pdfs(builddir, jobs, outcome)
     for run in runs:
         outcome.warnings += run.warnings
         outcome.failed |= not run.finished
@@ -371,12 +360,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from folio.commands.cli import OneLineParser
+    from folio.commands.cli import module_main
 
-    parser = OneLineParser(prog="python -m folio.commands.build",
-                           description=__doc__.split("\n\n")[0])
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
+    return module_main("folio.commands.build", argv)
 
 
 if __name__ == "__main__":

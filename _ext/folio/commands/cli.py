@@ -49,6 +49,16 @@ class OneLineParser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def module_main(module_name: str, argv: Sequence[str] | None = None) -> int:
+    """``python -m folio.commands.NAME``: one command on its own, the same as ``folio NAME``
+    (its module's ``add_arguments`` and ``run``, its docstring's first line as help)."""
+    module = importlib.import_module(module_name)
+    doc = module.__doc__ or ""
+    one = OneLineParser(prog=f"python -m {module_name}", description=doc.split("\n\n")[0])
+    module.add_arguments(one)
+    return int(module.run(one.parse_args(argv)))
+
+
 def feature(module_name: str) -> ModuleType | None:
     """The module of a command, or None when this copy of Folio does not have it."""
     try:

@@ -9,10 +9,11 @@ made stale are written.
 
 It is a preview of exactly what ``make html`` builds: the same source, the
 same configuration (with ``-n``, as the Makefile gives), the same output and
-doctree folders (``_build/html``, ``_build/doctrees/html``), so a ``make html``
-afterwards has nothing left to do.  A change to ``conf.py``, a template, a
-static file or the extension's code starts the whole program again (a module
-already imported cannot be read twice).
+doctree folders (``_build/html``, and ``_build/doctrees/shared``, the environment
+every builder of ``folio build`` shares), so a ``folio build`` afterwards reads
+nothing and writes what the saves made stale in its other outputs.  A change
+to ``conf.py``, a template, a static file or the extension's code starts the
+whole program again (a module already imported cannot be read twice).
 
 The pages are served from ``_build/html`` on 127.0.0.1.  Each HTML page is
 sent with a small script that asks the server, every half second, how many
@@ -226,6 +227,8 @@ class LiveBuild:
         from sphinx.application import Sphinx
         from sphinx.util.docutils import docutils_namespace, patch_docutils
 
+        from folio.commands.build import doctrees
+
         self.srcdir, self.outdir = srcdir, builddir / "html"
         self.finished = 0
         self._namespace = contextlib.ExitStack()
@@ -233,7 +236,7 @@ class LiveBuild:
         self._namespace.enter_context(docutils_namespace())
         # The same folders and options as ``make html`` (-n), so both are one build.
         self.app = Sphinx(str(srcdir), str(srcdir), str(self.outdir),
-                          str(builddir / "doctrees" / "html"), "html",
+                          str(doctrees(builddir)), "html",
                           confoverrides={"nitpicky": True}, status=None,
                           warning=sys.stderr, freshenv=False, parallel=jobs)
         # The search index stays in Pagefind's memory: each save sends only what changed.
@@ -382,12 +385,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from folio.commands.cli import OneLineParser
+    from folio.commands.cli import module_main
 
-    parser = OneLineParser(prog="python -m folio.commands.live",
-                           description=__doc__.split("\n\n")[0])
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
+    return module_main("folio.commands.live", argv)
 
 
 if __name__ == "__main__":

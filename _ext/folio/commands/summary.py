@@ -7,7 +7,7 @@ line or two each (:func:`describe`), with the note about an example
 ``html_baseurl`` said once (:func:`address_note`).  The same is at hand for
 scripts as
 
-    python -m folio.commands.summary _build/doctrees/<builder> ...
+    python -m folio.commands.summary _build/doctrees/shared ...
 
 ``--no-address-note`` leaves that note out, ``--address-note-only`` prints
 only the note.
@@ -20,7 +20,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from folio.core.state import REPORT, read_json
+from folio.core.state import REPORT, read_json, report_name
+
+#: The builders whose reports are shown, in the order ``folio build`` runs them.
+BUILDERS = ("epub", "latex", "html", "dirhtml", "singlehtml")
 
 
 def address_note(report: dict[str, Any]) -> list[str]:
@@ -65,13 +68,15 @@ def describe(report: dict[str, Any], address: bool = True) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m folio.commands.summary")
     parser.add_argument("doctrees", type=Path, nargs="+",
-                        help=f"the build's doctree folders (each holds {REPORT})")
+                        help="the build's doctree folders (each holds "
+                        f"{REPORT.format(builder='BUILDER')})")
     parser.add_argument("--no-address-note", action="store_true")
     parser.add_argument("--address-note-only", action="store_true")
     args = parser.parse_args(argv)
     notes: list[str] = []
-    for folder in args.doctrees:
-        report = read_json(folder / REPORT)
+    found = [read_json(folder / report_name(builder)) for folder in args.doctrees
+             for builder in BUILDERS]
+    for report in found:
         if not isinstance(report, dict):
             continue
         if args.address_note_only:

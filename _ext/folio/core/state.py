@@ -31,8 +31,13 @@ ESSAY_FIELDS = "folio-essay-fields.json"
 GENERATED_PAGES = "folio-generated-pages.json"
 #: What the LaTeX settings, templates and Folio's code were at the last LaTeX build.
 LATEX_SETTINGS = "folio-latex-settings.json"
-#: What the build made (downloads, redirects): ``folio.commands.summary`` prints it.
-REPORT = "folio-report.json"
+#: What each builder's last build made (downloads, redirects), one file per builder
+#: (builders may share one doctree folder): ``folio.commands.summary`` prints it.
+REPORT = "folio-report-{builder}.json"
+#: Per builder sharing these doctrees, what it still owes: the pages another
+#: builder's read (or Folio's refreshes after it) made stale, and whether any
+#: document changed since it last finished (:mod:`folio.ext.freshness`).
+OWED = "folio-owed.json"
 
 # -- Beside the LaTeX files ---------------------------------------------------------------------
 
@@ -49,6 +54,11 @@ OFFPRINTS = "folio-offprints.json"
 REDIRECTS = "wordpress-redirects.json"
 #: In the essays folder: a hash of every essay the importer wrote.
 IMPORT_MANIFEST = ".folio-import.json"
+
+
+def report_name(builder: str) -> str:
+    """The file one builder's report is kept in, beside the doctrees."""
+    return REPORT.format(builder=builder)
 
 
 def read_json(path: Path, problem: Callable[[str], None] | None = None) -> Any:

@@ -56,17 +56,25 @@ TEMPLATES = Path(__file__).parent.parent / "templates"
 #: The site-wide views, refreshed once per build in this order (labels name
 #: merged books; related lists show labels); each returns the pages it staled.
 REFRESHES = (refresh_books, refresh_labels, refresh_related, refresh_series, refresh_listings,
-             refresh_downloads, refresh_order)
+             refresh_order)
 
 
 def refresh_site(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """``env-updated``: recompute the domain's views; Sphinx rewrites what they staled."""
-    stale: set[str] = set()
+    """``env-updated``: recompute the domain's views; Sphinx rewrites what they staled.
+
+    The views are the same for every builder, so what they staled is owed by
+    every builder sharing the environment; the files on offer for download
+    are shown by web pages alone, so what they stale is this builder's own.
+    """
+    shared: set[str] = set()
     # No document read or removed: the views are what the records gave last build
     # (the files offered for download are on disk, so they are always looked at).
-    for refresh in REFRESHES if documents_changed(env) else (refresh_downloads,):
-        stale |= refresh(app, env)
-    return remember_stale(env, sorted(stale & env.found_docs))
+    if documents_changed(env):
+        for refresh in REFRESHES:
+            shared |= refresh(app, env)
+    own = refresh_downloads(app, env)
+    return remember_stale(app, env, sorted(shared & env.found_docs),
+                          sorted(own & env.found_docs))
 
 
 def add_stylesheet(app: Sphinx) -> None:

@@ -20,8 +20,8 @@ from folio.ext.shared import FolioPostTransform
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.config import Config
-    from sphinx.environment import BuildEnvironment
 
 
 def kept_offline(app: Sphinx, docname: str) -> bool:
@@ -100,13 +100,17 @@ class EpubOfEssays(FolioPostTransform):
             toctree["caption"] = None
 
 
-def leave_out_of_epub(app: Sphinx, env: BuildEnvironment) -> None:
+def leave_out_of_epub(app: Sphinx, builder: Builder) -> None:
     """Pages that are not essays stay out of the ePub's files too (and the web fonts:
-    reading systems set the text in the reader's own choice, as Standard Ebooks do)."""
-    if app.builder.name != "epub":
+    reading systems set the text in the reader's own choice, as Standard Ebooks do).
+
+    At ``write-started``, after Sphinx has saved the environment: the setting is
+    one the environment remembers, and changed any earlier it would make the
+    next builder sharing the environment read every source again."""
+    if builder.name != "epub":
         return
-    suffix = getattr(app.builder, "out_suffix", ".xhtml")
-    outside = [f"{name}{suffix}" for name in sorted(env.found_docs)
+    suffix = getattr(builder, "out_suffix", ".xhtml")
+    outside = [f"{name}{suffix}" for name in sorted(app.env.found_docs)
                if not kept_offline(app, name)]
     fonts = [f"_static/fonts/{p.name}" for p in sorted(FONTS.glob("*"))]
     fonts.append("_static/folio-web.css")
@@ -124,6 +128,6 @@ def no_index_in_the_epub(app: Sphinx, config: Config) -> None:
 def setup_book_contents(app: Sphinx) -> None:
     app.add_config_value("folio_offline_include", [], "env", types=frozenset({list, tuple}))
     app.connect("config-inited", no_index_in_the_epub, priority=800)
-    app.connect("env-updated", leave_out_of_epub)
+    app.connect("write-started", leave_out_of_epub)
     app.add_post_transform(BookOfEssays)
     app.add_post_transform(EpubOfEssays)

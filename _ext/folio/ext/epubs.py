@@ -32,6 +32,7 @@ from folio.ext.offline import essay_stem
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
@@ -266,9 +267,14 @@ def forget_cover_page(app: Sphinx) -> None:
         Path(app.builder.outdir, name).unlink(missing_ok=True)
 
 
-def draw_epub_cover(app: Sphinx) -> None:
-    """Give the ePub a cover drawn from the collection's title when it has none."""
-    if app.builder.name != "epub" or app.config.epub_cover:
+def draw_epub_cover(app: Sphinx, builder: Builder) -> None:
+    """Give the ePub a cover drawn from the collection's title when it has none.
+
+    At ``write-started``, after Sphinx has saved the environment: ``epub_cover``
+    is a setting the environment remembers, and set any earlier it would tell
+    the next builder sharing the environment (``folio build``'s LaTeX) that the
+    settings changed, so that it read every source again."""
+    if builder.name != "epub" or app.config.epub_cover:
         return
     folder = Path(app.builder.outdir, "_static")
     folder.mkdir(parents=True, exist_ok=True)
@@ -291,7 +297,7 @@ def set_epub_language(app: Sphinx) -> None:
 
 def setup_epubs(app: Sphinx) -> None:
     app.connect("builder-inited", set_epub_language)
-    app.connect("builder-inited", draw_epub_cover)
+    app.connect("write-started", draw_epub_cover)
     app.connect("builder-inited", forget_cover_page)
     app.connect("config-inited", leave_out_sphinx_backups)
     app.connect("build-finished", add_accessibility_metadata, priority=400)

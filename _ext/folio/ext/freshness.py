@@ -41,6 +41,7 @@ from sphinx.util import docname_join
 
 from folio.core.state import (
     GENERATED_PAGES,
+    OWED,
     read_mapping,
     write_if_changed,
 )
@@ -150,24 +151,156 @@ def documents_changed(env: BuildEnvironment) -> bool:
     return changed
 
 
-def remember_stale(env: BuildEnvironment, stale: list[str]) -> list[str]:
-    """The pages ``env-updated``'s refreshes made stale, kept for the writing phase."""
-    env.folio_stale = set(stale)  # type: ignore[attr-defined]
-    return stale
+def remember_stale(app: Sphinx, env: BuildEnvironment, stale: list[str],
+                   own: Sequence[str] = ()) -> list[str]:
+    """The pages this builder must write for what changed: kept for the writing phase.
+
+    Builders may share one environment (``folio build`` reads once for the
+    ePub, the LaTeX and the web site): what this build read and what the
+    refreshes made stale is then owed by every builder sharing it, not only
+    by this one, which would otherwise be the only one to know
+    (:func:`owe`).  ``own`` are pages only this builder shows stale (the web
+    pages' download links).  This builder's whole debt is what it writes.
+    """
+    read = set(getattr(env, "folio_read", ()))
+    owed = owe(app, env, read | set(stale), bool(getattr(env, "folio_changed", True)))
+    env.folio_stale = owed.pages | set(own)  # type: ignore[attr-defined]
+    env.folio_changed = owed.changed  # type: ignore[attr-defined]
+    return sorted(env.folio_stale & env.found_docs)  # type: ignore[attr-defined]
 
 
 def maybe_changed(env: BuildEnvironment) -> set[str] | None:
-    """Documents this build read or made stale; None when that is not known."""
+    """Documents this build read or made stale, or another builder sharing the
+    environment did since this builder last finished; None when that is not known."""
     read, stale = getattr(env, "folio_read", None), getattr(env, "folio_stale", None)
     if read is None or stale is None:
         return None
     return set(read) | set(stale)
 
 
+# -- what each builder sharing the doctrees still owes -------------------------------------------
+
+class Owed:
+    """What one builder owes: pages to write, and whether any document changed (so
+    every view, the generated pages and the collection's documents, may differ)."""
+
+    def __init__(self, pages: Iterable[str], changed: bool) -> None:
+        self.pages, self.changed = set(pages), changed
+
+
+def read_ledger(path: Path) -> dict[str, Owed]:
+    """Each builder's :class:`Owed`, from ``folio-owed.json``; damaged entries dropped
+    (a builder without an entry owes everything)."""
+    ledger = {}
+    for name, entry in read_mapping(path).items():
+        if isinstance(entry, dict) and isinstance(entry.get("pages"), list):
+            ledger[name] = Owed((p for p in entry["pages"] if isinstance(p, str)),
+                                entry.get("changed") is not False)
+    return ledger
+
+
+def write_ledger(path: Path, ledger: Mapping[str, Owed]) -> None:
+    write_if_changed(path, json.dumps(
+        {name: {"changed": owed.changed, "pages": sorted(owed.pages)}
+         for name, owed in ledger.items()}, indent=0, sort_keys=True))
+
+
+def owe(app: Sphinx, env: BuildEnvironment, pages: set[str], changed: bool) -> Owed:
+    """Every builder that shares these doctrees now owes ``pages`` (and, when
+    ``changed``, a look at everything computed from the whole collection);
+    returns this builder's whole debt, which it pays at ``build-finished``.
+
+    The ledger is a small JSON file beside the environment, written before
+    Sphinx pickles the environment, so a build that stops half way leaves
+    every debt in place.  A builder with no entry yet (its first build on
+    these doctrees) owes every page: nothing says what its output holds.
+    """
+    path = Path(app.doctreedir, OWED)
+    ledger = read_ledger(path)
+    name = app.builder.name
+    if name not in ledger:
+        ledger[name] = Owed(env.found_docs, True)
+    for owed in ledger.values():
+        owed.pages |= pages
+        owed.changed = owed.changed or changed
+    write_ledger(path, ledger)
+    mine: Owed | None = getattr(app.builder, "folio_owed", None)
+    if mine is None:
+        mine = app.builder.folio_owed = Owed((), False)  # type: ignore[attr-defined]
+    mine.pages |= ledger[name].pages
+    mine.changed = mine.changed or ledger[name].changed
+    return ledger[name]
+
+
+def pay_owed(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: this builder has written what it owed (only when it finished:
+    a failed build owes it all again next time).  Only its own entry is cleared."""
+    mine: Owed | None = getattr(app.builder, "folio_owed", None)
+    if exception is not None or mine is None:
+        return
+    del app.builder.folio_owed  # type: ignore[attr-defined]
+    path = Path(app.doctreedir, OWED)
+    ledger = read_ledger(path)
+    name = app.builder.name
+    if name in ledger:
+        ledger[name].pages -= mine.pages
+        ledger[name].changed = ledger[name].changed and not mine.changed
+        write_ledger(path, ledger)
+
+
+def before_numbering(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-get-updated``, before Sphinx numbers sections and figures again: the
+    numbers as they were (Sphinx replaces the two mappings, it never edits them)."""
+    env.folio_numbers = (env.toc_secnumbers, env.toc_fignumbers)  # type: ignore[attr-defined]
+    return []
+
+
+def after_numbering(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-get-updated``, after: the pages whose numbers changed are Sphinx's own
+    stale pages, found only by the builder that read; every sharer owes them."""
+    old_sections, old_figures = getattr(env, "folio_numbers", ({}, {}))
+    del env.folio_numbers  # type: ignore[attr-defined]
+    renumbered = {name for old, new in ((old_sections, env.toc_secnumbers),
+                                        (old_figures, env.toc_fignumbers))
+                  for name in {*old, *new} if old.get(name) != new.get(name)}
+    if renumbered:
+        owe(app, env, renumbered & env.found_docs, False)
+    return []
+
+
+def read_as(app: Sphinx) -> tuple[bool, str]:
+    """What makes a doctree depend on the builder that read it, beyond the sources and
+    the ``env`` settings Sphinx itself compares: docutils' smart quotes, which
+    ``smartquotes_excludes`` may turn off for some builders, and ``sphinx.ext.viewcode``,
+    which keeps its nodes only for the builders it supports.  Every other read
+    (Folio's directives, transforms and refreshes, the images' candidates) is the same
+    for every builder; what differs is done when writing."""
+    excluded = app.config.smartquotes_excludes.get("builders", [])
+    smart = bool(app.config.smartquotes) and app.builder.name not in excluded
+    viewcode = app.builder.name if "sphinx.ext.viewcode" in app.config.extensions else ""
+    return smart, viewcode
+
+
+def read_again_if_read_otherwise(app: Sphinx, env: BuildEnvironment, added: Set[str],
+                                 changed: Set[str], removed: Set[str]) -> list[str]:
+    """``env-get-outdated``: every document, when the environment was read by a builder
+    that reads differently (:func:`read_as`); so sharing an environment never changes
+    what a builder's doctrees hold, it only saves the reading."""
+    mine = list(read_as(app))
+    if getattr(env, "folio_read_as", None) == mine:
+        return []
+    env.folio_read_as = mine  # type: ignore[attr-defined]
+    return sorted(env.found_docs)
+
+
 def setup_freshness(app: Sphinx) -> None:
     app.add_env_collector(TitleLinks)  # links shown by title: a retitle rewrites their pages
+    app.connect("env-get-outdated", read_again_if_read_otherwise)
     app.connect("env-before-read-docs", note_reading)
     app.connect("env-purge-doc", note_removal)
+    app.connect("env-get-updated", before_numbering, priority=100)
+    app.connect("env-get-updated", after_numbering, priority=900)
+    app.connect("build-finished", pay_owed, priority=950)  # after the pages, ePubs, report
 
 
 # -- links that show the page's title ----------------------------------------------------------

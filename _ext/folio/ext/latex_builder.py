@@ -3,7 +3,9 @@
 Sphinx's LaTeX builder assembles and translates every document on every
 build; :class:`FolioLaTeXBuilder` replaces it (same name, ``override=True``)
 and hands it only the documents that :mod:`folio.ext.freshness` says this
-build read or made stale.
+build read or made stale, or that another builder sharing the environment
+read or made stale since this one last finished (``folio build`` reads once
+for the ePub, the LaTeX and the web site).
 """
 
 from __future__ import annotations

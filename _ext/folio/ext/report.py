@@ -1,6 +1,7 @@
 """What a build made, for ``folio build``'s summary (:mod:`folio.commands.summary`).
 
-Each build leaves ``folio-report.json`` beside its doctrees, never
+Each build leaves ``folio-report-<builder>.json`` beside its doctrees (one per
+builder: ``folio build``'s builders share one doctree folder), never
 published: the essays, the files written, and the two notes a writer needs
 before it matters (offline files linking to an example address, web pages
 without their download links).
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 
 from sphinx.util import logging
 
-from folio.core.state import REPORT, write_if_changed
+from folio.core.state import report_name, write_if_changed
 from folio.ext.domain import folio_domain
 from folio.ext.downloads import downloads_folder, missing_downloads
 from folio.ext.shared import is_web
@@ -45,7 +46,9 @@ def write_build_report(app: Sphinx, exception: Exception | None) -> None:
     name = app.builder.name
     report: dict[str, Any] = {"builder": name, "outdir": str(app.outdir),
                               "essays": len(folio_domain(app.env).essays),
-                              "downloads": str(downloads_folder(app.outdir))}
+                              "downloads": str(downloads_folder(app.outdir)),
+                              # the sources this builder read (0 when another one read them)
+                              "read": len(getattr(app.env, "folio_read", ()))}
     baseurl = str(app.config.html_baseurl or "")
     if name in ("epub", "latex") and app.config.folio_essay_downloads:
         report["example_baseurl"] = baseurl if example_address(baseurl) else ""
@@ -58,7 +61,7 @@ def write_build_report(app: Sphinx, exception: Exception | None) -> None:
             logger.info("folio: %d essay PDFs or ePubs are not built yet, so their pages offer "
                         "no download links; 'folio build' builds them",
                         report["missing_downloads"])
-    write_if_changed(Path(app.doctreedir, REPORT), json.dumps(report, indent=1))
+    write_if_changed(Path(app.doctreedir, report_name(name)), json.dumps(report, indent=1))
 
 
 def setup_report(app: Sphinx) -> None:
