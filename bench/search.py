@@ -9,8 +9,9 @@ the build before this issue) and one with ``"pagefind"``; the second times
 Folio's indexing step (``SiteIndex.update``: reading the essays' pages, the
 records, Pagefind, writing ``pagefind/``) on its own.  Then the site is served
 on 127.0.0.1 and Chromium types queries into the search page: the bytes the
-page fetched from ``pagefind/`` for each query (after the page itself had
-loaded) and the time from the last key to the first result drawn.  The load
+page fetched from ``pagefind/`` for each query (from the page's opening: the
+engine, the index's meta, the chunks and fragments) and the time from the last
+key to the first result drawn.  The load
 average is printed beside every figure (the machine is shared).
 
 ``--no-sphinx`` skips the build with Sphinx's search (at 10,000 essays each
@@ -91,8 +92,9 @@ def queries(outdir: Path, rounds: int) -> list[tuple[str, int, float, int]]:
         for query in QUERIES * rounds:
             page = browser.new_page()  # a new page: nothing of the index cached
             fetched: list[Any] = []
-            page.goto(f"{base}/search.html", wait_until="networkidle")
+            # From the page's opening: the engine's files load then, before any key.
             page.on("requestfinished", functools.partial(list.append, fetched))
+            page.goto(f"{base}/search.html", wait_until="networkidle")
             page.click("#folio-search-q")
             page.keyboard.type(query, delay=30)
             began = time.perf_counter()
