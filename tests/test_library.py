@@ -415,3 +415,21 @@ def test_a_series_has_its_own_epub(tmp_path: Path) -> None:
     offered = site.soup("series/rereading-the-brontës.html").select_one(".folio-downloads")
     assert text(offered) == "Download: ePub"
     assert (site.outdir / "series" / offered.a["href"]).is_file()
+
+
+def test_a_book_edit_that_changes_no_page_is_read_once(tmp_path: Path) -> None:
+    """A book file saved unchanged stales no page; its new stamp is still saved, so the
+    build after reads nothing."""
+    import os
+    import pickle
+
+    source = copy_root("library", tmp_path)
+    build(source)
+    book = source / "books" / "villette.md"
+    later = book.stat().st_mtime_ns + 5_000_000_000
+    os.utime(book, ns=(later, later))
+    build(source, fresh=False)
+    [saved] = source.glob("_build/**/environment.pickle")
+    with saved.open("rb") as env_file:
+        env = pickle.load(env_file)  # the test build's own file
+    assert env.domaindata["folio"]["library_stamps"]["books/villette.md"][0] == later
