@@ -50,6 +50,7 @@ from folio.core.names import tag_name
 from folio.core.pagefind import PagefindError, PagefindService, write_bundle
 from folio.core.records import Essay, Quote
 from folio.ext.domain import folio_domain
+from folio.ext.freshness import nothing_new
 from folio.ext.library import book_page as library_page
 from folio.ext.listings import tag_names
 from folio.ext.shared import warn
@@ -296,10 +297,13 @@ class SiteIndex:
     def update(self, app: Sphinx) -> None:
         outdir = Path(app.outdir)
         bundle = outdir / BUNDLE
+        state_file = Path(app.doctreedir) / STATE
+        if self.service is None and nothing_new(app) and state_file.is_file() \
+                and (bundle / "pagefind.js").is_file():
+            return  # no page written, no record changed: the bundle is the last one's
         wanted = contents(app)
         stamps = {url: stamp(path) for url, path in wanted.pages.items()}
         config = pagefind_config(app)
-        state_file = Path(app.doctreedir) / STATE
         state = {"pages": stamps, "records": fingerprint(wanted.records, config)}
         if self.service is None and (bundle / "pagefind.js").is_file():
             try:
