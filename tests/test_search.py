@@ -103,6 +103,28 @@ def test_a_quotation_record(site: Built) -> None:
     assert quote["filters"]["book"] == ["frankenstein"]
 
 
+def test_the_part_sent_indexes_as_the_whole_page(site: Built) -> None:
+    """Pagefind is sent only an essay's marked part; it indexes what the whole page gives."""
+    from folio.core.pagefind import PagefindService
+    from folio.ext.search import NOT_TEXT, indexed_part
+
+    pages = {f"/essays/{p.name}": p.read_text(encoding="utf-8")
+             for p in sorted((site.outdir / "essays").glob("*.html"))}
+    config = {"force_language": "en", "exclude_selectors": list(NOT_TEXT)}
+    fragments = []
+    for part in (lambda page: page, indexed_part):
+        service = PagefindService(config)
+        try:
+            service.add_pages((url, part(page)) for url, page in pages.items())
+            files = service.files()
+        finally:
+            service.close()
+        fragments.append(sorted(gzip.decompress(data).decode() for name, data in files.items()
+                                if name.startswith("fragment/")))
+    assert len(fragments[0]) == 5 and fragments[0] == fragments[1]
+    assert all(len(indexed_part(page)) < len(page) / 2 for page in pages.values())
+
+
 # -- the search page in Chromium ------------------------------------------------------------------
 
 def test_a_word_from_an_essay_finds_it(served: str, browser: Any) -> None:  # noqa: F811
@@ -226,6 +248,8 @@ def test_pages_can_be_left_out(tmp_path: Path) -> None:
 def test_a_guest_keeps_its_sites_search(tmp_path: Path) -> None:
     guest = build(copy_root("guest", tmp_path / "guest"))
     assert (guest.outdir / "searchindex.js").is_file() and not (guest.outdir / "pagefind").exists()
+    # Its search page loads Sphinx's scripts, as on any Sphinx site.
+    assert sorted(sphinx_search_scripts(guest, "search.html")) == sorted(SPHINX_SEARCH_SCRIPTS)
     assert not guest.soup("reading-notes/elements-of-style.html").select("[data-pagefind-body]")
     asked = build(copy_root("guest", tmp_path / "asked"), folio_search="pagefind")
     assert [d["url"] for d in indexed(asked.outdir)
@@ -236,17 +260,41 @@ SPHINX_SEARCH_SCRIPTS = ("searchtools.js", "language_data.js", "searchindex.js")
 
 
 def sphinx_search_scripts(built: Built, page: str) -> list[str]:
-    return [str(s["src"]).rsplit("/", 1)[-1] for s in built.soup(page).select("script[src]")
-            if str(s["src"]).endswith(SPHINX_SEARCH_SCRIPTS)]
+    """Every Sphinx search script the page loads or links to, however it is written."""
+    soup = built.soup(page)
+    addresses = [str(e.get("src") or e.get("href")) for e in soup.select("script[src], link[href]")]
+    return [name for name in (a.split("?")[0].rsplit("/", 1)[-1] for a in addresses)
+            if name in SPHINX_SEARCH_SCRIPTS]
 
 
-def test_no_page_loads_sphinx_search_scripts_with_pagefind(tmp_path: Path) -> None:
-    """pydata-sphinx-theme loads them on every page; there is no searchindex.js to load."""
-    built = build(copy_root("folio", tmp_path), html_theme="sphinx_book_theme")
+@pytest.mark.parametrize("theme", ["sphinx_book_theme", "pydata_sphinx_theme", "alabaster"])
+def test_no_page_loads_sphinx_search_scripts_with_pagefind(tmp_path: Path, theme: str) -> None:
+    """pydata-sphinx-theme writes them into every page; there is no searchindex.js to load."""
+    built = build(copy_root("folio", tmp_path), html_theme=theme)
     assert not (built.outdir / "searchindex.js").exists()
     for page in ("index.html", "essays/creature.html", "search.html"):
-        assert sphinx_search_scripts(built, page) == []
+        assert sphinx_search_scripts(built, page) == [], page
+        assert built.soup(page).select("script[src*='_static/doctools.js']")  # the rest stays
     assert built.soup("index.html").select('meta[name="viewport"]')  # the rest of the head
+
+
+def test_sphinx_search_scripts_are_found_however_written() -> None:
+    from folio.ext.search import without_sphinx_search
+
+    head = ('<meta name="viewport" content="width=device-width">\n'
+            '<script src="../_static/searchtools.js?v=5e2b"></script>\n'
+            "<script defer src='_static/language_data.js'></script>\n"
+            '<SCRIPT type="text/javascript" src=searchindex.js async></SCRIPT>\n'
+            '<script src="_static/doctools.js?v=9a2dae69"></script>\n'
+            '<script src="_static/my-searchindex.js.map.js"></script>\n'
+            "<script>var searchindex = 'searchindex.js';</script>\n")
+    kept = without_sphinx_search(head)
+    assert "searchtools" not in kept and "language_data" not in kept
+    assert "src=searchindex.js" not in kept
+    assert kept == ('<meta name="viewport" content="width=device-width">\n'
+                    '<script src="_static/doctools.js?v=9a2dae69"></script>\n'
+                    '<script src="_static/my-searchindex.js.map.js"></script>\n'
+                    "<script>var searchindex = 'searchindex.js';</script>\n")
 
 
 def test_sphinx_search_when_asked(tmp_path: Path) -> None:
@@ -272,10 +320,23 @@ def test_offline_outputs_are_untouched(tmp_path: Path, builder: str) -> None:
             assert "pagefind" not in path.read_text(encoding="utf-8"), path
 
 
+def bundle(outdir: Path) -> dict[str, bytes]:
+    """The bundle's word index and fragments (they number the pages in the order sent).
+
+    Not its filter files, nor the meta and entry files that name them: Pagefind
+    writes a filter's values in hash-map order, which differs from run to run.
+    """
+    folder = outdir / "pagefind"
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted([*folder.glob("index/*"), *folder.glob("fragment/*")])}
+
+
 def test_parallel_and_incremental_index_the_same(tmp_path: Path) -> None:
     serial = build(copy_root("folio", tmp_path / "serial"))
     parallel = build(copy_root("folio", tmp_path / "parallel"), parallel=2)
     assert indexed(serial.outdir) == indexed(parallel.outdir)
+    # The serial build sent its pages while writing, the parallel one at the end: same order.
+    assert bundle(serial.outdir) == bundle(parallel.outdir)
     source = copy_root("folio", tmp_path / "edited")
     build(source)
     edit(source / "essays/whale.md", "Call me Ishmael.", "Call me Ishmael, said the sailor.")
@@ -285,6 +346,34 @@ def test_parallel_and_incremental_index_the_same(tmp_path: Path) -> None:
     clean = build(clean.srcdir)
     assert indexed(incremental.outdir) == indexed(clean.outdir)
     assert any("sailor" in d["content"] for d in indexed(incremental.outdir))
+
+
+def test_pages_are_sent_while_sphinx_writes(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind reads the essays' pages during the writing, not all after it."""
+    from folio.ext.search import SiteIndex
+
+    sent_before_the_end: list[int] = []
+    update = SiteIndex.update
+
+    def spy(self: SiteIndex, app: Any) -> None:
+        sent_before_the_end.append(len(self.pages))
+        update(self, app)
+
+    monkeypatch.setattr(SiteIndex, "update", spy)
+    source = copy_root("folio", tmp_path / "site")
+    built = build(source)
+    # index.md is written after every essays/*.md: by then each essay's page was sent.
+    assert sent_before_the_end == [5]
+    # -j 2 writes in other processes, which send nothing: all sent at the end, same order.
+    parallel = build(copy_root("folio", tmp_path / "other"), parallel=2)
+    assert sent_before_the_end == [5, 0] and bundle(built.outdir) == bundle(parallel.outdir)
+    # An edit to a page that is not an essay sends nothing ahead and leaves the bundle alone.
+    entry = built.outdir / "pagefind" / "pagefind-entry.json"
+    before = entry.stat().st_mtime_ns
+    edit(source / "index.md", "# Test Folio", "# Test Folio\n\nA new line on the home page.")
+    build(source, fresh=False)
+    assert sent_before_the_end[-1] == 0 and entry.stat().st_mtime_ns == before
 
 
 def test_nothing_changed_leaves_the_bundle_alone(tmp_path: Path) -> None:
@@ -336,16 +425,74 @@ def test_a_kept_index_is_sent_only_what_changed(tmp_path: Path,
     kept = LiveBuild(source, source / "_build")
     try:
         assert kept.build()
+        INDEXES[kept.app].settle()  # live indexes in the background
         assert len([u for batch in sent for u in batch]) == 5  # every essay, once
         sent.clear()
         edit(source / "essays/whale.md", "Call me Ishmael.", "Call me Ishmael, said the cook.")
         assert kept.build()
+        INDEXES[kept.app].settle()
         assert [u for batch in sent for u in batch] == ["/essays/whale.html"]
     finally:
         INDEXES[kept.app].close()
     clean = copy_root("folio", tmp_path / "clean")
     edit(clean / "essays/whale.md", "Call me Ishmael.", "Call me Ishmael, said the cook.")
     assert indexed(source / "_build/html") == indexed(build(clean).outdir)
+
+
+def test_live_serves_the_page_before_indexing_and_joins_saves(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In ``folio live`` the build returns while Pagefind rebuilds its index; saves made
+    meanwhile become one job, run after it (never two at once)."""
+    import threading
+
+    from folio.commands.live import LiveBuild
+    from folio.core.pagefind import PagefindService
+    from folio.ext.search import INDEXES
+
+    started, release = threading.Event(), threading.Event()
+    running: list[int] = []
+    at_once: list[int] = []
+    files = PagefindService.files
+
+    def held(self: PagefindService) -> dict[str, bytes]:
+        running.append(1)
+        at_once.append(len(running))
+        started.set()
+        release.wait(120)  # set by the test below, not a timing assertion
+        try:
+            return files(self)
+        finally:
+            running.pop()
+
+    source = copy_root("folio", tmp_path / "site")
+    outdir = source / "_build/html"
+    whale = source / "essays/whale.md"
+    kept = LiveBuild(source, source / "_build")
+    index = INDEXES[kept.app]
+    try:
+        assert kept.build()
+        index.settle()
+        monkeypatch.setattr(PagefindService, "files", held)
+        edit(whale, "Call me Ishmael.", "Call me Ishmael, said the boatswain.")
+        assert kept.build()  # returned with Pagefind's index still held
+        assert started.wait(120)
+        assert "boatswain" in (outdir / "essays/whale.html").read_text(encoding="utf-8")
+        assert not any("boatswain" in d["content"] for d in indexed(outdir))
+        runs = index.runs
+        edit(whale, "said the boatswain", "said the purser")
+        assert kept.build()
+        edit(whale, "said the purser", "said the gunner")
+        assert kept.build()
+        assert index.runs == runs  # both wait for the one running
+        release.set()
+        index.settle()
+        assert index.runs == runs + 1 and max(at_once) == 1
+        index.close()  # the last index only (a live bundle keeps the one before for a while)
+        found = " ".join(d["content"] for d in indexed(outdir))
+        assert "gunner" in found and "purser" not in found and "boatswain" not in found
+    finally:
+        release.set()
+        index.close()
 
 
 # -- every value escaped ---------------------------------------------------------------------------

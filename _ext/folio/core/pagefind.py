@@ -26,7 +26,7 @@ import io
 import json
 import os
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -79,23 +79,29 @@ class PagefindService:
             raise PagefindError(f"pagefind stopped: {error}") from error
         self.pending.append(self.sent)
 
-    def _answers(self) -> list[dict[str, Any]]:
-        """Every pending answer, in the order sent; the first refusal raises."""
-        assert self.process.stdin is not None and self.process.stdout is not None
+    def flush(self) -> None:
+        """Hand what was sent to the service now, without waiting for its answers."""
+        assert self.process.stdin is not None
         try:
             self.process.stdin.flush()
         except OSError as error:
             raise PagefindError(f"pagefind stopped: {error}") from error
+
+    def _answers(self) -> list[dict[str, Any]]:
+        """Every pending answer, in the order sent; the first refusal raises."""
+        assert self.process.stdout is not None
+        self.flush()
         answers: dict[int, dict[str, Any]] = {}
         refused = ""
         while len(answers) < len(self.pending):
             end = self.buffer.find(b",")
             while end < 0:
-                chunk = cast(io.BufferedReader, self.process.stdout).read1(1 << 16)
+                chunk = cast(io.BufferedReader, self.process.stdout).read1(1 << 20)
                 if not chunk:
                     raise PagefindError("pagefind stopped before answering")
+                looked = len(self.buffer)  # an answer of megabytes: look in the new part
                 self.buffer += chunk
-                end = self.buffer.find(b",")
+                end = self.buffer.find(b",", looked)
             message = json.loads(base64.b64decode(bytes(self.buffer[:end])))
             del self.buffer[:end + 1]
             payload = message.get("payload") or {}
@@ -137,7 +143,7 @@ class PagefindService:
         left empty (seen here: ``pagefind-component-ui.js``, 0 bytes).
         """
         self._send({"type": "GetFiles", "index_id": self.index_id})
-        answer = self._answers()[0]
+        answer = self._answers()[-1]  # after those of anything sent before
         return {str(f["path"]): base64.b64decode(f["content"]) for f in answer["files"]}
 
     def wait(self) -> int:
@@ -159,12 +165,14 @@ class PagefindService:
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 
 
-def write_bundle(files: Mapping[str, bytes], folder: Path) -> int:
+def write_bundle(files: Mapping[str, bytes], folder: Path, keep: Collection[str] = ()) -> int:
     """Bring ``folder`` to exactly ``files`` (less Pagefind's own interface); the number written.
 
     Hashed files that are already there are left alone; each file is written
     whole and then moved into place, the entry file last (it names the rest),
-    and files no longer part of the index are removed after.
+    and files no longer part of the index are removed after, but for those in
+    ``keep`` (a reader that loaded the old entry file may still ask for them).
+    A reader therefore sees either the old index or the new, never part of one.
     """
     wanted = {name: data for name, data in files.items() if not name.startswith(UNUSED)}
     written = 0
@@ -180,10 +188,15 @@ def write_bundle(files: Mapping[str, bytes], folder: Path) -> int:
         partial.write_bytes(wanted[name])
         os.replace(partial, target)
         written += 1
+    prune(folder, {*wanted, *keep})
+    return written
+
+
+def prune(folder: Path, names: Collection[str]) -> None:
+    """Remove every file in ``folder`` but ``names`` (paths in it), and emptied folders."""
     for path in sorted(folder.rglob("*"), reverse=True):
         name = path.relative_to(folder).as_posix()
-        if path.is_file() and name not in wanted:
+        if path.is_file() and name not in names:
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
-    return written

@@ -32,8 +32,12 @@ written (``folio-search.json`` in the doctree folder remembers).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import re
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +51,7 @@ from sphinx.util.osutil import relative_uri
 from folio.core import wording
 from folio.core.escaping import html_text, script_json
 from folio.core.names import tag_name
-from folio.core.pagefind import PagefindError, PagefindService, write_bundle
+from folio.core.pagefind import UNUSED, PagefindError, PagefindService, prune, write_bundle
 from folio.core.records import Essay, Quote
 from folio.ext.domain import folio_domain
 from folio.ext.freshness import nothing_new
@@ -286,60 +290,204 @@ def fingerprint(records: Mapping[str, Mapping[str, Any]], config: Mapping[str, A
 
 
 class SiteIndex:
-    """The bundle one output folder holds, and (when kept) the service holding it."""
+    """The bundle one output folder holds, and (when kept) the service holding it.
+
+    Pagefind reads a page in about 2.5 ms, one page at a time, and then builds
+    the index (about as long again at 1,000 essays).  So that the reading is
+    not added to the build, a build that writes an essay's page sends Pagefind
+    the records and the essays' pages already written while Sphinx writes the
+    rest (:meth:`send_ahead`): in a serial build Sphinx writes documents in
+    name order, so when it starts on one, every page named before it is final.
+    The records and then the pages go in name order, so the index is the same
+    as when they are all sent at the end; a page or record that changed after
+    it was sent (a page's size and time are checked) is sent again, in its place.
+    """
 
     def __init__(self) -> None:
         self.keep = False
         self.service: PagefindService | None = None
         self.pages: dict[str, list[int]] = {}  # URL -> file stamp, as last sent
         self.records: dict[str, dict[str, Any]] = {}  # key -> record, as last sent
+        self.owner = os.getpid()  # a writer process forked by Sphinx sends nothing
+        self.ahead: list[tuple[str, str, Path]] | None = None  # (docname, URL, file) unsent
+        self.last_files: frozenset[str] = frozenset()  # the bundle's files, as last written
+        self.bundle: Path | None = None  # where they were written
+        self.runs = 0  # jobs run (folio live's tests count them)
+        self.changed = threading.Condition()  # guards worker and waiting
+        self.worker: threading.Thread | None = None
+        self.waiting: IndexJob | None = None
+
+    def send_ahead(self, app: Sphinx, docname: str) -> None:
+        """Sphinx starts writing ``docname``: send the essays' pages named before it."""
+        if self.keep or os.getpid() != self.owner:
+            return  # folio live sends what changed at the end; a writer process cannot send
+        if self.ahead is None:
+            essays = searchable(app)
+            if docname not in essays:
+                return  # only an essay being written means the index will be rebuilt
+            builder = cast("StandaloneHTMLBuilder", app.builder)
+            self.ahead = [(name, page_url(builder, name),
+                           Path(builder.outdir, builder.get_outfilename(name)))
+                          for name in essays]
+            self.service = self.service or PagefindService(pagefind_config(app))
+            # The records come from the environment, final before any page is written
+            # (``run`` sends again any that differ at the end).
+            records = contents(app).records
+            self.service.add_records(rec for _key, rec in sorted(records.items()))
+            self.pages, self.records = {}, records
+        ready = 0
+        while ready < len(self.ahead) and self.ahead[ready][0] < docname:
+            ready += 1
+        for _name, url, path in self.ahead[:ready]:
+            self.pages[url] = stamp(path)
+            assert self.service is not None
+            self.service.add_pages([(url, read_page(path))])
+        del self.ahead[:ready]
+        if self.service is not None:
+            self.service.flush()  # read now, while Sphinx writes
 
     def update(self, app: Sphinx) -> None:
-        outdir = Path(app.outdir)
-        bundle = outdir / BUNDLE
-        state_file = Path(app.doctreedir) / STATE
-        if self.service is None and nothing_new(app) and state_file.is_file() \
-                and (bundle / "pagefind.js").is_file():
-            return  # no page written, no record changed: the bundle is the last one's
-        wanted = contents(app)
-        stamps = {url: stamp(path) for url, path in wanted.pages.items()}
+        """Bring the bundle up to date now (``make html``: the build waits for it).
+
+        A build that wrote no page and changed no record (a no-op) leaves the bundle
+        as the last one wrote it, without computing what it holds."""
+        if self.service is None and nothing_new(app) \
+                and Path(app.doctreedir, STATE).is_file() \
+                and Path(app.outdir, BUNDLE, "pagefind.js").is_file():
+            return
+        self.run(self.job(app))
+
+    def job(self, app: Sphinx) -> IndexJob:
+        """What the index should hold after this build, taken from the environment."""
+        self.ahead = None
         config = pagefind_config(app)
-        state = {"pages": stamps, "records": fingerprint(wanted.records, config)}
-        if self.service is None and (bundle / "pagefind.js").is_file():
+        return IndexJob(contents(app), config, app.config.language or "en",
+                        Path(app.outdir) / BUNDLE, Path(app.doctreedir) / STATE)
+
+    def run(self, job: IndexJob) -> None:
+        """Send Pagefind what changed since it was last sent, and write the bundle.
+
+        Reads only the job and the files: in ``folio live`` this runs beside the next
+        build.  A page is stamped before it is read, so a page Sphinx was rewriting
+        while it was read is sent again by the next job.
+        """
+        self.runs += 1
+        wanted = job.wanted
+        stamps = {url: stamp(path) for url, path in wanted.pages.items()}
+        state = {"pages": stamps, "records": fingerprint(wanted.records, job.config)}
+        if self.service is None and (job.bundle / "pagefind.js").is_file():
             try:
-                if json.loads(state_file.read_text(encoding="utf-8")) == state:
+                if json.loads(job.state_file.read_text(encoding="utf-8")) == state:
                     return  # nothing indexed changed since the bundle was written
             except (OSError, ValueError):
                 pass
-        state_file.unlink(missing_ok=True)
+        job.state_file.unlink(missing_ok=True)
         if self.service is None:
-            self.service = PagefindService(config)
+            self.service = PagefindService(job.config)
             self.pages, self.records = {}, {}
         service = self.service
-        pages = sorted(url for url, seen in stamps.items() if self.pages.get(url) != seen)
-        service.add_pages((url, read_page(wanted.pages[url])) for url in pages)
-        service.add_pages((url, EMPTY_PAGE) for url in sorted(set(self.pages) - set(stamps)))
-        language = app.config.language or "en"
+        # The records, then the pages in the essays' name order (``contents``): the order
+        # ``send_ahead`` sends them in, so the index numbers them alike.
         service.add_records(rec for key, rec in sorted(wanted.records.items())
                             if self.records.get(key) != rec)
-        service.add_records(record(self.records[key]["url"], "", language, {}, {}, {})
+        service.add_records(record(self.records[key]["url"], "", job.language, {}, {}, {})
                             for key in sorted(set(self.records) - set(wanted.records)))
+        pages = [url for url, seen in stamps.items() if self.pages.get(url) != seen]
+        service.add_pages((url, read_page(wanted.pages[url])) for url in pages)
+        service.add_pages((url, EMPTY_PAGE) for url in sorted(set(self.pages) - set(stamps)))
         service.wait()
-        write_bundle(service.files(), bundle)
+        files = service.files()
+        # A kept index is rewritten while readers use it: the last bundle's files stay
+        # one round longer, for a page that read the entry file before it changed.
+        write_bundle(files, job.bundle, keep=self.last_files if self.keep else ())
+        self.last_files = frozenset(name for name in files if not name.startswith(UNUSED))
+        self.bundle = job.bundle
         self.pages, self.records = stamps, wanted.records
-        state_file.write_text(json.dumps(state), encoding="utf-8")
+        job.state_file.write_text(json.dumps(state), encoding="utf-8")
 
-    def close(self) -> None:
+    # -- folio live: indexing beside the preview ---------------------------------------------
+
+    def run_later(self, job: IndexJob) -> None:
+        """Index in the background: the build (and the page it reloads) does not wait.
+
+        One worker at a time; a job that arrives while one runs waits, and replaces any
+        job already waiting (only the newest state of the site matters).
+        """
+        with self.changed:
+            self.waiting = job
+            if self.worker is None:
+                self.worker = threading.Thread(target=self.work, name="folio-search-index",
+                                               daemon=True)
+                self.worker.start()
+
+    def work(self) -> None:
+        while True:
+            with self.changed:
+                job, self.waiting = self.waiting, None
+                if job is None:
+                    self.worker = None
+                    self.changed.notify_all()
+                    return
+            try:
+                self.run(job)
+            except (PagefindError, OSError) as error:
+                self.close_service()
+                warn(f"search: the index was not written: {error}", None, "search")
+
+    def settle(self) -> None:
+        """Wait until the background indexing has caught up with the last build."""
+        with self.changed:
+            while self.worker is not None:
+                self.changed.wait()
+
+    def close_service(self) -> None:
+        self.ahead = None
         if self.service is not None:
             self.service.close()
             self.service = None
 
+    def close(self) -> None:
+        """Stop Pagefind; the bundle is left as exactly the last index written."""
+        self.settle()
+        self.close_service()
+        if self.keep and self.bundle is not None and self.last_files:
+            with contextlib.suppress(OSError):
+                prune(self.bundle, self.last_files)
+
+
+@dataclass(frozen=True)
+class IndexJob:
+    """One build's wish for the index: everything :meth:`SiteIndex.run` needs but files."""
+
+    wanted: Contents
+    config: dict[str, Any]
+    language: str
+    bundle: Path
+    state_file: Path
+
 
 def read_page(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return indexed_part(path.read_text(encoding="utf-8"))
     except OSError:
         return EMPTY_PAGE
+
+
+def indexed_part(page: str) -> str:
+    """All Pagefind reads of an essay's page: the essay (``data-pagefind-body``) to the end
+    of its search facts (:func:`essay_markup`), about half the page.
+
+    Pagefind indexes only the marked element's text and reads the facts' attributes;
+    the theme's head, navigation and sidebars around them would only be parsed and
+    thrown away.  A page without both marks is sent whole.
+    """
+    body = page.find(" data-pagefind-body")
+    start = page.rfind("<", 0, body) if body >= 0 else -1
+    facts = page.find('<div class="folio-search-facts"', body) if start >= 0 else -1
+    end = page.find("</div>", facts) if facts >= 0 else -1
+    if end < 0:
+        return page
+    return f"<html><body>{page[start:end + len('</div>')]}</body></html>"
 
 
 #: Each application's index (``folio live`` keeps its service between builds).
@@ -348,23 +496,39 @@ INDEXES: WeakKeyDictionary[Sphinx, SiteIndex] = WeakKeyDictionary()
 
 def keep_index_in_memory(app: Sphinx) -> None:
     """Keep Pagefind's index in memory between this application's builds (``folio live``):
-    each build then sends only what changed."""
+    each build then sends only what changed, in a background thread (:meth:`SiteIndex.run_later`),
+    so the page is served before Pagefind has rebuilt its index."""
     INDEXES.setdefault(app, SiteIndex()).keep = True
+
+
+def send_pages_ahead(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                     doctree: object) -> None:
+    """``html-page-context`` of a document: Pagefind reads the pages already written."""
+    if doctree is None or not uses_pagefind(app):
+        return
+    index = INDEXES.setdefault(app, SiteIndex())
+    try:
+        index.send_ahead(app, pagename)
+    except (PagefindError, OSError):
+        index.close_service()  # build-finished starts again, and says what is wrong
 
 
 def write_index(app: Sphinx, exception: BaseException | None) -> None:
     """``build-finished``: bring the bundle up to date with the pages just written."""
     if exception is not None or not uses_pagefind(app):
+        if app in INDEXES and not INDEXES[app].keep:
+            INDEXES[app].close_service()  # pages sent ahead of a build that failed
         return
     index = INDEXES.setdefault(app, SiteIndex())
+    if index.keep:
+        index.run_later(index.job(app))  # folio live: the page is served at once
+        return
     try:
         index.update(app)
     except (PagefindError, OSError) as error:
-        index.close()
         warn(f"search: the index was not written: {error}", None, "search")
     finally:
-        if not index.keep:
-            index.close()
+        index.close()
 
 
 # -- the pages ------------------------------------------------------------------------------------
@@ -386,16 +550,48 @@ def choose_engine(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return sorted(folio_domain(env).essays)
 
 
+#: Sphinx's search scripts: with Pagefind there is no index for them to read.
+SPHINX_SEARCH_SCRIPTS = frozenset({"searchtools.js", "language_data.js", "searchindex.js"})
+SCRIPT = re.compile(r"<script\b[^>]*>\s*</script>[ \t]*\n?", re.IGNORECASE)
+SOURCE = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def script_file(address: str) -> str:
+    """The file a script's address names: ``../_static/searchtools.js?v=1`` → ``searchtools.js``."""
+    return address.split("#", 1)[0].split("?", 1)[0].rsplit("/", 1)[-1]
+
+
+def without_sphinx_search(html: str) -> str:
+    """``html`` less every ``<script src>`` element loading one of Sphinx's search scripts,
+    however the theme writes it (attributes, quotes, a version query, its folder)."""
+
+    def kept(script: re.Match[str]) -> str:
+        found = SOURCE.search(script.group(0).split(">", 1)[0])
+        address = next((g for g in found.groups() if g is not None), "") if found else ""
+        return "" if script_file(address) in SPHINX_SEARCH_SCRIPTS else script.group(0)
+
+    return SCRIPT.sub(kept, html)
+
+
 def leave_out_sphinx_search(app: Sphinx, pagename: str, templatename: str,
                             context: dict[str, Any], doctree: object) -> None:
     """``html-page-context``: with Pagefind, no page loads Sphinx's search scripts.
 
-    pydata-sphinx-theme loads searchtools.js, language_data.js and searchindex.js on
-    every page but the search page, for its search-as-you-type; with Pagefind the builder
-    writes no searchindex.js, and the theme's search field submits to Folio's search page,
-    so layout.html leaves the three out (``folio_pagefind``).
+    Sphinx lists them in ``script_files`` on its search page; pydata-sphinx-theme (and
+    the book theme built on it) writes them straight into every other page's head, for
+    its search-as-you-type, whatever ``search_as_you_type`` says.  With Pagefind the
+    builder writes no searchindex.js and the theme's search field submits to Folio's
+    search page, so they are taken out of ``script_files`` here, and layout.html passes
+    the theme's head through :func:`without_sphinx_search` (``folio_pagefind``).  A
+    guest's site (Sphinx's search) is not touched.
     """
-    context["folio_pagefind"] = uses_pagefind(app)
+    context["folio_pagefind"] = pagefind = uses_pagefind(app)
+    if not pagefind:
+        return
+    context["folio_without_sphinx_search"] = without_sphinx_search
+    if isinstance(context.get("script_files"), list):
+        context["script_files"] = [js for js in context["script_files"]
+                                   if script_file(str(js)) not in SPHINX_SEARCH_SCRIPTS]
 
 
 def mark_essay(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
@@ -469,6 +665,7 @@ def setup_search(app: Sphinx) -> None:
     app.connect("env-updated", choose_engine)
     app.connect("html-page-context", mark_essay)
     app.connect("html-page-context", leave_out_sphinx_search)
+    app.connect("html-page-context", send_pages_ahead)
     app.connect("html-collect-pages", search_page)
     app.connect("build-finished", write_index)
 

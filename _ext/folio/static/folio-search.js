@@ -18,12 +18,17 @@ const KINDS = [["essay", 10], ["quotation", 8], ["book", 6]];
 let pagefind = null;
 let ticket = 0;
 
-async function engine() {
+/* Pagefind, loaded once: started as the page opens (its script, the wasm and the index's
+   meta file), so the first search does not wait for them after the first key. */
+function engine() {
   if (pagefind === null) {
     const address = new URL(form.dataset.pagefind, document.baseURI).href;
-    pagefind = await import(address);
-    await pagefind.options({ excerptLength: 28 });
-    pagefind.init();
+    pagefind = import(address).then(async (loaded) => {
+      await loaded.options({ excerptLength: 28 });
+      await loaded.init();
+      return loaded;
+    });
+    pagefind.catch(() => { pagefind = null; });  // the next search tries again
   }
   return pagefind;
 }
@@ -234,6 +239,9 @@ let waiting = null;
 function soon() {
   clearTimeout(waiting);
   waiting = setTimeout(search, 120);
+  /* While the pause runs, fetch the index chunks the words typed so far need. */
+  const query = form.elements.q.value.trim();
+  if (query) engine().then((loaded) => loaded.preload(query)).catch(() => {});
 }
 
 if (form) {
@@ -243,5 +251,6 @@ if (form) {
   for (const name of FACETS) form.elements[name]?.addEventListener("change", search);
   window.addEventListener("popstate", () => { fromAddress(); search(); });
   if (!form.elements.q.value) form.elements.q.focus();
+  engine().catch(() => {});
   search();
 }
