@@ -155,8 +155,12 @@ def write_offprint_list(app: Sphinx, exception: Exception | None) -> None:
         listed.append({"docname": docname, "tex": target, "stem": essay_stem(app.config, docname),
                        "title": essay.title, "author": author,
                        "author_tex": texescape.escape(author, engine)})
+    from folio.ext.series import series_for_print  # series.py builds on this module
+
+    series = series_for_print(app) if app.config.folio_essay_downloads else []
     write_if_changed(Path(app.builder.outdir, ESSAY_LIST),
-                     json.dumps({"essays": listed, "collections": collections}, indent=1))
+                     json.dumps({"essays": listed, "collections": collections,
+                                 "series": series}, indent=1))
 
 
 
