@@ -123,13 +123,10 @@ def missing_downloads(app: Sphinx) -> list[str]:
     """The essays' files a web page would offer but the downloads folder lacks."""
     if not app.config.folio_essay_downloads:
         return []
-    folder = downloads_folder(app.outdir)
-    missing = []
-    for docname in sorted(folio_domain(app.env).essays):
-        for _label, name in download_names(app.config, docname, home=False):
-            if not (folder / name).is_file():
-                missing.append(name)
-    return missing
+    present = set(available_downloads(app))  # one listing, not a look per file
+    return [name for docname in sorted(folio_domain(app.env).essays)
+            for _label, name in download_names(app.config, docname, home=False)
+            if name not in present]
 
 
 def available_downloads(app: Sphinx) -> list[str]:
