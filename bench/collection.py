@@ -11,9 +11,8 @@ average (``/proc/loadavg``, 1 minute) is printed beside every figure: the
 machine may be shared.
 
 1. ``folio build`` from clean, every output: ≤ 60 s at 100 essays, ≤ 5 min at
-   1,000 (median of ``--repeat``); and, to show what reading the sources at
-   once (the ePub and the LaTeX build in two processes) gains, the same work
-   as three commands in a row: ``folio build epub``, ``pdf``, ``html``.
+   1,000 (median of ``--repeat``), with each step's seconds and the sources
+   each builder read (the three share one environment: only the first reads).
 2. After editing one essay: only its PDF and ePub and the collection's are
    rewritten (mtimes in ``_build/downloads``), in ≤ the collection's PDF
    (``latexmk`` alone, timed from clean) + 20 s.
@@ -29,7 +28,9 @@ machine may be shared.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -66,6 +67,10 @@ def environment(**extra: str) -> dict[str, str]:
     return {**env, "PATH": f"{BIN}:{env.get('PATH', '')}", **extra}
 
 
+#: The last ``folio`` run's summary (its standard output).
+LAST: dict[str, str] = {"stdout": ""}
+
+
 def folio(src: Path, *args: str, **env: str) -> float:
     """``folio ARGS`` in ``src``; its wall seconds.  A failure or a warning stops the bench."""
     began = time.perf_counter()
@@ -73,7 +78,23 @@ def folio(src: Path, *args: str, **env: str) -> float:
                           text=True, env=environment(**env), check=False)
     if done.returncode != 0 or done.stderr.strip():
         raise SystemExit(f"folio {' '.join(args)} failed or warned:\n{done.stdout}{done.stderr}")
+    LAST["stdout"] = done.stdout
     return time.perf_counter() - began
+
+
+def steps(src: Path) -> str:
+    """Each step's seconds from the last summary, and the sources each builder read
+    (its report: with one shared environment only the first builder reads)."""
+    step = re.compile(r"^(ePub|PDF|HTML):.* in (\d+ s)$")
+    times = [f"{found[1]} {found[2]}" for line in LAST["stdout"].splitlines()
+             if (found := step.match(line))]
+    shared = src / "_build" / "doctrees" / "shared"
+    read = []
+    for builder in ("epub", "latex", "html"):
+        report = shared / f"folio-report-{builder}.json"
+        if report.is_file():
+            read.append(f"{builder} {json.loads(report.read_text())['read']}")
+    return f"steps {', '.join(times)}; sources read: {', '.join(read)}"
 
 
 def collection(n: int, workdir: Path) -> Path:
@@ -165,22 +186,13 @@ def measure(n: int, workdir: Path, repeat: int, edits: int) -> tuple[list[str], 
         log(f"N={n} folio build from clean ({number + 1}/{repeat})")
         before = load()
         clean.append(folio(src, "build"))
-        row(f"N={n} folio build from clean: {clean[-1]:.1f} s ({before} before, {load()} after)")
+        row(f"N={n} folio build from clean: {clean[-1]:.1f} s ({before} before, {load()} after;"
+            f" {steps(src)})")
     median = statistics.median(clean)
     limit = 60 if n <= 100 else 300 if n <= 1000 else float("inf")
     checks.append((f"1. folio build from clean at N={n} <= {limit:.0f} s (median)",
                    median <= limit, f"{median:.1f} s [{'/'.join(f'{t:.1f}' for t in clean)}]; "
                    f"{load()}"))
-    shutil.rmtree(src / "_build", ignore_errors=True)
-    log(f"N={n} the same as folio build epub, pdf, html in a row")
-    before = load()
-    parts = {part: folio(src, "build", part) for part in ("epub", "pdf", "html")}
-    serial = sum(parts.values())
-    row(f"N={n} folio build epub + pdf + html in a row: {serial:.1f} s ("
-        + ", ".join(f"{k} {v:.1f} s" for k, v in parts.items())
-        + f"); folio build (ePub and LaTeX at once) {median:.1f} s; {before} before, "
-        f"{load()} after")
-
     # 2. Edit one essay.
     folio(src, "build")
     essay = src / "essays" / f"essay-{n // 2:05d}.md"
@@ -189,11 +201,13 @@ def measure(n: int, workdir: Path, repeat: int, edits: int) -> tuple[list[str], 
     before = load()
     seconds = folio(src, "build")
     after_mtimes = downloads_mtimes(src)
+    edit_steps = steps(src)
     rewritten = sorted(k for k, v in after_mtimes.items() if before_mtimes.get(k) != v)
     expected = sorted([f"{essay.stem}.pdf", f"{essay.stem}.epub", "bench.pdf", "bench.epub"])
     alone = collection_pdf_seconds(src)
     row(f"N={n} folio build after editing one essay: {seconds:.1f} s, rewritten {rewritten}; "
-        f"the collection's PDF alone {alone:.1f} s; {before} before, {load()} after")
+        f"the collection's PDF alone {alone:.1f} s; {before} before, {load()} after; "
+        f"{edit_steps}")
     checks.append((f"2. edit one essay at N={n}: only its PDF/ePub and the collection's",
                    rewritten == expected, f"rewritten {rewritten}"))
     checks.append((f"2. edit one essay at N={n}: <= collection PDF + 20 s",

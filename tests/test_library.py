@@ -415,3 +415,48 @@ def test_a_series_has_its_own_epub(tmp_path: Path) -> None:
     offered = site.soup("series/rereading-the-brontës.html").select_one(".folio-downloads")
     assert text(offered) == "Download: ePub"
     assert (site.outdir / "series" / offered.a["href"]).is_file()
+
+
+def test_a_book_edit_that_changes_no_page_is_read_once(tmp_path: Path) -> None:
+    """A book file saved unchanged stales no page; its new stamp is still saved, so the
+    build after reads nothing."""
+    import os
+    import pickle
+
+    source = copy_root("library", tmp_path)
+    build(source)
+    book = source / "books" / "villette.md"
+    later = book.stat().st_mtime_ns + 5_000_000_000
+    os.utime(book, ns=(later, later))
+    build(source, fresh=False)
+    [saved] = source.glob("_build/**/environment.pickle")
+    with saved.open("rb") as env_file:
+        env = pickle.load(env_file)  # the test build's own file
+    assert env.domaindata["folio"]["library_stamps"]["books/villette.md"][0] == later
+
+
+def test_a_notes_edit_rewrites_only_its_page(tmp_path: Path) -> None:
+    """The notes are shown only on the book's own page (incremental equals clean)."""
+    rewritten, changed = rewritten_after(tmp_path, "books/jane-eyre.md",
+                                         "slower.", "slower still.")
+    assert rewritten == changed == {"books/jane-eyre.html"}
+
+
+def test_a_rating_edit_rewrites_its_page_the_library_and_its_year_pages(tmp_path: Path
+                                                                        ) -> None:
+    """The rating shows on its page, in the library and in the ratings given in each
+    year it was finished; the citing essay gives its own rating, so keeps its file."""
+    rewritten, changed = rewritten_after(tmp_path, "books/jane-eyre.md",
+                                         "rating: 4.5", "rating: 2")
+    assert changed == {"books/jane-eyre.html", "library.html", "reading/2019.html",
+                       "reading/2023.html"}
+    assert rewritten == changed
+
+
+def test_a_title_edit_rewrites_what_shows_the_title(tmp_path: Path) -> None:
+    """Its page, the library, the year pages that list it and the essay citing it."""
+    rewritten, changed = rewritten_after(tmp_path, "books/jane-eyre.md",
+                                         "title: Jane Eyre", "title: Jane Eyre, Again")
+    assert {"books/jane-eyre.html", "library.html", "reading/2019.html", "reading/2023.html",
+            "essays/jane.html"} <= changed
+    assert changed - {"search.html", "genindex.html"} <= rewritten

@@ -115,6 +115,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 # -- one Sphinx builder ----------------------------------------------------------------------------
 
+def saved_traceback(error: BaseException) -> str:
+    """The error's traceback in a file of its own (for a bug report); the file's name.
+
+    Sphinx's own helper for this moved into a private module in Sphinx 9."""
+    import tempfile
+    import traceback
+
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", prefix="folio-build-",
+                                     suffix=".log", delete=False) as log:
+        log.write("".join(traceback.format_exception(error)))
+    return log.name
+
+
 def sphinx(builder: str, srcdir: Path, builddir: Path, jobs: int) -> SphinxRun:
     """Run one Sphinx builder incrementally, quietly but for its warnings (on stderr).
 
@@ -142,9 +155,7 @@ def sphinx(builder: str, srcdir: Path, builddir: Path, jobs: int) -> SphinxRun:
         return SphinxRun(builder, False, app._warncount if app else 0,
                          time.perf_counter() - began)
     except Exception as error:  # a bug, in Folio or elsewhere: never a traceback on screen
-        from sphinx.util.exceptions import save_traceback
-
-        path = save_traceback(app, error)
+        path = saved_traceback(error)
         sys.stderr.write(f"folio build: {builder}: {type(error).__name__}: {error} "
                          f"(the full traceback is in {path})\n")
         return SphinxRun(builder, False, app._warncount if app else 0,

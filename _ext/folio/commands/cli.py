@@ -76,15 +76,29 @@ def add_command(commands: Any, name: str, module: ModuleType, help_text: str,
     sub.set_defaults(folio_run=module.run)
 
 
-def parser() -> OneLineParser:
-    """Every command this copy of Folio offers."""
+def chosen(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, when it is one of ours; None otherwise (no command,
+    ``--help``, a mistake: then the parser offers every command)."""
+    name = next((word for word in argv if not word.startswith("-")), None)
+    return name if name in COMMANDS or name in ALIASES or name == "import" else None
+
+
+def parser(only: str | None = None) -> OneLineParser:
+    """Every command this copy of Folio offers; with ``only``, that command alone.
+
+    Each command's module is imported to add its arguments, and some are slow
+    to import (the importers load BeautifulSoup): ``folio build`` imports
+    only the build, so a build that has nothing to do ends sooner.
+    """
     top = OneLineParser(prog="folio", description="Folio: essays about books.")
     commands = top.add_subparsers(dest="command", metavar="COMMAND",
                                   parser_class=OneLineParser)
     for name, (module_name, help_text) in COMMANDS.items():
-        module = feature(module_name)
+        module = feature(module_name) if only in (None, name) else None
         if module is not None:
             add_command(commands, name, module, help_text)
+    if only in COMMANDS:
+        return top
     importers = {name: (module, help_text) for name, (module_name, help_text) in IMPORTS.items()
                  if (module := feature(module_name)) is not None}
     if importers:
@@ -104,7 +118,8 @@ def parser() -> OneLineParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = parser(chosen(words)).parse_args(words)
     runner: Runner | None = getattr(args, "folio_run", None)
     if runner is None:
         parser().print_help(sys.stderr)

@@ -12,10 +12,16 @@ with the essay's title and author in the PDF's metadata.  An essay's pages
 depend only on its own ``.tex``, so its PDF reads the same whichever book it
 was typeset in.
 
+Each series (``series:`` and ``part:``) gets a PDF of its own too, made of the
+same pages: a title page, typeset in one of the offprint books, then its
+parts' PDFs in part order (:func:`make_series_pdfs`), so a series costs no
+TeX run of its own.
+
 Incremental: a manifest remembers a digest of each essay's ``.tex`` (and of
 this module's layout); only essays whose digest changed, or whose PDF is
 missing, are typeset again and written.  The others' files, and their times,
-are left alone.
+are left alone.  A series' PDF is remade only when the digest of its title, its
+parts and their digests changed (a part edited, added, moved or removed).
 
 The collection's own documents (``latex_documents`` that are not essays) are
 compiled with ``latexmk`` in the same pool.  TeX's output goes to log files;
@@ -39,7 +45,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +59,8 @@ WORKDIR = "folio-offprints"
 #: pypdf's work per book small, large enough that TeX's start-up is shared.
 #: Fixed, so a clean build gives the same files at any ``--jobs``.
 BOOK_SIZE = 40
+#: The manifest's keys for series (never an essay's docname).
+SERIES_KEY = "@series:"
 #: Changes whenever the way an essay is set changes, so every PDF is redone.
 LAYOUT_VERSION = "1"
 
@@ -100,6 +108,19 @@ class EssayDocument:
 
 
 @dataclass(frozen=True)
+class Series:
+    """A series' PDF: its title page's words (as text and as LaTeX) and its parts."""
+
+    stem: str
+    title: str
+    author: str
+    title_tex: str
+    author_tex: str
+    intro_tex: str
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SetEssay:
     """An essay's ``.tex`` taken apart: what it shares, what is its own."""
 
@@ -121,6 +142,8 @@ class Report:
 
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
+    series_written: list[str] = field(default_factory=list)
+    series_unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     collections: list[str] = field(default_factory=list)
     failures: list[tuple[str, Path]] = field(default_factory=list)
@@ -141,6 +164,19 @@ def split_document(essay: EssayDocument, text: str) -> SetEssay:
     # The index is the collection's business; an essay's PDF has none.
     body = body.replace("\\printindex", "")
     return SetEssay(essay, "\n".join(shared), "\n".join(own), body)
+
+
+def title_page(series: Series, first: SetEssay) -> SetEssay:
+    """A series' title page, set as an essay of its own in its first part's offprint book:
+    the series' title and author, and the sentence its web page opens with."""
+    own = "\n".join(
+        rf"\title{{{series.title_tex}}}" if line.startswith("\\title{")
+        else rf"\author{{{series.author_tex}}}" if line.startswith("\\author{") else line
+        for line in first.own_lines.splitlines())
+    essay = EssayDocument(docname=f"{SERIES_KEY}{series.stem}", tex="",
+                          stem=f"{series.stem}-title", title=series.title, author=series.author)
+    body = f"\\sphinxmaketitle\n\\noindent {series.intro_tex}\n"
+    return SetEssay(essay, first.preamble, own, body)
 
 
 def offprint_book(parts: Sequence[SetEssay]) -> str:
@@ -193,7 +229,17 @@ def typeset_book(latexdir: Path, name: str, parts: Sequence[SetEssay]) -> tuple[
 
 def cut_essays(book: Path, parts: Sequence[SetEssay], downloads: Path,
                report: Report) -> None:
-    """Each essay's pages of a typeset book as its own PDF, written only when new."""
+    """Each essay's pages of a typeset book as its own PDF, written only when new
+    (a series' title page goes to the book's folder, for :func:`make_series_pdfs`)."""
+    for part, data in cut_pages(book, parts):
+        if part.essay.docname.startswith(SERIES_KEY):
+            (book.parent / f"{part.essay.stem}.pdf").write_bytes(data)
+        else:
+            write_pdf(downloads / f"{part.essay.stem}.pdf", data, report)
+
+
+def cut_pages(book: Path, parts: Sequence[SetEssay]) -> Iterator[tuple[SetEssay, bytes]]:
+    """Each essay's pages of a typeset book, as the bytes of a PDF of its own."""
     from pypdf import PdfReader, PdfWriter  # imported here: only PDF builds need it
 
     reader = PdfReader(book)
@@ -212,7 +258,7 @@ def cut_essays(book: Path, parts: Sequence[SetEssay], downloads: Path,
         # No dates and no file identifier: the same pages give the same bytes.
         buffer = io.BytesIO()
         writer.write(buffer)
-        write_pdf(downloads / f"{part.essay.stem}.pdf", buffer.getvalue(), report)
+        yield part, buffer.getvalue()
 
 
 def add_outline(writer: Any, reader: Any, items: list[Any], pages: range,
@@ -230,13 +276,41 @@ def add_outline(writer: Any, reader: Any, items: list[Any], pages: range,
                                                 parent=parent)
 
 
-def write_pdf(path: Path, data: bytes, report: Report) -> None:
-    """An essay's PDF, counted as written or unchanged (its time kept when unchanged)."""
+def write_pdf(path: Path, data: bytes, report: Report, *, series: bool = False) -> None:
+    """An essay's (or a series') PDF, counted as written or unchanged (its time kept
+    when unchanged)."""
     if path.is_file() and path.read_bytes() == data:
-        report.unchanged += 1
+        if series:
+            report.series_unchanged += 1
+        else:
+            report.unchanged += 1
         return
     path.write_bytes(data)
-    report.written.append(path.name)
+    (report.series_written if series else report.written).append(path.name)
+
+
+def series_digest(series: Series, digests: dict[str, str]) -> str:
+    """What a series' PDF is made of: its title page's words, its parts and theirs."""
+    record = json.dumps([LAYOUT_VERSION, series.stem, series.title, series.author,
+                         series.title_tex, series.author_tex, series.intro_tex,
+                         [(name, digests.get(name, "")) for name in series.parts]])
+    return hashlib.sha256(record.encode()).hexdigest()
+
+
+def join_series(series: Series, title: Path, parts: Sequence[Path]) -> bytes:
+    """A series' PDF: its title page, then each part's own PDF with its bookmarks."""
+    from pypdf import PdfWriter  # imported here: only PDF builds need it
+
+    writer = PdfWriter()
+    writer.append(title, import_outline=False)
+    writer.add_outline_item(title=series.title, page_number=0)
+    for part in parts:
+        writer.append(part)
+    writer.add_metadata({"/Title": series.title, "/Author": series.author,
+                         "/Creator": "Folio", "/Producer": "Folio (XeTeX, pypdf)"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def compile_collection(latexdir: Path, tex: str) -> tuple[bool, Path]:
@@ -264,6 +338,13 @@ def read_list(latexdir: Path) -> tuple[list[EssayDocument], list[str]]:
     return essays, list(data["collections"])
 
 
+def read_series(latexdir: Path) -> list[Series]:
+    """The series the LaTeX build listed (none from a list older than series PDFs)."""
+    data = json.loads((latexdir / ESSAY_LIST).read_text(encoding="utf-8"))
+    return [Series(**{**entry, "parts": tuple(entry["parts"])})
+            for entry in data.get("series", [])]
+
+
 def make_pdfs(latexdir: Path, downloads: Path, jobs: int, *,
               collections: bool = True) -> Report:
     """The collection's PDFs and every essay's own, redoing only what changed."""
@@ -283,13 +364,27 @@ def make_pdfs(latexdir: Path, downloads: Path, jobs: int, *,
     # Essays that are gone take their PDFs with them.
     current = {p.essay.docname for p in parts}
     for docname, entry in sorted(manifest.items()):
-        if docname not in current:
+        if docname not in current and not docname.startswith(SERIES_KEY):
             (downloads / f"{entry['stem']}.pdf").unlink(missing_ok=True)
             report.removed.append(f"{entry['stem']}.pdf")
     for old in work.iterdir():
         old.unlink()
 
-    books = chunks(stale)
+    # The series whose PDF is to be (re)made: each one's title page joins the books.
+    by_name = {p.essay.docname: p for p in parts}
+    digests = {p.essay.docname: p.digest for p in parts}
+    series = [s for s in read_series(latexdir) if all(name in by_name for name in s.parts)]
+    redo = [s for s in series
+            if manifest.get(SERIES_KEY + s.stem, {}).get("digest") != series_digest(s, digests)
+            or not (downloads / f"{s.stem}.pdf").is_file()]
+    current |= {SERIES_KEY + s.stem for s in series}
+    report.series_unchanged = len(series) - len(redo)
+    for key, entry in sorted(manifest.items()):
+        if key.startswith(SERIES_KEY) and key not in current:
+            (downloads / f"{entry['stem']}.pdf").unlink(missing_ok=True)
+            report.removed.append(f"{entry['stem']}.pdf")
+
+    books = chunks(stale + [title_page(s, by_name[s.parts[0]]) for s in redo])
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         collection_runs = [pool.submit(compile_collection, latexdir, tex)
                            for tex in (collection_files if collections else [])]
@@ -303,7 +398,9 @@ def make_pdfs(latexdir: Path, downloads: Path, jobs: int, *,
             report.warnings += tex_warnings(work / f"offprints-{n + 1}.log")
             cut_essays(work / f"offprints-{n + 1}.pdf", book, downloads, report)
             for part in book:
-                manifest[part.essay.docname] = {"digest": part.digest, "stem": part.essay.stem}
+                if not part.essay.docname.startswith(SERIES_KEY):
+                    manifest[part.essay.docname] = {"digest": part.digest,
+                                                    "stem": part.essay.stem}
         for tex, run in zip(collection_files if collections else [], collection_runs,
                             strict=True):
             ok, log = run.result()
@@ -314,9 +411,28 @@ def make_pdfs(latexdir: Path, downloads: Path, jobs: int, *,
             report.warnings += tex_warnings(pdf.with_suffix(".log"))
             shutil.copy2(pdf, downloads / pdf.name)
             report.collections.append(pdf.name)
+    make_series_pdfs(redo, digests, work, downloads, manifest, report)
     manifest = {k: v for k, v in sorted(manifest.items()) if k in current}
     write_if_changed(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
     return report
+
+
+def make_series_pdfs(redo: Sequence[Series], digests: dict[str, str], work: Path,
+                     downloads: Path, manifest: dict[str, dict[str, str]],
+                     report: Report) -> None:
+    """Each series to be remade, from its title page and its parts' PDFs (skipped, and
+    tried again next time, when one of them failed to typeset)."""
+    for series in redo:
+        title = work / f"{series.stem}-title.pdf"
+        done = [manifest.get(name, {}) for name in series.parts]
+        if not title.is_file() or any(entry.get("digest") != digests[name]
+                                      for name, entry in zip(series.parts, done, strict=True)):
+            continue
+        files = [downloads / f"{entry['stem']}.pdf" for entry in done]
+        write_pdf(downloads / f"{series.stem}.pdf", join_series(series, title, files),
+                  report, series=True)
+        manifest[SERIES_KEY + series.stem] = {"digest": series_digest(series, digests),
+                                              "stem": series.stem}
 
 
 def tex_warnings(log: Path) -> list[str]:
@@ -339,8 +455,12 @@ def summary(report: Report, downloads: Path, seconds: float) -> str:
     lines = [f"PDF: {', '.join(report.collections) or 'no collection PDF'} and "
              f"{essays} essay PDFs in {downloads} ({len(report.written)} written, "
              f"{report.unchanged} unchanged) in {seconds:.0f} s"]
+    series = len(report.series_written) + report.series_unchanged
+    if series:
+        lines.append(f"PDF: {series} series PDFs ({len(report.series_written)} written, "
+                     f"{report.series_unchanged} unchanged)")
     if report.removed:
-        lines.append(f"PDF: removed {len(report.removed)} for essays that are gone")
+        lines.append(f"PDF: removed {len(report.removed)} for essays or series that are gone")
     lines += [f"PDF warning: {warning}" for warning in report.warnings]
     return "\n".join(lines)
 

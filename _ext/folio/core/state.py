@@ -16,6 +16,7 @@ temporary file and a rename, so a reader never sees half a file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -31,6 +32,10 @@ ESSAY_FIELDS = "folio-essay-fields.json"
 GENERATED_PAGES = "folio-generated-pages.json"
 #: What the LaTeX settings, templates and Folio's code were at the last LaTeX build.
 LATEX_SETTINGS = "folio-latex-settings.json"
+#: The sources that decode in ``source_encoding``, by file time and size.
+DECODED = "folio-decoded.json"
+#: Each essay source's time, size and whether it is a draft.
+DRAFTS = "folio-drafts.json"
 #: What each builder's last build made (downloads, redirects), one file per builder
 #: (builders may share one doctree folder): ``folio.commands.summary`` prints it.
 REPORT = "folio-report-{builder}.json"
@@ -59,6 +64,26 @@ IMPORT_MANIFEST = ".folio-import.json"
 def report_name(builder: str) -> str:
     """The file one builder's report is kept in, beside the doctrees."""
     return REPORT.format(builder=builder)
+
+
+def by_stamp(path: Path, key: str) -> dict[str, list[Any]]:
+    """A file-stamp memo (``name -> [mtime_ns, size, ...]``) kept under ``key``: empty
+    when the file is missing, damaged or was kept for another ``key``."""
+    memo = read_mapping(path)
+    files = memo.get("files")
+    return files if memo.get("key") == key and isinstance(files, dict) else {}
+
+
+def keep_by_stamp(path: Path, key: str, files: dict[str, list[Any]]) -> None:
+    """Keep a file-stamp memo (only a shortcut: a file that cannot be written is none)."""
+    with contextlib.suppress(OSError):
+        write_if_changed(path, json.dumps({"key": key, "files": files}, sort_keys=True))
+
+
+def stamp(path: Path) -> list[int]:
+    """A file's modification time and size, what a memo compares."""
+    info = path.stat()
+    return [info.st_mtime_ns, info.st_size]
 
 
 def read_json(path: Path, problem: Callable[[str], None] | None = None) -> Any:

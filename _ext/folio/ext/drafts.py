@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util.matching import Matcher
 
+from folio.core.state import DRAFTS, by_stamp, keep_by_stamp, stamp
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -41,8 +43,13 @@ def is_draft(text: str) -> bool:
     return DRAFT.search("\n".join(head)) is not None
 
 
-def find_drafts(srcdir: Path, patterns: list[str]) -> list[str]:
-    """Source paths (relative, with suffix) of the essays marked as drafts."""
+def find_drafts(srcdir: Path, patterns: list[str], memo: Path | None = None) -> list[str]:
+    """Source paths (relative, with suffix) of the essays marked as drafts.
+
+    With ``memo`` (a file beside the doctrees), each file's answer is remembered
+    by its time and size, so an unchanged file is not opened again."""
+    known = by_stamp(memo, "drafts") if memo is not None else {}
+    seen: dict[str, list[Any]] = {}
     matcher = Matcher(patterns)
     folders = {pattern.split("*", 1)[0].rsplit("/", 1)[0] for pattern in patterns}
     found: list[str] = []
@@ -57,18 +64,26 @@ def find_drafts(srcdir: Path, patterns: list[str]) -> list[str]:
             if not matcher(relative.rsplit(".", 1)[0]):
                 continue
             try:
-                with path.open(encoding="utf-8", errors="replace") as handle:
-                    head = handle.read(HEAD)
+                now = stamp(path)
+                if known.get(relative, [])[:2] == now:
+                    draft = bool(known[relative][2])
+                else:
+                    with path.open(encoding="utf-8", errors="replace") as handle:
+                        draft = is_draft(handle.read(HEAD))
             except OSError:
                 continue
-            if is_draft(head):
+            seen[relative] = [*now, draft]
+            if draft:
                 found.append(relative)
+    if memo is not None and seen != known:
+        keep_by_stamp(memo, "drafts", seen)
     return found
 
 
 def leave_out_drafts(app: Sphinx, config: Any) -> None:
     """``config-inited``: drafts join ``exclude_patterns``."""
-    drafts = find_drafts(Path(app.srcdir), list(config.folio_essays))
+    drafts = find_drafts(Path(app.srcdir), list(config.folio_essays),
+                         Path(app.doctreedir, DRAFTS))
     if drafts:
         config.exclude_patterns = [*config.exclude_patterns, *drafts]
 

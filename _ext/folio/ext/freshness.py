@@ -162,11 +162,27 @@ def remember_stale(app: Sphinx, env: BuildEnvironment, stale: list[str],
     (:func:`owe`).  ``own`` are pages only this builder shows stale (the web
     pages' download links).  This builder's whole debt is what it writes.
     """
+    app.builder.folio_wrote_pages = False  # type: ignore[attr-defined]
     read = set(getattr(env, "folio_read", ()))
     owed = owe(app, env, read | set(stale), bool(getattr(env, "folio_changed", True)))
     env.folio_stale = owed.pages | set(own)  # type: ignore[attr-defined]
     env.folio_changed = owed.changed  # type: ignore[attr-defined]
     return sorted(env.folio_stale & env.found_docs)  # type: ignore[attr-defined]
+
+
+def note_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: a document's page is written in this build.  Emitted in the
+    main process for every page written, also when the pages are written in parallel
+    (``html-page-context`` is not: it happens in the writing processes)."""
+    app.builder.folio_wrote_pages = True  # type: ignore[attr-defined]
+
+
+def nothing_new(app: Sphinx) -> bool:
+    """Whether this build wrote no document's page and no document changed since this
+    builder last finished: what is made from the pages and the records (the search
+    index) is then as this builder last made it."""
+    return not getattr(app.builder, "folio_wrote_pages", True) \
+        and not getattr(app.env, "folio_changed", True)
 
 
 def maybe_changed(env: BuildEnvironment) -> set[str] | None:
@@ -300,6 +316,7 @@ def setup_freshness(app: Sphinx) -> None:
     app.connect("env-purge-doc", note_removal)
     app.connect("env-get-updated", before_numbering, priority=100)
     app.connect("env-get-updated", after_numbering, priority=900)
+    app.connect("doctree-resolved", note_page)
     app.connect("build-finished", pay_owed, priority=950)  # after the pages, ePubs, report
 
 

@@ -122,6 +122,23 @@ def read_library(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> Non
     env.folio_books_changed = changed  # type: ignore[attr-defined]
 
 
+def save_read_books(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated``, last: save the environment when a book file was read.
+
+    Sphinx saves it only when some document was read or made stale; a book
+    file's edit that changes no page (a file saved unchanged, say) would then
+    leave its new stamp unsaved, and the file be read again on every build.
+    Saved as Sphinx saves it, at the same moment (right after ``env-updated``)."""
+    if not getattr(env, "folio_books_changed", False):
+        return
+    import pickle
+
+    from sphinx.application import ENV_PICKLE_FILENAME
+
+    with open(Path(app.doctreedir) / ENV_PICKLE_FILENAME, "wb") as out:
+        pickle.dump(env, out, pickle.HIGHEST_PROTOCOL)
+
+
 def read_book(path: Path, source: str, scale: int) -> LibraryBook:
     """One book file, its problems said as warnings at their lines."""
     key = path.stem
@@ -432,3 +449,4 @@ def library_pages(app: Sphinx, chosen: set[str]) -> Iterator[tuple[str, dict[str
 def setup_library(app: Sphinx) -> None:
     app.connect("config-inited", exclude_books_folder)
     app.connect("env-before-read-docs", read_library)
+    app.connect("env-updated", save_read_books, priority=900)

@@ -36,21 +36,24 @@ if TYPE_CHECKING:
 
 def essay_sources(srcdir: Path, config: Config,
                   suffixes: tuple[str, ...]) -> list[tuple[str, Path]]:
-    """(docname, path) of every essay source, in name order."""
+    """(docname, path) of every essay source, in name order.
+
+    Walked with strings, not ``Path`` objects: every build of every builder walks
+    the sources here, before anything is read."""
     is_essay = Matcher(config.folio_essays)
     excluded = Matcher([*config.exclude_patterns, "_build", ".venv"])
+    root = os.fspath(srcdir)
     found = []
-    for folder, subfolders, files in os.walk(srcdir):
+    for folder, subfolders, files in os.walk(root):
+        here = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if here == "." else f"{here}/"
         # Not into _build, .venv or excluded folders (thousands of built files).
-        subfolders[:] = [name for name in subfolders
-                         if not excluded(Path(folder, name).relative_to(srcdir).as_posix())]
+        subfolders[:] = [name for name in subfolders if not excluded(prefix + name)]
         for file in files:
-            path = Path(folder, file)
-            relative = path.relative_to(srcdir).as_posix()
-            if path.suffix in suffixes and not excluded(relative):
-                docname = relative[: -len(path.suffix)]
-                if is_essay(docname):
-                    found.append((docname, path))
+            stem, suffix = os.path.splitext(file)
+            relative = prefix + file
+            if suffix in suffixes and not excluded(relative) and is_essay(prefix + stem):
+                found.append((prefix + stem, Path(folder, file)))
     return sorted(found, key=lambda item: item[1])  # in path order, as before
 
 
@@ -65,12 +68,20 @@ def source_fields(path: Path) -> dict[str, str]:
                                                             re.MULTILINE)[::-1]}
 
 
+#: ``latex_documents`` as last looked at, and each document's file stem (the first
+#: entry for a document wins); asked once per essay by every web page's downloads.
+_STEMS: list[Any] = [None, 0, {}]
+
+
 def essay_stem(config: Config, docname: str) -> str:
     """The file name (no suffix) of an essay's own PDF and ePub."""
-    for entry in config.latex_documents:
-        if entry[0] == docname:
-            return str(entry[1]).removesuffix(".tex")
-    return file_stem(docname)
+    documents = config.latex_documents
+    if _STEMS[0] is not documents or _STEMS[1] != len(documents):
+        _STEMS[:] = [documents, len(documents),
+                     {entry[0]: str(entry[1]).removesuffix(".tex")
+                      for entry in reversed(documents)}]
+    stem = _STEMS[2].get(docname)
+    return str(stem) if stem is not None else file_stem(docname)
 
 
 def add_essay_pdfs(app: Sphinx, config: Config) -> None:
@@ -144,8 +155,12 @@ def write_offprint_list(app: Sphinx, exception: Exception | None) -> None:
         listed.append({"docname": docname, "tex": target, "stem": essay_stem(app.config, docname),
                        "title": essay.title, "author": author,
                        "author_tex": texescape.escape(author, engine)})
+    from folio.ext.series import series_for_print  # series.py builds on this module
+
+    series = series_for_print(app) if app.config.folio_essay_downloads else []
     write_if_changed(Path(app.builder.outdir, ESSAY_LIST),
-                     json.dumps({"essays": listed, "collections": collections}, indent=1))
+                     json.dumps({"essays": listed, "collections": collections,
+                                 "series": series}, indent=1))
 
 
 

@@ -55,6 +55,7 @@ from folio.core.names import tag_name
 from folio.core.pagefind import UNUSED, PagefindError, PagefindService, prune, write_bundle
 from folio.core.records import Essay, Quote
 from folio.ext.domain import folio_domain
+from folio.ext.freshness import nothing_new
 from folio.ext.library import book_page as library_page
 from folio.ext.listings import tag_names
 from folio.ext.shared import warn
@@ -380,7 +381,14 @@ class SiteIndex:
             self.close_service()
 
     def update(self, app: Sphinx) -> None:
-        """Bring the bundle up to date now (``make html``: the build waits for it)."""
+        """Bring the bundle up to date now (``make html``: the build waits for it).
+
+        A build that wrote no page and changed no record (a no-op) leaves the bundle
+        as the last one wrote it, without computing what it holds."""
+        if self.service is None and nothing_new(app) \
+                and Path(app.doctreedir, STATE).is_file() \
+                and Path(app.outdir, BUNDLE, "pagefind.js").is_file():
+            return
         self.run(self.job(app))
 
     def job(self, app: Sphinx) -> IndexJob:

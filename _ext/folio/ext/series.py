@@ -191,11 +191,35 @@ def series_pages(app: Sphinx, chosen: set[str]) -> Iterator[tuple[str, dict[str,
         yield page, {"title": html_text(title), "body": body}, "page.html"
 
 
-# -- the series' own ePub ----------------------------------------------------------------------
+# -- the series' own PDF and ePub ------------------------------------------------------------
 
 def series_stem(page: str) -> str:
-    """The file name (no suffix) of a series' ePub: ``series-<slug>``."""
+    """The file name (no suffix) of a series' PDF and ePub: ``series-<slug>``."""
     return page.replace("/", "-")
+
+
+def series_for_print(app: Sphinx) -> list[dict[str, Any]]:
+    """Each series as ``folio.commands.offprints`` makes its PDF: the file's stem, its
+    title and author (as text for the PDF's metadata, as LaTeX for its title page),
+    the sentence under the title and its parts' docnames in order."""
+    from sphinx.util import texescape
+
+    engine = app.config.latex_engine
+    texescape.init()
+    essays = folio_domain(app.env).essays
+    listed = []
+    for page, parts in sorted(folio_domain(app.env).views.series.items()):
+        if not parts:
+            continue
+        name = series_name(essays, parts)
+        author = essays[parts[0]].author or app.config.folio_author or app.config.author
+        listed.append({"stem": series_stem(page), "title": name, "author": author,
+                       "title_tex": texescape.escape(name, engine),
+                       "author_tex": texescape.escape(author, engine),
+                       "intro_tex": texescape.escape(wording.series_page_intro(len(parts)),
+                                                     engine),
+                       "parts": list(parts)})
+    return listed
 
 
 def write_series_epubs(app: Sphinx, exception: Exception | None) -> None:

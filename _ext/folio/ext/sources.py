@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import codecs
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sphinx.project import EXCLUDE_PATHS
 from sphinx.util import logging
 from sphinx.util.matching import get_matching_files
+
+from folio.core.state import DECODED, by_stamp, keep_by_stamp, stamp
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -50,23 +52,35 @@ def source_files(srcdir: Path, config: Config, suffixes: tuple[str, ...]) -> Ite
 
 
 def leave_out_undecodable(app: Sphinx, config: Config) -> None:
-    """``config-inited``, first: a source not in ``source_encoding`` is a warning, not a crash."""
+    """``config-inited``, first: a source not in ``source_encoding`` is a warning, not a crash.
+
+    Every build looks at every source, so the files that decoded are remembered
+    beside the doctrees by time and size, and only new or changed ones are read.
+    """
     encoding = str(config.source_encoding or "utf-8-sig")
     suffixes = tuple({*config.source_suffix, *app.registry.source_suffix})
     srcdir = Path(app.srcdir)
+    memo = Path(app.doctreedir, DECODED)
+    decoded = by_stamp(memo, encoding)
+    fine: dict[str, list[Any]] = {}
     left_out = []
     for name in sorted(source_files(srcdir, config, suffixes)):
         try:
-            where = undecodable((srcdir / name).read_bytes(), encoding)
+            now = stamp(srcdir / name)
+            where = None if decoded.get(name) == now else \
+                undecodable((srcdir / name).read_bytes(), encoding)
         except OSError:
             continue  # unreadable: Sphinx warns about those itself
         if where is None:
+            fine[name] = now
             continue
         line, byte = where
         logger.warning(f"{name} is not {encoding.removesuffix('-sig').upper()} (byte 0x{byte:02X} "
                        f"on line {line}); left out of the build: save it as UTF-8",
                        location=f"{srcdir / name}:{line}", type="folio", subtype="encoding")
         left_out.append(name)
+    if fine != decoded:
+        keep_by_stamp(memo, encoding, fine)
     if left_out:
         config.exclude_patterns = [*config.exclude_patterns, *left_out]
 
