@@ -74,6 +74,16 @@ def test_the_series_page_offers_its_pdf(downloads: Path) -> None:
     href = offered.a["href"]
     assert href.endswith(".pdf")
     assert (site.outdir / "series" / href).is_file()
+    # Each part's download line offers its own PDF, then the series'.
+    line = site.soup("essays/heights.html").select_one(".folio-downloads")
+    assert " ".join(line.get_text(" ", strip=True).split()) == \
+        "Download: PDF ; the series: PDF"
+    assert [a["href"] for a in line.find_all("a")] == [
+        "../downloads/heights.pdf", f"../downloads/{SERIES_PDF}"]
+    assert (site.outdir / "essays" / line.find_all("a")[1]["href"]).is_file()
+    # An essay in no series offers only its own.
+    alone = site.soup("essays/walking.html").select_one(".folio-downloads")
+    assert [a["href"] for a in alone.find_all("a")] == ["../downloads/walking.pdf"]
 
 
 def test_a_part_edit_rewrites_the_series_pdf_and_another_essay_does_not(tmp_path: Path) -> None:

@@ -263,6 +263,8 @@ def download_label(home: bool) -> str:
 #: The names of the two offline files in a download link.
 PDF_LABEL = "PDF"
 EPUB_LABEL = "ePub"
+#: After an essay's own downloads, before its series': ``Download: PDF · ePub; the series: PDF``.
+SERIES_DOWNLOADS = "; the series: "
 
 #: Read out by reading systems and checkers (schema:accessibilitySummary in each ePub).
 ACCESSIBILITY_SUMMARY = ("Essays with headings and a table of contents; every cover image has a "

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
-from folio.core.wording import EPUB_LABEL, PDF_LABEL, SEPARATOR, download_label
+from folio.core.wording import (
+    EPUB_LABEL,
+    PDF_LABEL,
+    SEPARATOR,
+    SERIES_DOWNLOADS,
+    download_label,
+)
 from folio.ext.domain import folio_domain
 from folio.ext.essays import header_end
 from folio.ext.offline import essay_stem
@@ -63,9 +69,20 @@ def downloads_folder(outdir: str | Path) -> Path:
 
 
 class DownloadLinks(FolioPostTransform):
-    """"Download: PDF · ePub", for the files that exist; nothing elsewhere."""
+    """"Download: PDF · ePub", for the files that exist (a part of a series offers the
+    series' too); nothing elsewhere."""
 
     default_priority = 5
+
+    def series_names(self, docname: str) -> list[tuple[str, str]]:
+        """(label, file name) of the PDF and ePub of the series an essay is a part of."""
+        from folio.ext.series import series_page, series_stem  # series.py imports this module
+
+        essay = folio_domain(self.env).essays.get(docname)
+        if essay is None or not essay.series:
+            return []
+        stem = series_stem(series_page(essay.series))
+        return [(PDF_LABEL, f"{stem}.pdf"), (EPUB_LABEL, f"{stem}.epub")]
 
     def run(self, **kwargs: Any) -> None:
         web = is_web(self.builder)
@@ -80,11 +97,16 @@ class DownloadLinks(FolioPostTransform):
             paragraph = nodes.paragraph()
             paragraph += nodes.Text(download_label(home))
             here = self.builder.get_target_uri(docname)
-            for number, (label, name) in enumerate(offered):
-                if number:
-                    paragraph += nodes.Text(SEPARATOR)
-                paragraph += nodes.reference(label, label,
-                                             refuri=relative_uri(here, f"{DOWNLOADS}/{name}"))
+            whole = [(label, name) for label, name in self.series_names(docname)
+                     if (folder / name).is_file()]
+            for group, files in enumerate((offered, whole)):
+                if group and files:
+                    paragraph += nodes.Text(SERIES_DOWNLOADS)
+                for number, (label, name) in enumerate(files):
+                    if number:
+                        paragraph += nodes.Text(SEPARATOR)
+                    paragraph += nodes.reference(
+                        label, label, refuri=relative_uri(here, f"{DOWNLOADS}/{name}"))
             placeholder.replace_self(nodes.container("", paragraph, classes=["folio-downloads"]))
 
 
