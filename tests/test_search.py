@@ -354,13 +354,13 @@ def test_pages_are_sent_while_sphinx_writes(tmp_path: Path,
     from folio.ext.search import SiteIndex
 
     sent_before_the_end: list[int] = []
-    update = SiteIndex.update
+    run = SiteIndex.run
 
-    def spy(self: SiteIndex, app: Any) -> None:
+    def spy(self: SiteIndex, job: Any) -> None:  # after the pages sent ahead were sent
         sent_before_the_end.append(len(self.pages))
-        update(self, app)
+        run(self, job)
 
-    monkeypatch.setattr(SiteIndex, "update", spy)
+    monkeypatch.setattr(SiteIndex, "run", spy)
     source = copy_root("folio", tmp_path / "site")
     built = build(source)
     # index.md is written after every essays/*.md: by then each essay's page was sent.

@@ -36,6 +36,7 @@ import contextlib
 import hashlib
 import json
 import os
+import queue
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -310,6 +311,9 @@ class SiteIndex:
         self.records: dict[str, dict[str, Any]] = {}  # key -> record, as last sent
         self.owner = os.getpid()  # a writer process forked by Sphinx sends nothing
         self.ahead: list[tuple[str, str, Path]] | None = None  # (docname, URL, file) unsent
+        self.outbox: queue.SimpleQueue[list[tuple[str, Path]] | None] | None = None
+        self.sending: threading.Thread | None = None  # reads and sends what is in outbox
+        self.send_failed = False
         self.last_files: frozenset[str] = frozenset()  # the bundle's files, as last written
         self.bundle: Path | None = None  # where they were written
         self.runs = 0  # jobs run (folio live's tests count them)
@@ -318,7 +322,11 @@ class SiteIndex:
         self.waiting: IndexJob | None = None
 
     def send_ahead(self, app: Sphinx, docname: str) -> None:
-        """Sphinx starts writing ``docname``: send the essays' pages named before it."""
+        """Sphinx starts writing ``docname``: send the essays' pages named before it.
+
+        The pages are read and sent by a thread of their own (:meth:`sender`), so
+        Sphinx's writing never waits on the pipe to Pagefind.
+        """
         if self.keep or os.getpid() != self.owner:
             return  # folio live sends what changed at the end; a writer process cannot send
         if self.ahead is None:
@@ -334,17 +342,43 @@ class SiteIndex:
             # (``run`` sends again any that differ at the end).
             records = contents(app).records
             self.service.add_records(rec for _key, rec in sorted(records.items()))
+            self.service.flush()
             self.pages, self.records = {}, records
+            self.outbox = queue.SimpleQueue()
+            self.sending = threading.Thread(target=self.sender, args=(self.service, self.outbox),
+                                            name="folio-search-send", daemon=True)
+            self.sending.start()
         ready = 0
         while ready < len(self.ahead) and self.ahead[ready][0] < docname:
             ready += 1
-        for _name, url, path in self.ahead[:ready]:
-            self.pages[url] = stamp(path)
-            assert self.service is not None
-            self.service.add_pages([(url, read_page(path))])
+        if ready and self.outbox is not None:
+            self.outbox.put([(url, path) for _name, url, path in self.ahead[:ready]])
         del self.ahead[:ready]
-        if self.service is not None:
-            self.service.flush()  # read now, while Sphinx writes
+
+    def sender(self, service: PagefindService,
+               outbox: queue.SimpleQueue[list[tuple[str, Path]] | None]) -> None:
+        """Read and send each batch of pages put in ``outbox``, until ``None``."""
+        while (batch := outbox.get()) is not None:
+            if self.send_failed:
+                continue
+            try:
+                for url, path in batch:
+                    self.pages[url] = stamp(path)  # before reading: a later change shows
+                    service.add_pages([(url, read_page(path))])
+                service.flush()  # read now, while Sphinx writes
+            except (PagefindError, OSError):
+                self.send_failed = True  # ``run`` starts again from nothing
+
+    def stop_sending(self) -> None:
+        """Wait for the pages sent ahead; after a failure, forget the service."""
+        self.ahead = None
+        if self.sending is not None and self.outbox is not None:
+            self.outbox.put(None)
+            self.sending.join()
+        self.sending = self.outbox = None
+        if self.send_failed:
+            self.send_failed = False
+            self.close_service()
 
     def update(self, app: Sphinx) -> None:
         """Bring the bundle up to date now (``make html``: the build waits for it).
@@ -359,7 +393,7 @@ class SiteIndex:
 
     def job(self, app: Sphinx) -> IndexJob:
         """What the index should hold after this build, taken from the environment."""
-        self.ahead = None
+        self.stop_sending()
         config = pagefind_config(app)
         return IndexJob(contents(app), config, app.config.language or "en",
                         Path(app.outdir) / BUNDLE, Path(app.doctreedir) / STATE)
@@ -441,6 +475,8 @@ class SiteIndex:
                 self.changed.wait()
 
     def close_service(self) -> None:
+        if self.sending is not None:
+            self.stop_sending()
         self.ahead = None
         if self.service is not None:
             self.service.close()
