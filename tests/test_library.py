@@ -53,8 +53,12 @@ def test_book_page_shows_record_reading_notes_essays_and_quotations(site: Built)
     assert body.select_one(".folio-stars")["aria-hidden"] == "true"
     notes = body.select_one(".folio-book-notes")
     assert notes.find("em").get_text() == "again"
-    essays = [text(li) for li in body.select(".folio-book-essays li")]
-    assert essays == ["The Governess Speaks [review of Jane Eyre]: (p12) , (p27)"]
+    essays = [" ".join(li.get_text().split()) for li in body.select(".folio-book-essays li")]
+    # One reference for the pages an essay quotes, as a book gives them (issue 20),
+    # each page its own link to its quotation.
+    assert essays == ["The Governess Speaks [review of Jane Eyre]: (p12, 27)"]
+    item = body.select_one(".folio-book-essays li")
+    assert [a.get_text() for a in item.select(".folio-pages a")] == ["12", "27"]
     # Its quotations in page order, each linked to its place in the essay.
     quotes = body.select(".folio-book-quotes .folio-quotation")
     assert [text(q.figcaption) for q in quotes] == ["(p12), in The Governess Speaks",

@@ -167,8 +167,10 @@ def test_quotations_from_a_spoiler_stay_behind_it(room: Built,
     [plain] = [f for f in quotations.select(".folio-quotation") if "nearly two years" in text(f)]
     assert plain.select_one(".folio-spoiler-mark") is None
     shelf = room.soup("library.html").find(id="book-frankenstein")
-    assert "(p220) (spoilers)" in text(shelf)
-    assert "(p12) (spoilers)" not in text(shelf)
+    # One bracket for the essay's pages; the mark beside the spoiler's page only,
+    # in brackets within the parentheses.
+    assert "(p12, 220 [spoilers])" in text(shelf)
+    assert "12 [spoilers]" not in text(shelf)
     folded = build(copy_root("reference", tmp_path_factory.mktemp("fold")),
                    folio_spoiler_style="fold")
     quotations = folded.soup("quotations.html")

@@ -97,8 +97,15 @@ def test_library(site: Built) -> None:
     # The essays that cite or quote it; whale.md only names it in passing.
     assert set(essays) == {"Against Ambition", "The Creature Speaks", "Pemberley Days"}
     assert essays["The Creature Speaks"].endswith(
-        "[review of Frankenstein]: (p42), (p69), (p120–121)")
-    quote_link = shelf.find("a", string="(p69)")["href"]
+        "[review of Frankenstein]: (p42, 69, 120–121)")
+    # One bracket, as a book's notes give several pages (issue 20); each page its own
+    # link, and never broken inside: the brackets ride with the first and last page.
+    [creature] = [li for li in shelf.select(".folio-shelf-essays li")
+                  if li.a.get_text() == "The Creature Speaks"]
+    pages = creature.select(".folio-pages")
+    assert [p.get_text() for p in pages] == ["(p42", "69", "120–121)"]
+    assert all(p.a is not None and p.a.get_text() in p.get_text() for p in pages)
+    quote_link = shelf.find("a", string="69")["href"]
     page_name, anchor = quote_link.split("#")
     assert site.soup(page_name).find(id=anchor) is not None
 
@@ -268,5 +275,6 @@ def test_page_format_is_the_same_on_every_page(tmp_path_factory: pytest.TempPath
         if found:
             shown[page.relative_to(site.outdir).as_posix()] = found
     assert {"library.html", "quotations.html", "essays/creature.html"} <= set(shown)
-    assert "[page 69]" in shown["library.html"]
+    # The library gives an essay's pages in one reference: "[page 42, 69, 120–121]".
+    assert any("69" in re.findall(r"[0-9ivxl–]+", found) for found in shown["library.html"])
     assert "[page 69]" in shown["quotations.html"]

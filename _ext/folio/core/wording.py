@@ -143,9 +143,23 @@ def drawn_cover_alt(book: Book) -> str:
 
 # -- quotes -------------------------------------------------------------------------------
 
+#: Between the pages of one reference: ``(p12, 14)``.
+PAGE_JOINER = ", "
+
+
 def page_reference(page_format: str, spans: Sequence[PageSpan]) -> str:
     """The reference as readers see it: ``(p69)``, ``(p274–275)``."""
-    return page_format.format(page=", ".join(str(span) for span in spans))
+    return page_format.format(page=PAGE_JOINER.join(str(span) for span in spans))
+
+
+def page_reference_ends(page_format: str) -> tuple[str, str]:
+    """What a reference sets before and after its pages: ``("(p", ")")``.
+
+    Several references to one book from one page are one reference, as a
+    book's notes give them: ``(p3, 347, 624)``, not ``(p3), (p347), (p624)``.
+    """
+    before, _, after = page_format.format(page="\0").partition("\0")
+    return before, after
 
 
 def quoted_in(reference: str) -> str:
@@ -229,6 +243,12 @@ def spoiler_end(default: str) -> str:
 def spoiler_mark(default: str) -> str:
     """Beside a page reference to a quotation inside a spoiler, in the library."""
     return f"({default.lower()})"
+
+
+def spoiler_page_mark(default: str) -> str:
+    """After a page inside a reference, ``(p3, 347 [spoilers], 624)``: brackets
+    within parentheses, as the Chicago Manual of Style sets them."""
+    return f"[{default.lower()}]"
 
 
 # -- responses ------------------------------------------------------------------------------

@@ -75,14 +75,17 @@ class Pages:
 
 
 def pages_quoted(links: Pages, docname: str, found: tuple[Quote, ...],
-                 page_format: str) -> list[tuple[str, str, bool]]:
-    """Each page reference a page makes, once, worded as on that page,
-    linked to its quotation if any, and whether that quotation is a spoiler."""
+                 page_format: str) -> dict[str, Any]:
+    """The pages of a book one page quotes or names, as one reference: what
+    comes before and after them (``(p`` and ``)``) and each page once, worded
+    as on that page, linked to its quotation (a page named in the text links
+    to the essay: every page a link), and whether that quotation is a spoiler."""
     pages: dict[str, tuple[str, bool]] = {}
     for quote in found:
-        # A page named in the text (not quoted) links to the essay: every reference a link.
         href = links.href(docname, quote.anchor)
-        reference = wording.page_reference(page_format, quote.pages)
-        if not pages.get(reference, ("", False))[0]:
-            pages[reference] = (href, quote.spoiler)
-    return [(reference, href, spoiler) for reference, (href, spoiler) in pages.items()]
+        shown = wording.PAGE_JOINER.join(str(span) for span in quote.pages)
+        if shown and not pages.get(shown, ("", False))[0]:
+            pages[shown] = (href, quote.spoiler)
+    before, after = wording.page_reference_ends(page_format)
+    return {"before": before, "after": after, "joiner": wording.PAGE_JOINER,
+            "pages": [(shown, href, spoiler) for shown, (href, spoiler) in pages.items()]}

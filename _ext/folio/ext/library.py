@@ -366,7 +366,7 @@ class Shown:
         self.style = app.config.folio_title_style
         self.marks = quote_marks(app.config)
         self.spoilers = {"label": app.config.folio_spoiler_label,
-                         "mark": wording.spoiler_mark(app.config.folio_spoiler_label),
+                         "mark": wording.spoiler_page_mark(app.config.folio_spoiler_label),
                          "fold": app.config.folio_spoiler_style == "fold"}
 
     def title(self, book: Book) -> dict[str, Any]:
