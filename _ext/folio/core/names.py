@@ -194,3 +194,13 @@ def redirect_source(path: str) -> tuple[str, str]:
         if problem:
             return "", problem
     return "/".join(segments), ""
+
+
+def series_page(name: str) -> str:
+    """The page of a series (the page-name rule of tags and genres)."""
+    return f"series/{page_name(name)}"
+
+
+def series_stem(page: str) -> str:
+    """The file name (no suffix) of a series' PDF and ePub: ``series-<slug>``."""
+    return page.replace("/", "-")

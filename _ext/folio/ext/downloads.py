@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
+from folio.core.names import series_page, series_stem
 from folio.core.wording import (
     EPUB_LABEL,
     PDF_LABEL,
@@ -76,8 +77,6 @@ class DownloadLinks(FolioPostTransform):
 
     def series_names(self, docname: str) -> list[tuple[str, str]]:
         """(label, file name) of the PDF and ePub of the series an essay is a part of."""
-        from folio.ext.series import series_page, series_stem  # series.py imports this module
-
         essay = folio_domain(self.env).essays.get(docname)
         if essay is None or not essay.series:
             return []

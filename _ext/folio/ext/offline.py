@@ -26,6 +26,7 @@ from folio.core.names import file_stem
 from folio.core.state import ESSAY_FIELDS, ESSAY_LIST, read_mapping, write_if_changed
 from folio.ext.domain import folio_domain
 from folio.ext.essays import educate
+from folio.ext.shared import PRINT_SERIES
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -155,9 +156,9 @@ def write_offprint_list(app: Sphinx, exception: Exception | None) -> None:
         listed.append({"docname": docname, "tex": target, "stem": essay_stem(app.config, docname),
                        "title": essay.title, "author": author,
                        "author_tex": texescape.escape(author, engine)})
-    from folio.ext.series import series_for_print  # series.py builds on this module
-
-    series = series_for_print(app) if app.config.folio_essay_downloads else []
+    # ext/series.py answers (it builds on this module, so it is asked, not imported).
+    series = ([entry for answer in app.emit(PRINT_SERIES) for entry in answer]
+              if app.config.folio_essay_downloads else [])
     write_if_changed(Path(app.builder.outdir, ESSAY_LIST),
                      json.dumps({"essays": listed, "collections": collections,
                                  "series": series}, indent=1))

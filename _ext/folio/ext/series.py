@@ -22,13 +22,13 @@ from sphinx.util.osutil import relative_uri
 from folio.core import wording
 from folio.core.escaping import html_text
 from folio.core.frontmatter import field_lines
-from folio.core.names import page_name
+from folio.core.names import series_page, series_stem
 from folio.core.records import Essay
 from folio.ext.domain import folio_domain, in_this_book
 from folio.ext.downloads import DOWNLOADS, downloads_folder
 from folio.ext.essays import header_end
 from folio.ext.generated import Pages
-from folio.ext.shared import WEB_BUILDERS, FolioPostTransform, warn
+from folio.ext.shared import PRINT_SERIES, WEB_BUILDERS, FolioPostTransform, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -40,11 +40,6 @@ class series_line(nodes.General, nodes.Element):
 
 
 # -- pure functions --------------------------------------------------------------------------
-
-def series_page(name: str) -> str:
-    """The page of a series (the page-name rule of tags and genres)."""
-    return f"series/{page_name(name)}"
-
 
 def parts_of(essays: Mapping[str, Essay]) -> dict[str, tuple[str, ...]]:
     """Series page → its parts in order: by ``part``, then date, then name (a part
@@ -193,11 +188,6 @@ def series_pages(app: Sphinx, chosen: set[str]) -> Iterator[tuple[str, dict[str,
 
 # -- the series' own PDF and ePub ------------------------------------------------------------
 
-def series_stem(page: str) -> str:
-    """The file name (no suffix) of a series' PDF and ePub: ``series-<slug>``."""
-    return page.replace("/", "-")
-
-
 def series_for_print(app: Sphinx) -> list[dict[str, Any]]:
     """Each series as ``folio.commands.offprints`` makes its PDF: the file's stem, its
     title and author (as text for the PDF's metadata, as LaTeX for its title page),
@@ -246,3 +236,7 @@ def setup_series(app: Sphinx) -> None:
     app.add_post_transform(FillSeries)
     app.connect("env-check-consistency", check_series)
     app.connect("build-finished", write_series_epubs)
+    # The offprint list (ext/offline.py) asks for the series by this event, so that
+    # module need not import this one, which builds on it.
+    app.add_event(PRINT_SERIES)
+    app.connect(PRINT_SERIES, series_for_print)

@@ -129,3 +129,7 @@ def option_lines(block_text: str, lineno: int, body: str | None) -> list[tuple[s
 def first_line(directive: Directive) -> str | None:
     """A directive's first line of content, if it has any."""
     return str(directive.content[0]) if directive.content else None
+
+
+#: The event by which the offprint list gets each series' PDF entry (ext/series.py).
+PRINT_SERIES = "folio-series-for-print"
