@@ -175,8 +175,8 @@ def series_pages(app: Sphinx, chosen: set[str]) -> Iterator[tuple[str, dict[str,
         title = wording.series_page_title(name)
         folder = downloads_folder(app.outdir)
         offered = [(label, links.resource(f"{DOWNLOADS}/{file}"))
-                   for label, file in (("PDF", f"{series_stem(page)}.pdf"),
-                                       ("ePub", f"{series_stem(page)}.epub"))
+                   for label, file in ((wording.PDF_LABEL, f"{series_stem(page)}.pdf"),
+                                       (wording.EPUB_LABEL, f"{series_stem(page)}.epub"))
                    if (folder / file).is_file()]
         body = app.builder.templates.render("folio/series.html", {
             "title": title, "intro": wording.series_page_intro(len(parts)),
