@@ -11,7 +11,7 @@ from folio.core.names import book_key, file_name, page_name
 from folio.core.pages import pages_outside, parse_locator, roman_value
 from folio.core.records import Book, Citation, Essay, PageSpan, Place, RelatedRequest
 from folio.core.related import choose_related, resolve_name, split_names
-from folio.core.wording import caption_parts, format_date, join_names
+from folio.core.wording import caption_parts, format_date, join_names, page_reference_ends
 from folio.core.wording import page_reference as format_pages
 from folio.ext.books import check_book, merge_books
 
@@ -51,6 +51,10 @@ def test_page_format_and_range() -> None:
     assert format_pages("(p{page})", spans) == "(p274–275)"
     assert format_pages("p. {page}", parse_locator("12, 14")) == "p. 12, 14"
     assert pages_outside(parse_locator("280-290, xii"), 282) == ["290"]
+    # The ends around several pages: one reference for all the pages a page quotes.
+    assert page_reference_ends("(p{page})") == ("(p", ")")
+    assert page_reference_ends("p. {page}") == ("p. ", "")
+    assert page_reference_ends("{{p{page}}}") == ("{p", "}")
     assert pages_outside((PageSpan("0"),), 10) == ["0"]
 
 

@@ -232,7 +232,12 @@ def make_pdfs(builddir: Path, jobs: int, outcome: Outcome) -> None:
         outcome.failed = True
         return
     began = time.perf_counter()
-    report = offprints.make_pdfs(latexdir, builddir / DOWNLOADS, jobs)
+    try:
+        report = offprints.make_pdfs(latexdir, builddir / DOWNLOADS, jobs)
+    except offprints.BadInput as error:
+        sys.stderr.write(f"folio build: {error}\n")
+        outcome.failed = True
+        return
     for what, log in report.failures:
         sys.stderr.write(f"PDF failed: {what}; the full log is {log}\n{offprints.tail(log)}\n")
     outcome.failed |= bool(report.failures)

@@ -283,8 +283,10 @@ def download_label(home: bool) -> str:
 #: The names of the two offline files in a download link.
 PDF_LABEL = "PDF"
 EPUB_LABEL = "ePub"
-#: After an essay's own downloads, before its series': ``Download: PDF · ePub; the series: PDF``.
-SERIES_DOWNLOADS = "; the series: "
+#: After an essay's own downloads, its series': ``Download: PDF · ePub; the series: PDF``;
+#: a line may break after the joiner, never inside either group.
+DOWNLOAD_GROUP_JOINER = "; "
+SERIES_DOWNLOADS = "the series: "
 
 #: Read out by reading systems and checkers (schema:accessibilitySummary in each ePub).
 ACCESSIBILITY_SUMMARY = ("Essays with headings and a table of contents; every cover image has a "
