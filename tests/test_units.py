@@ -92,6 +92,16 @@ def test_essay_labels() -> None:
     assert essay_label(own, []) == "opinion – the mad appeal of Mars"
 
 
+def test_library_wording() -> None:
+    from folio.core.wording import count_in_brackets, genre_with_count, isbn_line, rating_tally
+
+    assert isbn_line("978-0-14-143947-1") == "ISBN 978-0-14-143947-1"
+    assert count_in_brackets(12) == "(12)"
+    assert genre_with_count("review", 3) == "review (3)"
+    assert rating_tally(4.5, 5, 1) == "4.5 out of 5: One book"
+    assert rating_tally(3, 10, 12) == "3 out of 10: 12 books"
+
+
 def test_caption_sparse_record() -> None:
     text = "".join(p for p, _ in caption_parts(Book("x", "X", ("A", "B", "C"))))
     assert text == "Cover of X by A, B and C."
