@@ -7,7 +7,7 @@ import datetime
 import pytest
 from folio.core.dates import parse_date
 from folio.core.frontmatter import parse_tags
-from folio.core.names import book_key, file_name, page_name
+from folio.core.names import BOOK_KEY, book_key, file_name, library_key, page_name
 from folio.core.pages import pages_outside, parse_locator, roman_value
 from folio.core.records import Book, Citation, Essay, PageSpan, Place, RelatedRequest
 from folio.core.related import choose_related, resolve_name, split_names
@@ -118,9 +118,16 @@ def test_book_checks() -> None:
 
 
 def test_name_rules() -> None:
-    """The three rules differ on purpose (folio.core.names): a key, a page, a file."""
+    """The rules differ on purpose (folio.core.names): a key, a new file's key, a page, a file."""
     assert book_key("Never Let Me Go!") == "never-let-me-go"
     assert book_key("…") == "book"
+    assert book_key("Ender's Game") == "ender-s-game"  # cited by essays: never moves
+    assert library_key("Ender’s Game") == "enders-game"  # a new book file's key
+    assert library_key("Les Misérables") == "les-miserables"
+    assert library_key("Θάλασσα") == ""  # nothing left: the import falls back
+    assert library_key("The Life and Opinions of Tristram Shandy, Gentleman", 30) == \
+        "the-life-and-opinions-of"  # cut at a word
+    assert all(BOOK_KEY.match(library_key(t)) for t in ("A—B", "l'été", "C++ 2"))
     assert page_name("The Sea") == "the-sea"
     assert page_name("Θάλασσα") == "θάλασσα"  # any script keeps its own page
     assert page_name("…").startswith("untitled-")  # no words: told apart by a hash
