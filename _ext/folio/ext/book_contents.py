@@ -18,6 +18,7 @@ from sphinx.util.texescape import escape as tex_escape
 from folio.core.wording import INTRODUCTION_HEADING, contents_entry, format_date
 from folio.ext.design import FONTS, writer_set
 from folio.ext.domain import folio_domain
+from folio.ext.masthead import is_collection
 from folio.ext.shared import FolioPostTransform
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ class BookOfEssays(FolioPostTransform):
             if "folio-essay-list" in box["classes"]:
                 box.parent.remove(box)
         self.date_the_contents(app)
-        self.head_the_introduction()
+        if is_collection(app):  # a guest's home page is theirs, not an introduction
+            self.head_the_introduction()
 
     def date_the_contents(self, app: Sphinx) -> None:
         """``\\foliocontentsdate{30 May 2025}`` after each dated essay's title: ``folio.sty``
