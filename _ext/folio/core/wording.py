@@ -288,6 +288,18 @@ EPUB_LABEL = "ePub"
 DOWNLOAD_GROUP_JOINER = "; "
 SERIES_DOWNLOADS = "the series: "
 
+# -- the collection's PDF and ePub ----------------------------------------------------------
+
+#: The heading over the home page's opening words in the collection's PDF, so the book
+#: opens with a chapter like every essay's, not with an unheaded page.
+INTRODUCTION_HEADING = "Introduction"
+
+
+def contents_entry(title: str, date: str) -> str:
+    """An essay in the ePub's navigation: ``The Harpooner’s Wife · 30 May 2025``."""
+    return f"{title}{SEPARATOR}{date}"
+
+
 #: Read out by reading systems and checkers (schema:accessibilitySummary in each ePub).
 ACCESSIBILITY_SUMMARY = ("Essays with headings and a table of contents; every cover image has a "
                          "text alternative, and each quotation its page reference in text.")
