@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 from folio.core.dates import parse_date
@@ -216,3 +217,22 @@ def test_names() -> None:
     assert resolve_name("/index", "essays/a", found) == "index"
     assert resolve_name("essays/b.md", "essays/a", found) == "essays/b"
     assert resolve_name("../index", "essays/a", found) == "index"
+
+
+def test_collection_files_read_the_essay_list_through_state(tmp_path: Path) -> None:
+    """``folio build`` finds the collection's PDFs in the extension's list; a damaged
+    list, or one that is not the extension's, names none (and no traceback)."""
+    import json
+
+    from folio.commands.build import collection_files
+    from folio.core.state import ESSAY_LIST
+
+    (tmp_path / "latex").mkdir()
+    (tmp_path / "epub").mkdir()
+    (tmp_path / "epub" / "Margins.epub").write_bytes(b"")
+    listed = tmp_path / "latex" / ESSAY_LIST
+    listed.write_text(json.dumps({"collections": ["margins.tex", 3]}), encoding="utf-8")
+    assert collection_files(tmp_path) == ["margins.pdf", "Margins.epub"]
+    for damaged in ("{", '{"collections": "margins.tex"}', "[]"):
+        listed.write_text(damaged, encoding="utf-8")
+        assert collection_files(tmp_path) == ["Margins.epub"]
