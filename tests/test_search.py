@@ -321,14 +321,45 @@ def test_offline_outputs_are_untouched(tmp_path: Path, builder: str) -> None:
 
 
 def bundle(outdir: Path) -> dict[str, bytes]:
-    """The bundle's word index and fragments (they number the pages in the order sent).
-
-    Not its filter files, nor the meta and entry files that name them: Pagefind
-    writes a filter's values in hash-map order, which differs from run to run.
-    """
+    """Every file of the bundle, by its path in it."""
     folder = outdir / "pagefind"
     return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted([*folder.glob("index/*"), *folder.glob("fragment/*")])}
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_clean_builds_write_the_same_bundle(tmp_path: Path) -> None:
+    """Byte for byte, filter files too (Pagefind writes those in hash-map order)."""
+    first = bundle(build(copy_root("folio", tmp_path / "one")).outdir)
+    second = bundle(build(copy_root("folio", tmp_path / "two")).outdir)
+    assert first == second
+    assert len([n for n in first if n.startswith("filter/")]) == 5  # kind, genre, tag, book, year
+
+
+def test_filter_files_are_sorted_and_named_as_pagefind_names_them(site: Built) -> None:
+    """Each filter's values in order; every index file named by its content as Pagefind does
+    (the word index and fragments are Pagefind's own names: the rule is checked on them)."""
+    from folio.core.pagefind import SIGNATURE, pagefind_hash, unpack
+
+    files = bundle(site.outdir)
+    for name, data in files.items():
+        if name.endswith((".pf_filter", ".pf_index", ".pf_meta")):
+            stem = name.rsplit("/", 1)[-1].removeprefix("pagefind.").split(".")[0]
+            language, short = stem.split("_", 1)
+            content = gzip.decompress(data)[len(SIGNATURE):]
+            assert language == "en" and pagefind_hash(content).startswith(short), name
+    filters = {unpack(data)[0]: unpack(data)[1] for name, data in files.items()
+               if name.startswith("filter/")}
+    assert set(filters) == {"kind", "genre", "tag", "book", "year"}
+    for values in filters.values():
+        assert [v for v, _pages in values] == sorted(v for v, _pages in values)
+    assert [v for v, _pages in filters["kind"]] == ["book", "essay", "quotation"]
+    (meta,) = [name for name in files if name.endswith(".pf_meta")]
+    listed = unpack(files[meta])[3]
+    assert [f for f, _hash in listed] == sorted(filters)
+    assert {f"filter/{h}.pf_filter" for _f, h in listed} == {
+        n for n in files if n.startswith("filter/")}
+    entry = json.loads(files["pagefind-entry.json"])
+    assert meta == f"pagefind.{entry['languages']['en']['hash']}.pf_meta"
 
 
 def test_parallel_and_incremental_index_the_same(tmp_path: Path) -> None:
@@ -345,6 +376,7 @@ def test_parallel_and_incremental_index_the_same(tmp_path: Path) -> None:
     edit(clean.srcdir / "essays/whale.md", "Call me Ishmael.", "Call me Ishmael, said the sailor.")
     clean = build(clean.srcdir)
     assert indexed(incremental.outdir) == indexed(clean.outdir)
+    assert bundle(incremental.outdir) == bundle(clean.outdir)
     assert any("sailor" in d["content"] for d in indexed(incremental.outdir))
 
 
