@@ -202,6 +202,67 @@ def test_typing_searches_and_is_announced(served: str, browser: Any) -> None:  #
     page.close()
 
 
+#: An essay with more quotations than the search page draws at once (Thoreau's "Walking", 1862).
+MANY_QUOTATIONS = """---
+title: Sauntering
+date: 2022-06-01
+genre: opinion
+summary: Six lines from Walking.
+---
+
+Thoreau's {book}`thoreau-walking` is an essay about going out.
+
+```{book-citation} thoreau-walking
+:title: Walking
+:author: Henry David Thoreau
+:year: 1862
+```
+""" + "".join(f"""
+```{{page-quote}} {page}
+{words}
+```
+""" for page, words in ((1, "I wish to speak a word for Nature, for absolute freedom and wildness."),
+                        (2, "Every walk is a sort of crusade."),
+                        (5, "Life consists with wildness."),
+                        (6, "The most alive is the wildest."),
+                        (7, "In Wildness is the preservation of the World."),
+                        (9, "We had a remarkable sunset one day last November.")))
+
+
+def test_the_first_few_are_drawn_and_more_on_asking(tmp_path: Path,
+                                                    browser: Any) -> None:  # noqa: F811
+    """Each kind draws its first few results (one fragment fetched each); "more" the rest."""
+    source = copy_root("folio", tmp_path)
+    (source / "essays" / "sauntering.md").write_text(MANY_QUOTATIONS, encoding="utf-8")
+    built = build(source)
+    server = serve(built.outdir)
+    served = next(server)
+    try:
+        page = browser.new_page()
+        fragments: list[str] = []
+        page.on("request", lambda r: fragments.append(r.url) if "fragment" in r.url else None)
+        page.goto(f"{served}/search.html?book=thoreau-walking", wait_until="load")
+        page.wait_for_function(
+            "document.getElementById('folio-search-status').textContent.length > 0")
+        assert "6 quotations" in page.inner_text("#folio-search-status")
+        quotations = page.locator(".folio-search-quotations .folio-result")
+        assert quotations.count() == 4
+        page.wait_for_load_state("networkidle")
+        drawn = page.locator(".folio-result").count()
+        assert drawn == 6 and len(set(fragments)) == drawn  # 1 essay, 4 quotations, 1 book
+        page.locator(".folio-search-quotations .folio-search-more").click()
+        page.wait_for_function(
+            "document.querySelectorAll('.folio-search-quotations .folio-result').length == 6")
+        assert page.locator(".folio-search-quotations .folio-search-more").count() == 0
+        assert len(set(fragments)) == 8
+        # The kinds keep their order, whichever answered first.
+        assert [h.text_content() for h in page.locator("#folio-search-results h2").all()] == [
+            "Essays", "Quotations", "Books"]
+        page.close()
+    finally:
+        server.close()  # the server stops
+
+
 def test_results_use_the_sites_text_face(served: str, browser: Any) -> None:  # noqa: F811
     page = search(browser, f"{served}/search.html?q=frankenstein")
     faces = page.evaluate("""[...document.querySelectorAll('.folio-result, #folio-search-q')]
