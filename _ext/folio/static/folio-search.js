@@ -88,7 +88,7 @@ function essayResult(data) {
     facts.append(when);
   }
   if (data.meta.genre) {
-    if (data.meta.date) facts.append(document.createTextNode(" · "));
+    if (data.meta.date) facts.append(document.createTextNode(words.separator));
     facts.append(element("span", "folio-result-genre", data.meta.genre));
   }
   item.append(facts);
@@ -111,7 +111,7 @@ function quotationResult(data) {
   facts.append(element("cite", "folio-result-book", data.meta.book || ""));
   if (data.meta.page) facts.append(document.createTextNode(" " + data.meta.page));
   if (data.meta.essay) {
-    facts.append(document.createTextNode(" · " + words.in_essay + " "));
+    facts.append(document.createTextNode(words.separator + words.in_essay + " "));
     facts.append(link(data.url, "folio-result-essay-link", data.meta.essay));
   }
   item.append(facts);
@@ -139,7 +139,7 @@ function count(kind, n) {
 function sentence(found, query) {
   const parts = found.filter(([, n]) => n > 0).map(([kind, n]) => count(kind, n));
   const joined = parts.length > 1
-    ? parts.slice(0, -1).join(", ") + words.and + parts[parts.length - 1] : parts.join("");
+    ? parts.slice(0, -1).join(words.comma) + words.and + parts[parts.length - 1] : parts.join("");
   const key = (parts.length ? "found" : "none") + (query ? "" : "_narrowed");
   return words[key].replace("{found}", joined).replace("{query}", query);
 }
