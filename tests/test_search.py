@@ -221,7 +221,7 @@ Thoreau's {book}`thoreau-walking` is an essay about going out.
 ```{{page-quote}} {page}
 {words}
 ```
-""" for page, words in ((1, "I wish to speak a word for Nature, for absolute freedom and wildness."),
+""" for page, words in ((1, "I wish to speak a word for Nature, for absolute freedom."),
                         (2, "Every walk is a sort of crusade."),
                         (5, "Life consists with wildness."),
                         (6, "The most alive is the wildest."),
