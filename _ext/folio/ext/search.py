@@ -52,7 +52,14 @@ from sphinx.util.osutil import relative_uri
 from folio.core import wording
 from folio.core.escaping import html_text, script_json
 from folio.core.names import tag_name
-from folio.core.pagefind import UNUSED, PagefindError, PagefindService, prune, write_bundle
+from folio.core.pagefind import (
+    UNUSED,
+    PagefindError,
+    PagefindService,
+    in_order,
+    prune,
+    write_bundle,
+)
 from folio.core.records import Essay, Quote
 from folio.core.state import SEARCH_STATE, read_json, write_if_changed
 from folio.ext.domain import folio_domain
@@ -424,7 +431,7 @@ class SiteIndex:
         service.add_pages((url, read_page(wanted.pages[url])) for url in pages)
         service.add_pages((url, EMPTY_PAGE) for url in sorted(set(self.pages) - set(stamps)))
         service.wait()
-        files = service.files()
+        files = in_order(service.files())  # Pagefind's filter files in one order
         # A kept index is rewritten while readers use it: the last bundle's files stay
         # one round longer, for a page that read the entry file before it changed.
         write_bundle(files, job.bundle, keep=self.last_files if self.keep else ())
