@@ -26,7 +26,6 @@ its file.
 from __future__ import annotations
 
 import datetime
-import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -44,6 +43,7 @@ from folio.core.names import BOOK_KEY, book_key, surname_key
 from folio.core.pages import page_order
 from folio.core.ratings import stars
 from folio.core.records import SHELVES, Book, Citation, Essay, LibraryBook, Quote
+from folio.core.state import write_if_changed
 from folio.core.wording import join_names
 from folio.ext.books import check_book, cover_filename, local_path, write_cover
 from folio.ext.domain import folio_domain
@@ -310,10 +310,7 @@ def copy_cover(app: Sphinx, key: str, cover: str) -> str:
             or source.suffix.lower() not in COVER_SUFFIXES:
         return ""
     name = f"folio-book-cover-{key}{source.suffix.lower()}"
-    target = Path(app.outdir, app.builder.imagedir, name)
-    if not target.is_file() or target.read_bytes() != source.read_bytes():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+    write_if_changed(Path(app.outdir, app.builder.imagedir, name), source.read_bytes())
     return f"{app.builder.imagedir}/{name}"
 
 
@@ -382,7 +379,8 @@ class Shown:
             "key": shelf.book.key, "title": self.title(shelf.book),
             "href": links.href(book_page(shelf.book.key)),
             "authors": join_names(shelf.book.authors),
-            "edition": wording.edition_line(shelf.book), "isbn": shelf.book.isbn,
+            "edition": wording.edition_line(shelf.book),
+            "isbn": wording.isbn_line(shelf.book.isbn) if shelf.book.isbn else "",
             "cover": links.resource(cover[0]), "cover_alt": cover[1],
             "reads": wording.dates_read(entry.read) if entry else "",
             "started": wording.started_on(entry.started) if entry and entry.started
@@ -405,7 +403,8 @@ def library_pages(app: Sphinx, chosen: set[str]) -> Iterator[tuple[str, dict[str
     covers = cover_files(app, shelves)
     shown = Shown(app)
     links = Pages(app, "library")
-    context = {"title": wording.LIBRARY_TITLE, "spoilers": shown.spoilers, "shelves": [
+    context = {"title": wording.LIBRARY_TITLE, "spoilers": shown.spoilers,
+               "separator": wording.SEPARATOR, "shelves": [
         (wording.shelf_heading(name), name,
          [shown.book(links, shelf, covers[shelf.book.key], essays) for shelf in found])
         for name, found in on_shelves(shelves.values())]}
