@@ -341,9 +341,14 @@ def tag_page_intro(count: int, tag: str) -> str:
     return f"{count_of_essays(count)} tagged “{tag}”, newest first."
 
 
+def count_in_brackets(count: int) -> str:
+    """After a tag on the tags' page: ``(12)``, the essays that carry it."""
+    return f"({count})"
+
+
 def genre_with_count(genre: str, count: int) -> str:
     """A genre in the sidebar: ``review (12)``."""
-    return f"{genre} ({count})"
+    return f"{genre} {count_in_brackets(count)}"
 
 
 #: The sidebar's words: its name for screen readers, the home link, its headings.
@@ -397,6 +402,23 @@ RECORD_LABELS = (("author", "Author"), ("publisher", "Publisher"), ("year", "Pub
                  ("isbn", "ISBN"), ("pages", "Pages"), ("shelf", "Shelf"),
                  ("read", "Finished"), ("started", "Started"), ("rating", "Rating"),
                  ("tags", "Tags"))
+
+
+
+def isbn_line(isbn: str) -> str:
+    """After a book's edition in the library: ``ISBN 978-0-14-143947-1``."""
+    return f"{dict(RECORD_LABELS)['isbn']} {isbn}"
+
+
+#: Between an essay in a book's list and the pages of the book it quotes or names:
+#: ``Real hope [review]: (p3, 347)``.
+PAGES_LEAD = ": "
+
+
+def rating_tally(value: float, scale: int, count: int) -> str:
+    """A line of a year's ratings given: ``4 out of 5: Two books``."""
+    return f"{rating_words(value, scale)}: {count_of_books(count)}"
+
 
 BOOK_NOTES_HEADING = "Notes"
 BOOK_ESSAYS_HEADING = "Essays about this book"
@@ -504,6 +526,8 @@ SEARCH_WORDS: dict[str, object] = {
     "unavailable": "Search needs the site opened over http (folio live, or a web server), "
                    "with JavaScript on.",
     "in_essay": "in",
+    "separator": SEPARATOR,
+    "comma": ", ",
 }
 
 
