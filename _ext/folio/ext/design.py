@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from folio.core.escaping import html_text
+from folio.core.state import write_if_changed
 from folio.ext.domain import folio_domain
 from folio.ext.shared import WEB_BUILDERS, FolioPostTransform
 
@@ -119,11 +120,7 @@ def copy_latex_look(app: Sphinx) -> None:
     """
     if app.builder.name != "latex":
         return
-    target = Path(app.builder.outdir, LATEX_LOOK.name)
-    text = LATEX_LOOK.read_bytes()
-    if not target.exists() or target.read_bytes() != text:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text)
+    write_if_changed(Path(app.builder.outdir, LATEX_LOOK.name), LATEX_LOOK.read_bytes())
 
 
 def newest_year(app: Sphinx) -> str:
