@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 
 import pytest
@@ -251,3 +252,25 @@ def test_write_if_changed_keeps_an_unchanged_file_and_its_time(tmp_path: Path) -
     assert path.stat().st_mtime_ns == 1
     assert write_if_changed(path, b"\x00\xff") is True and path.read_bytes() == b"\x00\xff"
     assert [p.name for p in path.parent.iterdir()] == ["cover.svg"]  # no temporary left
+
+
+def test_downloads_are_published_only_when_they_differ(tmp_path: Path) -> None:
+    from folio.ext.downloads import publish
+
+    source, site = tmp_path / "downloads", tmp_path / "html" / "downloads"
+    (source / "series").mkdir(parents=True)
+    (source / "essay.pdf").write_bytes(b"%PDF one")
+    (source / "series" / "whole.epub").write_bytes(b"PK one")
+    publish(source, site)
+    assert (site / "essay.pdf").read_bytes() == b"%PDF one"
+    assert (site / "series" / "whole.epub").read_bytes() == b"PK one"
+    (site / "essay.pdf").write_bytes(b"%PDF mine")  # same size; its time now differs
+    kept = site / "series" / "whole.epub"
+    os.utime(kept, ns=(1, (source / "series" / "whole.epub").stat().st_mtime_ns))
+    kept_time = kept.stat().st_atime_ns
+    publish(source, site)
+    assert (site / "essay.pdf").read_bytes() == b"%PDF one"
+    assert kept.stat().st_atime_ns == kept_time  # not copied again: same size and time
+    (source / "series" / "whole.epub").write_bytes(b"PK two, longer")
+    publish(source, site)
+    assert kept.read_bytes() == b"PK two, longer"

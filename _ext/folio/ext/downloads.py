@@ -13,6 +13,7 @@ offer change, every page is written again.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -141,7 +142,32 @@ def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
         return
     folder = downloads_folder(app.outdir)
     if folder.is_dir() and any(folder.iterdir()):
-        shutil.copytree(folder, Path(app.outdir) / DOWNLOADS, dirs_exist_ok=True)
+        publish(folder, Path(app.outdir) / DOWNLOADS)
+
+
+def publish(source: Path, target: Path) -> None:
+    """Copy into ``target`` each file of ``source`` whose size or time differs there.
+
+    ``shutil.copy2`` keeps the time, and the downloads are written only when
+    they changed, so an unchanged file is not copied again: copying all of
+    them (2,000 files at 1,000 essays) was a third of a no-op build.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    with os.scandir(source) as entries:
+        for entry in entries:
+            there = target / entry.name
+            if entry.is_dir():
+                publish(Path(entry.path), there)
+                continue
+            mine = entry.stat()
+            try:
+                theirs = there.stat()
+            except FileNotFoundError:
+                pass
+            else:
+                if (theirs.st_size, theirs.st_mtime_ns) == (mine.st_size, mine.st_mtime_ns):
+                    continue
+            shutil.copy2(entry.path, there)
 
 
 def missing_downloads(app: Sphinx) -> list[str]:
