@@ -571,9 +571,6 @@ def group_rows(rows: list[BookRow]) -> list[list[BookRow]]:
 SHELF_ORDER = {"reading": 0, "read": 1, "abandoned": 2, "to-read": 3}
 
 
-EDITION_FIELDS = ("publisher", "year", "edition", "isbn", "uid", "pages")
-
-
 def combine(rows: list[BookRow]) -> BookRow:
     """Several rows (editions) of one book → one record.
 

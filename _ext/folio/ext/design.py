@@ -42,8 +42,6 @@ if TYPE_CHECKING:
 
 #: The class that marks a page as Folio's; every rule in folio.css hangs from it.
 PAGE_CLASS = "folio-reading"
-#: The text face, on every output.
-FONT_FAMILY = "Gentium Book Plus"
 FONTS = Path(__file__).parent.parent / "static" / "fonts"
 #: The LaTeX look, one file for every PDF (the collection's and each essay's).
 LATEX_LOOK = Path(__file__).parent.parent / "latex" / "folio.sty"

@@ -66,7 +66,7 @@ from folio.ext.domain import folio_domain
 from folio.ext.freshness import nothing_new
 from folio.ext.library import book_page as library_page
 from folio.ext.listings import tag_names
-from folio.ext.shared import warn
+from folio.ext.shared import SEARCH_BUILDERS, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -76,8 +76,6 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 ENGINES = ("auto", "pagefind", "sphinx")
-#: The builders Pagefind indexes for (singlehtml has no search; the ePub none either).
-INDEXED_BUILDERS = ("html", "dirhtml")
 #: The bundle's folder in the output, and the page taking the search form's GET.
 BUNDLE = "pagefind"
 SEARCH_PAGE = "search"
@@ -122,7 +120,7 @@ def engine(app: Sphinx) -> str:
 
 
 def uses_pagefind(app: Sphinx) -> bool:
-    return app.builder.name in INDEXED_BUILDERS and engine(app) == "pagefind"
+    return app.builder.name in SEARCH_BUILDERS and engine(app) == "pagefind"
 
 
 def searchable(app: Sphinx) -> dict[str, Essay]:
@@ -577,7 +575,7 @@ def choose_engine(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
     The builder reads ``search`` when it starts writing, after this event.
     """
-    if app.builder.name not in INDEXED_BUILDERS:
+    if app.builder.name not in SEARCH_BUILDERS:
         return []
     chosen = engine(app)
     if chosen == "pagefind":
