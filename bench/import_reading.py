@@ -21,12 +21,14 @@ import argparse
 import csv
 import os
 import random
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-EXT_DIR = Path(__file__).resolve().parent.parent / "_ext"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from import_timing import measure
+
 HEADER_ROW = ("Book Id,Title,Author,Author l-f,Additional Authors,ISBN,ISBN13,My Rating,"
               "Average Rating,Publisher,Binding,Number of Pages,Year Published,"
               "Original Publication Year,Date Read,Date Added,Bookshelves,"
@@ -100,31 +102,6 @@ def write_export(path: Path, rows: int, seed: int = 22) -> None:
             writer.writerow(previous)
 
 
-CHILD = """
-import resource, sys, time
-sys.path.insert(0, {ext!r})
-import contextlib, io
-usage = resource.getrusage(resource.RUSAGE_SELF)
-before = usage.ru_utime + usage.ru_stime
-start = time.perf_counter()
-from folio.commands.goodreads import main
-with contextlib.redirect_stdout(io.StringIO()) as report:
-    code = main([{export!r}, "--into", {into!r}, *{extra!r}])
-elapsed = time.perf_counter() - start
-usage = resource.getrusage(resource.RUSAGE_SELF)
-cpu = usage.ru_utime + usage.ru_stime - before
-lines = report.getvalue().splitlines()
-print(code, f"{{elapsed:.2f}}", f"{{cpu:.2f}}", f"{{usage.ru_maxrss / 1024:.0f}}", lines[1])
-"""
-
-
-def measure(export: Path, into: Path, extra: list[str]) -> list[str]:
-    script = CHILD.format(ext=str(EXT_DIR), export=str(export), into=str(into), extra=extra)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=True)
-    return done.stdout.strip().split(" ", 4)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=5000)
@@ -142,9 +119,11 @@ def main() -> int:
                                    ("re-run (no change)", work / "books", []),
                                    ("--reviews drafts", work / "drafts" / "books",
                                     ["--reviews", "drafts"])):
-            code, wall, cpu, peak, line = measure(export, into, extra)
-            assert code == "0", (label, code)
-            print(f"{label:<22} {wall:>7} {cpu:>6} {peak:>8}  {line}")
+            run = measure("folio.commands.goodreads", [str(export), "--into", str(into),
+                                                       *extra])
+            assert run.code == 0, (label, run)
+            print(f"{label:<22} {run.wall:>7.2f} {run.cpu:>6.2f} {run.peak_mb:>8.0f}  "
+                  f"{run.report[1]}")
         print(os.popen("uptime").read().strip())
     return 0
 

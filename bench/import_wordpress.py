@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import argparse
 import random
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-EXT_DIR = Path(__file__).resolve().parent.parent / "_ext"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from import_timing import measure
+
 WORDS = ["book", "page", "reader", "quiet", "river", "letter", "winter", "garden", "window",
          "evening", "memory", "house", "voice", "silence", "morning", "story", "chapter",
          "question", "answer", "light", "shadow", "road", "field", "friend", "stranger",
@@ -100,32 +102,11 @@ def write_export(path: Path, total: int, seed: int = 12) -> None:
         out.write("</channel></rss>\n")
 
 
-CHILD = """
-import resource, sys, time
-sys.path.insert(0, {ext!r})
-from folio.commands.wordpress.command import main
-import contextlib, io
-usage = resource.getrusage(resource.RUSAGE_SELF)
-before = usage.ru_utime + usage.ru_stime
-start = time.perf_counter()
-with contextlib.redirect_stdout(io.StringIO()) as report:
-    code = main([{export!r}, "--into", {into!r}])
-elapsed = time.perf_counter() - start
-usage = resource.getrusage(resource.RUSAGE_SELF)
-cpu = usage.ru_utime + usage.ru_stime - before
-print(code, f"{{elapsed:.2f}}", f"{{cpu:.2f}}", f"{{usage.ru_maxrss / 1024:.0f}}",
-      report.getvalue().splitlines()[0])
-"""
-
-
-def measure(export: Path, into: Path) -> tuple[float, float, float, str]:
+def measure_import(export: Path, into: Path) -> tuple[float, float, float, str]:
     """(wall seconds, CPU seconds, peak resident MB, the report's first line)."""
-    script = CHILD.format(ext=str(EXT_DIR), export=str(export), into=str(into))
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            check=True)
-    code, seconds, cpu, peak, first_line = result.stdout.strip().split(" ", 4)
-    assert code == "0", result.stdout + result.stderr
-    return float(seconds), float(cpu), float(peak), first_line
+    run = measure("folio.commands.wordpress.command", [str(export), "--into", str(into)])
+    assert run.code == 0, run
+    return run.wall, run.cpu, run.peak_mb, run.report[0]
 
 
 def main() -> None:
@@ -140,8 +121,8 @@ def main() -> None:
         export = work / f"export-{size}.xml"
         write_export(export, size)
         into = work / f"site-{size}" / "essays"
-        seconds, cpu, peak, _line = measure(export, into)
-        again, _cpu, _peak, line = measure(export, into)
+        seconds, cpu, peak, _line = measure_import(export, into)
+        again, _cpu, _peak, line = measure_import(export, into)
         assert line.startswith(f"Imported into {into}/: 0 written, {size} unchanged"), line
         megabytes = export.stat().st_size / 1e6
         print(f"{size:>6} {megabytes:>9.1f} {seconds:>9.2f} {cpu:>7.2f} {peak:>8.0f} "

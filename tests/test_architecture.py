@@ -23,7 +23,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "_ext" / "folio"
 
 #: Modules that promise to load without Sphinx: all of core, and these commands.
 WITHOUT_SPHINX = ("folio.commands.wordpress", "folio.commands.wordpress.command",
-                  "folio.commands.offprints")
+                  "folio.commands.offprints", "folio.commands.reading_log",
+                  "folio.commands.goodreads", "folio.commands.storygraph")
 
 BLOCKER = textwrap.dedent("""
     import importlib.abc, sys

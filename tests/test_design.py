@@ -482,6 +482,24 @@ def test_epub_contents_newest_first(epub_build: Built) -> None:
     assert order[0] == "essays/the-harpooners-wife.xhtml"  # the newest essay
 
 
+def test_epub_navigation_gives_each_essay_its_date(epub_build: Built, site: Built) -> None:
+    """nav.xhtml and toc.ncx (what a reading system shows as the contents): each essay's
+    title and date, newest first, as its byline has them."""
+    from bs4 import BeautifulSoup
+
+    expected = [f"{title} · {date}" for title, date in dated_essays(site)]
+    nav = BeautifulSoup((epub_build.outdir / "nav.xhtml").read_text(), "xml")
+    shown = [a.get_text(strip=True) for a in nav.select("nav a")
+             if a["href"].startswith("essays/")]
+    assert shown == expected
+    ncx = BeautifulSoup((epub_build.outdir / "toc.ncx").read_text(), "xml")
+    points = [(p.navLabel.get_text(strip=True), p.content["src"])
+              for p in ncx.find_all("navPoint")]
+    assert [label for label, src in points if src.startswith("essays/")] == expected
+    # The home page (the contents page with the essay list) keeps its own title.
+    assert points[0][1] == "index.xhtml" and "·" not in points[0][0]
+
+
 def page_of(pdf: Path, words: str) -> list[int]:
     """The pages (from 1) whose text holds ``words``, read one page at a time."""
     count = len(pdf_pages(pdf))
@@ -508,13 +526,18 @@ def test_pdf_footnotes_on_the_page_of_their_mark(book: tuple[Built, Path, Path])
             assert where[0] in page_of(pdf, mark), (pdf.name, mark, where)
 
 
-def opening(pdf: Path, page: int, title_word: str) -> dict[str, float]:
-    """Where and how large an essay's title and subtitle are set on its first page."""
+def opening_words(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """Each word of a page and its box: (word, xMin, yMin, xMax, yMax)."""
     xml = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
                          capture_output=True, text=True, check=True).stdout
-    boxes = [(m.group(5), *map(float, m.group(1, 2, 3, 4))) for m in re.finditer(
+    return [(m.group(5), *map(float, m.group(1, 2, 3, 4))) for m in re.finditer(
         r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
         xml)]
+
+
+def opening(pdf: Path, page: int, title_word: str) -> dict[str, float]:
+    """Where and how large an essay's title and subtitle are set on its first page."""
+    boxes = opening_words(pdf, page)
     title = next(b for b in boxes if b[0] == title_word)
     subtitle = next(b for b in boxes if b[0] == "thoughts")
     body = next(b for b in boxes if b[0] == "I" and b[2] > subtitle[4] + 20)
@@ -532,12 +555,59 @@ def test_one_opening_for_the_collection_and_an_essays_own_pdf(
         assert abs(mine[key] - theirs[key]) < 1.5, (key, mine, theirs)
 
 
-def test_pdf_contents_newest_first(book: tuple[Built, Path, Path], site: Built) -> None:
+def dated_essays(site: Built) -> list[tuple[str, str]]:
+    """(title, date as the byline gives it) of every essay, newest first."""
+    from datetime import datetime
+
+    found = []
+    for path in sorted((site.outdir / "essays").glob("*.html")):
+        page = site.soup(str(path.relative_to(site.outdir)))
+        title = page.h1.get_text(strip=True).rstrip("#")
+        found.append((title, page.select_one(".folio-byline .folio-date").get_text(strip=True)))
+    return sorted(found, key=lambda item: datetime.strptime(item[1], "%d %B %Y"), reverse=True)
+
+
+def test_pdf_contents_newest_first_with_dates(book: tuple[Built, Path, Path],
+                                              site: Built) -> None:
+    """Issue 20: the contents were alphabetical and gave no dates."""
     _built, collection, _essay = book
-    contents = flat(pdf_pages(collection)[1])
-    newest = contents.index("The Harpooner’s Wife")
-    oldest = contents.index("Frankenstein at Two Hundred")
-    assert newest < oldest
+    contents = flat(pdf_pages(collection, layout=True)[1])  # the dates under the titles
+    essays = dated_essays(site)
+    assert len(essays) >= 9
+    # The introduction first, on page 1; then each essay, its page, then its date.
+    places = [contents.index("Introduction . ")]
+    assert re.match(r"Contents Introduction[ .]*1 ", contents), contents
+    for title, date in essays:
+        found = re.search(re.escape(title) + r"[ .]*\d+ " + re.escape(date) + r"\b", contents)
+        assert found, (title, date, contents)
+        places.append(found.start())
+    assert places == sorted(places), contents
+
+
+def test_pdf_opens_with_a_headed_introduction(book: tuple[Built, Path, Path],
+                                              site: Built) -> None:
+    """The home page's words had no heading on the PDF's first page (issue 20); they open
+    the book as a chapter, "Introduction", set as an essay's title is."""
+    _built, collection, _essay = book
+    pages = pdf_pages(collection)
+    first = flat(pages[2])
+    assert first.startswith("Introduction Essays about books by Hester Vale"), first
+    intro = next(p for p in site.soup("index.html").select("section p")
+                 if "Essays about books by" in p.get_text())
+    assert flat(intro.get_text()) in first
+    # Set as an essay's title: the same size, centred like it.
+    words = opening_words(collection, 3)
+    heading = next(b for b in words if b[0] == "Introduction")
+    [page] = page_of(collection, "Frankenstein at Two Hundred thoughts on")
+    title = next(b for b in opening_words(collection, page) if b[0] == "Frankenstein")
+    assert abs((heading[4] - heading[2]) - (title[4] - title[2])) < 0.5
+    assert abs(heading[2] - title[2]) < 1.5  # the same drop from the top
+
+
+def test_an_essays_own_pdf_opens_with_the_essay(book: tuple[Built, Path, Path]) -> None:
+    """No introduction heading where there is no home page."""
+    _built, _collection, essay = book
+    assert flat(pdf_pages(essay)[0]).startswith("Frankenstein at Two Hundred thoughts on")
 
 
 def test_summaries_set_book_titles_in_italics(site: Built) -> None:

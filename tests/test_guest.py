@@ -184,3 +184,19 @@ def test_a_page_with_nothing_left_to_list_is_deleted(tmp_path: Path) -> None:
     assert not (again.outdir / "quotations.html").exists()
     assert (again.outdir / "genres" / "review.html").exists()
     assert (again.outdir / "archive.html").exists()
+
+
+def test_a_guests_home_page_gets_no_introduction_heading(tmp_path: Path) -> None:
+    """The collection's PDF heads the home page's words "Introduction" (issue 20); a
+    guest's home page is theirs, and keeps no heading Folio made up."""
+    guest = build(copy_root("guest", tmp_path / "guest"), "latex")
+    assert "\\foliointroduction" not in (guest.outdir / "lanternfish.tex").read_text()
+    # A collection's home page: headed when it has words of its own before the essays.
+    bare = build(copy_root("folio", tmp_path / "bare"), "latex")
+    assert "\\foliointroduction" not in (bare.outdir / "testfolio.tex").read_text()
+    source = copy_root("folio", tmp_path / "folio")
+    index = source / "index.md"
+    index.write_text(index.read_text().replace(
+        "# Test Folio\n", "# Test Folio\n\nEssays on books read twice.\n"))
+    tex = (build(source, "latex").outdir / "testfolio.tex").read_text()
+    assert "\\foliointroduction{Introduction}\n\n\\sphinxAtStartPar\nEssays on books" in tex

@@ -73,6 +73,64 @@ def test_no_download_links_without_files(tmp_path: Path) -> None:
     assert built.soup("essays/creature.html").select(".folio-downloads") == []
 
 
+def test_an_essay_offers_its_files_in_its_byline(tmp_path: Path) -> None:
+    """The offer is the byline's last item, not a line of its own (issue 20); the
+    ePub and the PDF, which are those files, offer nothing."""
+    source = copy_root("folio", tmp_path)
+    downloads = tmp_path / "out" / "downloads"
+    downloads.mkdir(parents=True)
+    for name in ("creature.pdf", "creature.epub", "testfolio.pdf"):
+        (downloads / name).write_bytes(b"x")
+    page = build(source, "html", builddir=tmp_path / "out").soup("essays/creature.html")
+    section = page.select_one("section.folio-reading")
+    byline = section.select_one(":scope > .folio-byline p")
+    assert " ".join(byline.get_text().split()) == (
+        "28 April 2019 · review · science, ambition · Download: PDF · ePub")
+    offer = byline.select_one(".folio-downloads")
+    assert offer.get_text() == "Download: PDF · ePub"
+    assert {a.get_text(): a["href"] for a in offer.select("a")} == {
+        "PDF": "../downloads/creature.pdf", "ePub": "../downloads/creature.epub"}
+    assert len(page.select(".folio-downloads")) == 1  # no line of its own any more
+    home = build(source, "html", builddir=tmp_path / "out").soup("index.html")
+    assert home.select_one(".folio-index > .folio-downloads p").get_text() == (
+        "Download the collection: PDF")
+    latex = build(source, "latex", builddir=tmp_path / "out", html_baseurl="")
+    assert "Download" not in (latex.outdir / "creature.tex").read_text()
+    assert "Download" not in (latex.outdir / "testfolio.tex").read_text()
+    epub = build(source, "epub", builddir=tmp_path / "out", html_baseurl="")
+    chapter = BeautifulSoup((epub.outdir / "essays/creature.xhtml").read_text(), "html.parser")
+    assert "Download" not in chapter.get_text() and chapter.select_one(".folio-byline")
+
+
+def test_a_part_of_a_series_offers_the_series_in_its_byline(tmp_path: Path) -> None:
+    """A part's byline ends with its own files, then the series'; one item, after
+    the date, rating and series lines untouched below it."""
+    source = copy_root("library", tmp_path)
+    downloads = tmp_path / "out" / "downloads"
+    downloads.mkdir(parents=True)
+    series = "series-rereading-the-brontës"
+    for name in ("heights.pdf", "heights.epub", f"{series}.pdf", f"{series}.epub",
+                 "walking.pdf"):
+        (downloads / name).write_bytes(b"x")
+    built = build(source, "html", builddir=tmp_path / "out")
+    page = built.soup("essays/heights.html")
+    byline = page.select_one("section.folio-reading > .folio-byline p")
+    assert " ".join(byline.get_text().split()) == (
+        "1 April 2023 · review · Download: PDF · ePub; the series: PDF · ePub")
+    offer = byline.select_one(":scope > .folio-downloads:last-child")
+    assert [a["href"] for a in offer.select("a")] == [
+        "../downloads/heights.pdf", "../downloads/heights.epub",
+        f"../downloads/{series}.pdf", f"../downloads/{series}.epub"]
+    # A line breaks between the two groups (after "; "), never inside one.
+    assert [g.get_text() for g in offer.select(".folio-download-group")] == [
+        "Download: PDF · ePub", "the series: PDF · ePub"]
+    assert len(page.select(".folio-downloads")) == 1
+    # The series' line still follows the byline, not the offer.
+    assert page.select_one(".folio-byline ~ .folio-series-line") is not None
+    alone = built.soup("essays/walking.html").select_one(".folio-byline .folio-downloads")
+    assert alone.get_text() == "Download: PDF"
+
+
 @pytest.fixture(scope="module")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The sample collection as `make` builds it: ePubs, PDFs, then the web site."""
@@ -102,10 +160,17 @@ def test_every_sample_essay_offers_its_files(sample_site: Built) -> None:
         found = page.select(".folio-downloads a")
         links = {a.get_text(): a["href"] for a in found[:2]}
         assert links == {"PDF": f"../downloads/{name}.pdf", "ePub": f"../downloads/{name}.epub"}
-        line = page.select_one(".folio-downloads").get_text().strip()
+        # The byline's last item (issue 20), after its date and facts; a part of a
+        # series offers the series' files in the same item.
+        byline = page.select_one("section.folio-reading > .folio-byline p")
+        offer = byline.select_one(":scope > .folio-downloads:last-child")
+        line = offer.get_text()
         assert line == "Download: PDF · ePub" or (
             line == "Download: PDF · ePub; the series: PDF · ePub"
             and all("/series-" in a["href"] for a in found[2:]))
+        date = byline.select_one(".folio-date").get_text()
+        assert byline.get_text().startswith(date) and byline.get_text().endswith(line)
+        assert len(page.select(".folio-downloads")) == 1
         for href in [a["href"] for a in found]:
             assert (sample_site.outdir / "essays" / href).resolve().is_file(), href
     home = sample_site.soup("index.html")

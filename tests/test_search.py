@@ -202,6 +202,67 @@ def test_typing_searches_and_is_announced(served: str, browser: Any) -> None:  #
     page.close()
 
 
+#: An essay with more quotations than the search page draws at once (Thoreau's "Walking", 1862).
+MANY_QUOTATIONS = """---
+title: Sauntering
+date: 2022-06-01
+genre: opinion
+summary: Six lines from Walking.
+---
+
+Thoreau's {book}`thoreau-walking` is an essay about going out.
+
+```{book-citation} thoreau-walking
+:title: Walking
+:author: Henry David Thoreau
+:year: 1862
+```
+""" + "".join(f"""
+```{{page-quote}} {page}
+{words}
+```
+""" for page, words in ((1, "I wish to speak a word for Nature, for absolute freedom."),
+                        (2, "Every walk is a sort of crusade."),
+                        (5, "Life consists with wildness."),
+                        (6, "The most alive is the wildest."),
+                        (7, "In Wildness is the preservation of the World."),
+                        (9, "We had a remarkable sunset one day last November.")))
+
+
+def test_the_first_few_are_drawn_and_more_on_asking(tmp_path: Path,
+                                                    browser: Any) -> None:  # noqa: F811
+    """Each kind draws its first few results (one fragment fetched each); "more" the rest."""
+    source = copy_root("folio", tmp_path)
+    (source / "essays" / "sauntering.md").write_text(MANY_QUOTATIONS, encoding="utf-8")
+    built = build(source)
+    server = serve(built.outdir)
+    served = next(server)
+    try:
+        page = browser.new_page()
+        fragments: list[str] = []
+        page.on("request", lambda r: fragments.append(r.url) if "fragment" in r.url else None)
+        page.goto(f"{served}/search.html?book=thoreau-walking", wait_until="load")
+        page.wait_for_function(
+            "document.getElementById('folio-search-status').textContent.length > 0")
+        assert "6 quotations" in page.inner_text("#folio-search-status")
+        quotations = page.locator(".folio-search-quotations .folio-result")
+        assert quotations.count() == 4
+        page.wait_for_load_state("networkidle")
+        drawn = page.locator(".folio-result").count()
+        assert drawn == 6 and len(set(fragments)) == drawn  # 1 essay, 4 quotations, 1 book
+        page.locator(".folio-search-quotations .folio-search-more").click()
+        page.wait_for_function(
+            "document.querySelectorAll('.folio-search-quotations .folio-result').length == 6")
+        assert page.locator(".folio-search-quotations .folio-search-more").count() == 0
+        assert len(set(fragments)) == 8
+        # The kinds keep their order, whichever answered first.
+        assert [h.text_content() for h in page.locator("#folio-search-results h2").all()] == [
+            "Essays", "Quotations", "Books"]
+        page.close()
+    finally:
+        server.close()  # the server stops
+
+
 def test_results_use_the_sites_text_face(served: str, browser: Any) -> None:  # noqa: F811
     page = search(browser, f"{served}/search.html?q=frankenstein")
     faces = page.evaluate("""[...document.querySelectorAll('.folio-result, #folio-search-q')]
@@ -321,14 +382,45 @@ def test_offline_outputs_are_untouched(tmp_path: Path, builder: str) -> None:
 
 
 def bundle(outdir: Path) -> dict[str, bytes]:
-    """The bundle's word index and fragments (they number the pages in the order sent).
-
-    Not its filter files, nor the meta and entry files that name them: Pagefind
-    writes a filter's values in hash-map order, which differs from run to run.
-    """
+    """Every file of the bundle, by its path in it."""
     folder = outdir / "pagefind"
     return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted([*folder.glob("index/*"), *folder.glob("fragment/*")])}
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_clean_builds_write_the_same_bundle(tmp_path: Path) -> None:
+    """Byte for byte, filter files too (Pagefind writes those in hash-map order)."""
+    first = bundle(build(copy_root("folio", tmp_path / "one")).outdir)
+    second = bundle(build(copy_root("folio", tmp_path / "two")).outdir)
+    assert first == second
+    assert len([n for n in first if n.startswith("filter/")]) == 5  # kind, genre, tag, book, year
+
+
+def test_filter_files_are_sorted_and_named_as_pagefind_names_them(site: Built) -> None:
+    """Each filter's values in order; every index file named by its content as Pagefind does
+    (the word index and fragments are Pagefind's own names: the rule is checked on them)."""
+    from folio.core.pagefind import SIGNATURE, pagefind_hash, unpack
+
+    files = bundle(site.outdir)
+    for name, data in files.items():
+        if name.endswith((".pf_filter", ".pf_index", ".pf_meta")):
+            stem = name.rsplit("/", 1)[-1].removeprefix("pagefind.").split(".")[0]
+            language, short = stem.split("_", 1)
+            content = gzip.decompress(data)[len(SIGNATURE):]
+            assert language == "en" and pagefind_hash(content).startswith(short), name
+    filters = {unpack(data)[0]: unpack(data)[1] for name, data in files.items()
+               if name.startswith("filter/")}
+    assert set(filters) == {"kind", "genre", "tag", "book", "year"}
+    for values in filters.values():
+        assert [v for v, _pages in values] == sorted(v for v, _pages in values)
+    assert [v for v, _pages in filters["kind"]] == ["book", "essay", "quotation"]
+    (meta,) = [name for name in files if name.endswith(".pf_meta")]
+    listed = unpack(files[meta])[3]
+    assert [f for f, _hash in listed] == sorted(filters)
+    assert {f"filter/{h}.pf_filter" for _f, h in listed} == {
+        n for n in files if n.startswith("filter/")}
+    entry = json.loads(files["pagefind-entry.json"])
+    assert meta == f"pagefind.{entry['languages']['en']['hash']}.pf_meta"
 
 
 def test_parallel_and_incremental_index_the_same(tmp_path: Path) -> None:
@@ -345,6 +437,7 @@ def test_parallel_and_incremental_index_the_same(tmp_path: Path) -> None:
     edit(clean.srcdir / "essays/whale.md", "Call me Ishmael.", "Call me Ishmael, said the sailor.")
     clean = build(clean.srcdir)
     assert indexed(incremental.outdir) == indexed(clean.outdir)
+    assert bundle(incremental.outdir) == bundle(clean.outdir)
     assert any("sailor" in d["content"] for d in indexed(incremental.outdir))
 
 

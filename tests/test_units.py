@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 from folio.core.dates import parse_date
 from folio.core.frontmatter import parse_tags
-from folio.core.names import book_key, file_name, page_name
+from folio.core.names import BOOK_KEY, book_key, file_name, library_key, page_name
 from folio.core.pages import pages_outside, parse_locator, roman_value
 from folio.core.records import Book, Citation, Essay, PageSpan, Place, RelatedRequest
 from folio.core.related import choose_related, resolve_name, split_names
-from folio.core.wording import caption_parts, format_date, join_names
+from folio.core.wording import caption_parts, format_date, join_names, page_reference_ends
 from folio.core.wording import page_reference as format_pages
 from folio.ext.books import check_book, merge_books
 
@@ -51,6 +52,10 @@ def test_page_format_and_range() -> None:
     assert format_pages("(p{page})", spans) == "(p274–275)"
     assert format_pages("p. {page}", parse_locator("12, 14")) == "p. 12, 14"
     assert pages_outside(parse_locator("280-290, xii"), 282) == ["290"]
+    # The ends around several pages: one reference for all the pages a page quotes.
+    assert page_reference_ends("(p{page})") == ("(p", ")")
+    assert page_reference_ends("p. {page}") == ("p. ", "")
+    assert page_reference_ends("{{p{page}}}") == ("{p", "}")
     assert pages_outside((PageSpan("0"),), 10) == ["0"]
 
 
@@ -88,6 +93,16 @@ def test_essay_labels() -> None:
     assert essay_label(own, []) == "opinion – the mad appeal of Mars"
 
 
+def test_library_wording() -> None:
+    from folio.core.wording import count_in_brackets, genre_with_count, isbn_line, rating_tally
+
+    assert isbn_line("978-0-14-143947-1") == "ISBN 978-0-14-143947-1"
+    assert count_in_brackets(12) == "(12)"
+    assert genre_with_count("review", 3) == "review (3)"
+    assert rating_tally(4.5, 5, 1) == "4.5 out of 5: One book"
+    assert rating_tally(3, 10, 12) == "3 out of 10: 12 books"
+
+
 def test_caption_sparse_record() -> None:
     text = "".join(p for p, _ in caption_parts(Book("x", "X", ("A", "B", "C"))))
     assert text == "Cover of X by A, B and C."
@@ -104,9 +119,16 @@ def test_book_checks() -> None:
 
 
 def test_name_rules() -> None:
-    """The three rules differ on purpose (folio.core.names): a key, a page, a file."""
+    """The rules differ on purpose (folio.core.names): a key, a new file's key, a page, a file."""
     assert book_key("Never Let Me Go!") == "never-let-me-go"
     assert book_key("…") == "book"
+    assert book_key("Ender's Game") == "ender-s-game"  # cited by essays: never moves
+    assert library_key("Ender’s Game") == "enders-game"  # a new book file's key
+    assert library_key("Les Misérables") == "les-miserables"
+    assert library_key("Θάλασσα") == ""  # nothing left: the import falls back
+    assert library_key("The Life and Opinions of Tristram Shandy, Gentleman", 30) == \
+        "the-life-and-opinions-of"  # cut at a word
+    assert all(BOOK_KEY.match(library_key(t)) for t in ("A—B", "l'été", "C++ 2"))
     assert page_name("The Sea") == "the-sea"
     assert page_name("Θάλασσα") == "θάλασσα"  # any script keeps its own page
     assert page_name("…").startswith("untitled-")  # no words: told apart by a hash
@@ -195,3 +217,22 @@ def test_names() -> None:
     assert resolve_name("/index", "essays/a", found) == "index"
     assert resolve_name("essays/b.md", "essays/a", found) == "essays/b"
     assert resolve_name("../index", "essays/a", found) == "index"
+
+
+def test_collection_files_read_the_essay_list_through_state(tmp_path: Path) -> None:
+    """``folio build`` finds the collection's PDFs in the extension's list; a damaged
+    list, or one that is not the extension's, names none (and no traceback)."""
+    import json
+
+    from folio.commands.build import collection_files
+    from folio.core.state import ESSAY_LIST
+
+    (tmp_path / "latex").mkdir()
+    (tmp_path / "epub").mkdir()
+    (tmp_path / "epub" / "Margins.epub").write_bytes(b"")
+    listed = tmp_path / "latex" / ESSAY_LIST
+    listed.write_text(json.dumps({"collections": ["margins.tex", 3]}), encoding="utf-8")
+    assert collection_files(tmp_path) == ["margins.pdf", "Margins.epub"]
+    for damaged in ("{", '{"collections": "margins.tex"}', "[]"):
+        listed.write_text(damaged, encoding="utf-8")
+        assert collection_files(tmp_path) == ["Margins.epub"]

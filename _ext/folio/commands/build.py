@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import filecmp
-import json
 import os
 import re
 import shutil
@@ -52,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from folio.core.requirements import install_line, missing_tex
-from folio.core.state import ESSAY_LIST, read_json, report_name
+from folio.core.state import ESSAY_LIST, read_json, read_mapping, report_name
 
 TARGETS = ("all", "html", "epub", "pdf")
 #: Everything a build writes, inside the collection's folder.
@@ -232,7 +231,12 @@ def make_pdfs(builddir: Path, jobs: int, outcome: Outcome) -> None:
         outcome.failed = True
         return
     began = time.perf_counter()
-    report = offprints.make_pdfs(latexdir, builddir / DOWNLOADS, jobs)
+    try:
+        report = offprints.make_pdfs(latexdir, builddir / DOWNLOADS, jobs)
+    except offprints.BadInput as error:
+        sys.stderr.write(f"folio build: {error}\n")
+        outcome.failed = True
+        return
     for what, log in report.failures:
         sys.stderr.write(f"PDF failed: {what}; the full log is {log}\n{offprints.tail(log)}\n")
     outcome.failed |= bool(report.failures)
@@ -300,9 +304,9 @@ def read_the_docs(builddir: Path, built: Sequence[str]) -> list[str]:
 def collection_files(builddir: Path) -> list[str]:
     """The collection's own PDF and ePub (not an essay's), by file name."""
     names = []
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        listed = json.loads((builddir / "latex" / "folio-essays.json").read_text("utf-8"))
-        names += [Path(tex).with_suffix(".pdf").name for tex in listed["collections"]]
+    listed = read_mapping(builddir / "latex" / ESSAY_LIST).get("collections")
+    if isinstance(listed, list):  # a list that is not the extension's names no PDF
+        names += [Path(tex).with_suffix(".pdf").name for tex in listed if isinstance(tex, str)]
     names += [book.name for book in sorted((builddir / "epub").glob("*.epub"))]
     return names
 

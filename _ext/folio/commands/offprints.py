@@ -136,6 +136,11 @@ class SetEssay:
         return hashlib.sha256(record.encode()).hexdigest()
 
 
+class BadInput(Exception):
+    """The LaTeX folder is not as the extension leaves it (a damaged essay list, an
+    essay's ``.tex`` gone): said in one line, never a traceback."""
+
+
 @dataclass
 class Report:
     """What one run did, for the summary."""
@@ -248,6 +253,9 @@ def cut_pages(book: Path, parts: Sequence[SetEssay]) -> Iterator[tuple[SetEssay,
     ranges = page_ranges(book.with_suffix(".pages"))
     outline = reader.outline
     for number, part in enumerate(parts):
+        if number not in ranges:
+            raise ValueError(f"{book.with_suffix('.pages').name} has no pages for "
+                             f"{part.essay.tex or part.essay.stem}")
         first, last = ranges[number]
         writer = PdfWriter()
         writer.append(reader, pages=(first - 1, last), import_outline=False)
@@ -334,30 +342,49 @@ def chunks(parts: Sequence[SetEssay]) -> list[list[SetEssay]]:
     return books
 
 
-def read_list(latexdir: Path) -> tuple[list[EssayDocument], list[str]]:
-    data = json.loads((latexdir / ESSAY_LIST).read_text(encoding="utf-8"))
-    essays = [EssayDocument(**entry) for entry in data["essays"]]
-    return essays, list(data["collections"])
+def read_list(latexdir: Path) -> tuple[list[EssayDocument], list[str], list[Series]]:
+    """The essays, the collection's documents and the series the LaTeX build listed
+    (no series from a list older than series PDFs); :class:`BadInput` when the list
+    is missing or not the extension's."""
+    path = latexdir / ESSAY_LIST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        essays = [EssayDocument(**entry) for entry in data["essays"]]
+        series = [Series(**{**entry, "parts": tuple(entry["parts"])})
+                  for entry in data.get("series", [])]
+        return essays, list(data["collections"]), series
+    except OSError as error:
+        raise BadInput(f"{path}: cannot be read ({error.strerror}); build with "
+                       "'sphinx-build -b latex' first") from error
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise BadInput(f"{path}: not the list the LaTeX build writes ({error}); "
+                       "build with 'sphinx-build -b latex' again") from error
 
 
-def read_series(latexdir: Path) -> list[Series]:
-    """The series the LaTeX build listed (none from a list older than series PDFs)."""
-    data = json.loads((latexdir / ESSAY_LIST).read_text(encoding="utf-8"))
-    return [Series(**{**entry, "parts": tuple(entry["parts"])})
-            for entry in data.get("series", [])]
+def read_essay(latexdir: Path, essay: EssayDocument) -> SetEssay:
+    """An essay's ``.tex``, taken apart; :class:`BadInput` when it cannot be read."""
+    path = latexdir / essay.tex
+    try:
+        return split_document(essay, path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadInput(f"{path}: listed in {ESSAY_LIST} but cannot be read ({error}); "
+                       "build with 'sphinx-build -b latex' again") from error
 
 
 def make_pdfs(latexdir: Path, downloads: Path, jobs: int, *,
               collections: bool = True) -> Report:
-    """The collection's PDFs and every essay's own, redoing only what changed."""
+    """The collection's PDFs and every essay's own, redoing only what changed
+    (:class:`BadInput` when the LaTeX folder is not as the extension leaves it)."""
+    from pypdf.errors import PyPdfError  # imported here: only PDF builds need pypdf
+
     report = Report()
-    essays, collection_files = read_list(latexdir)
+    essays, collection_files, listed_series = read_list(latexdir)
+    parts = [read_essay(latexdir, e) for e in essays]
     downloads.mkdir(parents=True, exist_ok=True)
     work = latexdir / WORKDIR
     work.mkdir(exist_ok=True)
     manifest_path = latexdir / OFFPRINTS
     manifest: dict[str, dict[str, str]] = read_mapping(manifest_path)
-    parts = [split_document(e, (latexdir / e.tex).read_text(encoding="utf-8")) for e in essays]
     stale = [p for p in parts
              if manifest.get(p.essay.docname, {}).get("digest") != p.digest
              or manifest.get(p.essay.docname, {}).get("stem") != p.essay.stem
@@ -375,7 +402,7 @@ def make_pdfs(latexdir: Path, downloads: Path, jobs: int, *,
     # The series whose PDF is to be (re)made: each one's title page joins the books.
     by_name = {p.essay.docname: p for p in parts}
     digests = {p.essay.docname: p.digest for p in parts}
-    series = [s for s in read_series(latexdir) if all(name in by_name for name in s.parts)]
+    series = [s for s in listed_series if all(name in by_name for name in s.parts)]
     redo = [s for s in series
             if manifest.get(SERIES_KEY + s.stem, {}).get("digest") != series_digest(s, digests)
             or not (downloads / f"{s.stem}.pdf").is_file()]
@@ -398,7 +425,13 @@ def make_pdfs(latexdir: Path, downloads: Path, jobs: int, *,
                 report.failures.append((f"essay PDFs (book {n + 1})", log))
                 continue
             report.warnings += tex_warnings(work / f"offprints-{n + 1}.log")
-            cut_essays(work / f"offprints-{n + 1}.pdf", book, downloads, report)
+            try:
+                cut_essays(work / f"offprints-{n + 1}.pdf", book, downloads, report)
+            except (PyPdfError, OSError, ValueError) as error:
+                # TeX said it succeeded, yet left no book to cut: tried again next time.
+                report.failures.append((f"essay PDFs (book {n + 1}): offprints-{n + 1}.pdf "
+                                        f"cannot be cut ({error})", log))
+                continue
             for part in book:
                 if not part.essay.docname.startswith(SERIES_KEY):
                     manifest[part.essay.docname] = {"digest": part.digest,
@@ -477,13 +510,13 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--essays-only", action="store_true",
                         help="only the essays' PDFs, not the collection's")
     args = parser.parse_args(list(argv) if argv is not None else None)
-    if not (args.latexdir / ESSAY_LIST).is_file():
-        print(f"{args.latexdir / ESSAY_LIST}: not found; build with 'sphinx-build -b latex' "
-              "first", file=sys.stderr)
-        return 2
     began = time.perf_counter()
-    report = make_pdfs(args.latexdir, args.downloads, args.jobs,
-                       collections=not args.essays_only)
+    try:
+        report = make_pdfs(args.latexdir, args.downloads, args.jobs,
+                           collections=not args.essays_only)
+    except BadInput as error:
+        print(error, file=sys.stderr)
+        return 2
     for what, log in report.failures:
         print(f"PDF failed: {what}; the full log is {log}\n{tail(log)}", file=sys.stderr)
     print(summary(report, args.downloads, time.perf_counter() - began))

@@ -9,8 +9,10 @@ scripts as
 
     python -m folio.commands.summary _build/doctrees/shared ...
 
-``--no-address-note`` leaves that note out, ``--address-note-only`` prints
-only the note.
+It prints each report's lines, then the note once however many reports
+carry it; ``--no-address-note`` leaves the note out, ``--address-note-only``
+prints only the note.  A report that is not one (no builder, no output
+folder) is one line on stderr and exit 2.
 """
 
 from __future__ import annotations
@@ -74,21 +76,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--address-note-only", action="store_true")
     args = parser.parse_args(argv)
     notes: list[str] = []
-    found = [read_json(folder / report_name(builder)) for folder in args.doctrees
-             for builder in BUILDERS]
-    for report in found:
-        if not isinstance(report, dict):
-            continue
-        if args.address_note_only:
-            notes += [n for n in address_note(report) if n not in notes]
-        else:
-            lines = describe(report, address=not args.no_address_note)
-            if lines:
-                print("\n".join(lines))
+    damaged = False
+    for folder in args.doctrees:
+        for builder in BUILDERS:
+            path = folder / report_name(builder)
+            report = read_json(path)  # missing or not JSON: as if that builder never ran
+            if not isinstance(report, dict):
+                continue
+            if not isinstance(report.get("builder"), str) or "outdir" not in report:
+                print(f"{path}: not a build report (no builder or outdir); build again",
+                      file=sys.stderr)
+                damaged = True
+                continue
+            if not args.address_note_only:
+                lines = describe(report, address=False)
+                if lines:
+                    print("\n".join(lines))
+            if args.address_note_only or not args.no_address_note:
+                notes += [n for n in address_note(report) if n not in notes]
     if notes:
         print("\n".join(notes))
     sys.stdout.flush()
-    return 0
+    return 2 if damaged else 0
 
 
 if __name__ == "__main__":

@@ -28,6 +28,10 @@ The other names:
   when the writer gives none (and the WordPress importer makes the same one,
   so an essay it writes cites the key Folio itself would).  It must pass the
   key check (:data:`BOOK_KEY`: letters, digits, ``-``).
+- :func:`library_key`: the key of a new book file from an import (Goodreads,
+  StoryGraph): the same characters, from the same :func:`dashed`, with
+  apostrophes joined and accents folded; :func:`book_key` cannot take that
+  up without moving keys essays already cite.
 - :func:`file_name`: a file name from a title or a WordPress post name
   (``folio new-essay``, ``folio import-wordpress``): ASCII only, because the
   file travels (zip files, web hosts, other people's machines), and empty
@@ -115,17 +119,48 @@ def tag_page(tag: str) -> str:
 
 # -- other names -----------------------------------------------------------------------------
 
+def dashed(text: str) -> str:
+    """Lower-case ASCII letters and digits, every other run one ``-``: what a book key
+    and a file name are made of."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def ascii_folded(text: str) -> str:
+    """Accents taken off, what ASCII cannot spell left out: ``Ça`` → ``Ca``."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
 def book_key(title: str) -> str:
-    """A book key from a title: ``Never Let Me Go`` → ``never-let-me-go``."""
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "book"
+    """A book key from a title: ``Never Let Me Go`` → ``never-let-me-go``.
+
+    ``book-citation`` makes this key when the writer gives none, and essays
+    already written cite it (and its page's address), so it never changes: an
+    accent or an apostrophe is a ``-`` (``Ender's Game`` → ``ender-s-game``).
+    """
+    return dashed(title) or "book"
+
+
+#: A book file's key, made by an import, is cut at a word to this many characters.
+LIBRARY_KEY_LENGTH = 60
+
+
+def library_key(title: str, limit: int = LIBRARY_KEY_LENGTH) -> str:
+    """The key of a book file an import makes (``books/<key>.md``): :func:`book_key`'s
+    letters, digits and ``-``, but an apostrophe joins (``enders-game``), accents
+    fold (``Les Misérables`` → ``les-miserables``) and a long title is cut at a
+    word; ``""`` when nothing is left, for the caller to fall back.  New files
+    only: a file keeps the key it has."""
+    slug = dashed(ascii_folded(re.sub(r"['’]", "", title)))
+    if len(slug) > limit:
+        slug = slug[:limit].rsplit("-", 1)[0] if "-" in slug[:limit] else slug[:limit]
+    return slug
 
 
 def file_name(text: str) -> str:
     """A file name (no suffix) from a title or a post name: lower-case ASCII
     letters, digits and ``-`` (``Ça va!`` → ``ca-va``; ``%C3%A7a`` is read as ``ça``).
     Empty when the text has no letter or digit that ASCII can spell."""
-    text = unicodedata.normalize("NFKD", unquote(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:FILE_NAME_LENGTH].strip("-")
+    return dashed(ascii_folded(unquote(text)))[:FILE_NAME_LENGTH].strip("-")
 
 
 def file_stem(docname: str) -> str:

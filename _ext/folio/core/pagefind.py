@@ -22,13 +22,18 @@ out by sending it again empty.
 from __future__ import annotations
 
 import base64
+import gzip
+import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
+
+import cbor2
 
 #: Pagefind's settings for an index (``IndexConfig`` in the package).
 Config = Mapping[str, Any]
@@ -159,6 +164,80 @@ class PagefindService:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+#: What begins every index file of Pagefind's, inside its gzip.
+SIGNATURE = b"pagefind_dcd"
+META = re.compile(r"pagefind\.(?P<hash>(?P<language>[^._/]+)_[0-9a-f]+)\.pf_meta")
+FILTER = re.compile(r"filter/(?P<language>[^._/]+)_[0-9a-f]+\.pf_filter")
+
+
+def pagefind_hash(data: bytes) -> str:
+    """Pagefind's name for ``data`` (``utils::full_hash``): SHA-1, each byte in hex unpadded."""
+    return "".join(f"{byte:x}" for byte in hashlib.sha1(data).digest())
+
+
+def unpack(data: bytes) -> Any:
+    """An index file's content: gzip'd CBOR after :data:`SIGNATURE`."""
+    raw = gzip.decompress(data)
+    if not raw.startswith(SIGNATURE):
+        raise PagefindError("not one of Pagefind's index files")
+    return cbor2.loads(raw[len(SIGNATURE):])
+
+
+def pack(encoded: bytes) -> bytes:
+    """CBOR as an index file, at Pagefind's compression, with no time in the gzip header."""
+    return gzip.compress(SIGNATURE + encoded, compresslevel=9, mtime=0)
+
+
+def in_order(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The bundle with its filter files written in one order, so one site gives one bundle.
+
+    Pagefind (1.5) builds each filter's values, and the meta file's list of
+    filters, from Rust hash maps (``index/mod.rs``: "TODO: Change filter indexes
+    to BTree to give them a stable hash"), so two builds of the same site write
+    the same facts in different orders, under different names.  Here each filter
+    file is encoded again with its values sorted by value (their pages are in
+    page order already), named by its new content as Pagefind names it (the
+    language, ``_``, the first 7 of :func:`pagefind_hash`, longer on a clash),
+    and the meta file lists the filters and sorts by name, names the new files,
+    is renamed by its own hash (10 characters) and the entry file names it.
+    The word index and fragments are left as they are: they are ordered already.
+    """
+    found = dict(files)
+    renamed: dict[str, str] = {}  # old filter hash -> new
+    for language in sorted({m["language"] for n in found if (m := FILTER.fullmatch(n))}):
+        names = sorted(n for n in found if (m := FILTER.fullmatch(n))
+                       and m["language"] == language)
+        encoded = {}
+        for name in names:
+            name_, values = unpack(found.pop(name))
+            encoded[name] = [name_, sorted(values, key=lambda v: str(v[0]))]
+        taken: set[str] = set()
+        for name, value in sorted(encoded.items(), key=lambda item: str(item[1][0])):
+            data = cbor2.dumps(value)
+            full = f"{language}_{pagefind_hash(data)}"
+            short = full[:len(language) + 8]
+            while short in taken and len(short) < len(full):
+                short = full[:len(short) + 2]  # as Pagefind lengthens a clashing name
+            taken.add(short)
+            renamed[name.removeprefix("filter/").removesuffix(".pf_filter")] = short
+            found[f"filter/{short}.pf_filter"] = pack(data)
+    for name in sorted(n for n in files if META.fullmatch(n)):
+        match = META.fullmatch(name)
+        assert match is not None
+        version, pages, chunks, filters, sorts, *rest = unpack(found.pop(name))
+        filters = sorted([[f, renamed.get(h, h)] for f, h in filters], key=lambda f: str(f[0]))
+        sorts = sorted(sorts, key=lambda s: str(s[0]))
+        meta = cbor2.dumps([version, pages, chunks, filters, sorts, *rest])
+        language = match["language"]
+        new = f"{language}_{pagefind_hash(meta)[:len(language) + 8]}"
+        found[f"pagefind.{new}.pf_meta"] = pack(meta)
+        entry = found.get("pagefind-entry.json")
+        if entry is not None:
+            found["pagefind-entry.json"] = entry.replace(
+                f'"hash":"{match["hash"]}"'.encode(), f'"hash":"{new}"'.encode())
+    return found
 
 
 #: Pagefind's own result interface, which Folio does not use (it draws results itself).

@@ -29,7 +29,6 @@ import datetime
 import io
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -37,7 +36,7 @@ from typing import Any
 import yaml
 from stdnum import isbn as stdnum_isbn
 
-from folio.core.names import WINDOWS_DEVICES
+from folio.core.names import WINDOWS_DEVICES, library_key
 
 SHELVES = ("read", "reading", "to-read", "abandoned")
 #: The order of a book file's front matter (the contract's).
@@ -786,24 +785,14 @@ def edit_front_matter(content: str, changes: Mapping[str, Any]) -> str | None:
 
 # -- keys ------------------------------------------------------------------------------------------
 
-def key_slug(value: str, limit: int = 60) -> str:
-    """A book key (letters, digits, ``-``) from a title: accents folded, cut at a word."""
-    folded = unicodedata.normalize("NFKD", re.sub(r"['’]", "", value))
-    folded = folded.encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-    if len(slug) > limit:
-        slug = slug[:limit].rsplit("-", 1)[0] if "-" in slug[:limit] else slug[:limit]
-    return slug
-
-
 def new_key(book: BookRow, taken: Callable[[str], bool]) -> str:
     """A key for a book the library does not have: its title's slug; then with the
     author's surname; then numbered.  Titles with no Latin letters use the ISBN."""
     title = bare_title(book.title)
     main_title = title.split(":", 1)[0]  # "Barbarian Days: A Surfing Life" → barbarian-days
-    base = key_slug(main_title) or key_slug(title) \
+    base = library_key(main_title) or library_key(title) \
         or (f"book-{book.isbn}" if book.isbn else "book")
-    surname = key_slug(book.authors[0].split()[-1] if book.authors else "", 30)
+    surname = library_key(book.authors[0].split()[-1] if book.authors else "", 30)
     if base in WINDOWS_DEVICES:  # books/con.md: a file Windows cannot check out
         base = f"{base}-book"
     for candidate in (base, f"{base}-{surname}" if surname else base):

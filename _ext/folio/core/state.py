@@ -43,6 +43,9 @@ REPORT = "folio-report-{builder}.json"
 #: builder's read (or Folio's refreshes after it) made stale, and whether any
 #: document changed since it last finished (:mod:`folio.ext.freshness`).
 OWED = "folio-owed.json"
+#: What the search bundle on disk was written from (:mod:`folio.ext.search`): the pages'
+#: stamps and the records' digest; the same again skips the indexing.
+SEARCH_STATE = "folio-search.json"
 
 # -- Beside the LaTeX files ---------------------------------------------------------------------
 

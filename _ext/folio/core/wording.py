@@ -283,8 +283,22 @@ def download_label(home: bool) -> str:
 #: The names of the two offline files in a download link.
 PDF_LABEL = "PDF"
 EPUB_LABEL = "ePub"
-#: After an essay's own downloads, before its series': ``Download: PDF · ePub; the series: PDF``.
-SERIES_DOWNLOADS = "; the series: "
+#: After an essay's own downloads, its series': ``Download: PDF · ePub; the series: PDF``;
+#: a line may break after the joiner, never inside either group.
+DOWNLOAD_GROUP_JOINER = "; "
+SERIES_DOWNLOADS = "the series: "
+
+# -- the collection's PDF and ePub ----------------------------------------------------------
+
+#: The heading over the home page's opening words in the collection's PDF, so the book
+#: opens with a chapter like every essay's, not with an unheaded page.
+INTRODUCTION_HEADING = "Introduction"
+
+
+def contents_entry(title: str, date: str) -> str:
+    """An essay in the ePub's navigation: ``The Harpooner’s Wife · 30 May 2025``."""
+    return f"{title}{SEPARATOR}{date}"
+
 
 #: Read out by reading systems and checkers (schema:accessibilitySummary in each ePub).
 ACCESSIBILITY_SUMMARY = ("Essays with headings and a table of contents; every cover image has a "
@@ -321,9 +335,14 @@ def tag_page_intro(count: int, tag: str) -> str:
     return f"{count_of_essays(count)} tagged “{tag}”, newest first."
 
 
+def count_in_brackets(count: int) -> str:
+    """After a tag on the tags' page: ``(12)``, the essays that carry it."""
+    return f"({count})"
+
+
 def genre_with_count(genre: str, count: int) -> str:
     """A genre in the sidebar: ``review (12)``."""
-    return f"{genre} ({count})"
+    return f"{genre} {count_in_brackets(count)}"
 
 
 #: The sidebar's words: its name for screen readers, the home link, its headings.
@@ -377,6 +396,23 @@ RECORD_LABELS = (("author", "Author"), ("publisher", "Publisher"), ("year", "Pub
                  ("isbn", "ISBN"), ("pages", "Pages"), ("shelf", "Shelf"),
                  ("read", "Finished"), ("started", "Started"), ("rating", "Rating"),
                  ("tags", "Tags"))
+
+
+
+def isbn_line(isbn: str) -> str:
+    """After a book's edition in the library: ``ISBN 978-0-14-143947-1``."""
+    return f"{dict(RECORD_LABELS)['isbn']} {isbn}"
+
+
+#: Between an essay in a book's list and the pages of the book it quotes or names:
+#: ``Real hope [review]: (p3, 347)``.
+PAGES_LEAD = ": "
+
+
+def rating_tally(value: float, scale: int, count: int) -> str:
+    """A line of a year's ratings given: ``4 out of 5: Two books``."""
+    return f"{rating_words(value, scale)}: {count_of_books(count)}"
+
 
 BOOK_NOTES_HEADING = "Notes"
 BOOK_ESSAYS_HEADING = "Essays about this book"
@@ -484,6 +520,8 @@ SEARCH_WORDS: dict[str, object] = {
     "unavailable": "Search needs the site opened over http (folio live, or a web server), "
                    "with JavaScript on.",
     "in_essay": "in",
+    "separator": SEPARATOR,
+    "comma": ", ",
 }
 
 

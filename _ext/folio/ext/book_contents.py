@@ -13,9 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.util.texescape import escape as tex_escape
 
+from folio.core.wording import INTRODUCTION_HEADING, contents_entry, format_date
 from folio.ext.design import FONTS, writer_set
 from folio.ext.domain import folio_domain
+from folio.ext.masthead import is_collection
 from folio.ext.shared import FolioPostTransform
 
 if TYPE_CHECKING:
@@ -39,9 +42,16 @@ def newest_first(app: Sphinx, docnames: list[str]) -> list[str]:
     return dated + [name for name in docnames if name not in dated]
 
 
+#: What a page holds besides its content (a heading stands after these).
+NOT_CONTENT = (nodes.title, nodes.target, nodes.comment, nodes.raw,
+               nodes.substitution_definition)
+
+
 class BookOfEssays(FolioPostTransform):
     """The collection's PDF holds the essays, newest first (as the home page lists
-    them), not the writing guide or the essay lists."""
+    them), not the writing guide or the essay lists; its contents give each essay's
+    date under its title, and the home page's opening words, if any, are headed
+    "Introduction" (a book opens with a chapter, not an unheaded page)."""
 
     default_priority = 8
     builders = ("latex",)
@@ -70,11 +80,41 @@ class BookOfEssays(FolioPostTransform):
         for box in list(self.document.findall(nodes.container)):
             if "folio-essay-list" in box["classes"]:
                 box.parent.remove(box)
+        self.date_the_contents(app)
+        if is_collection(app):  # a guest's home page is theirs, not an introduction
+            self.head_the_introduction()
+
+    def date_the_contents(self, app: Sphinx) -> None:
+        """``\\foliocontentsdate{30 May 2025}`` after each dated essay's title: ``folio.sty``
+        sets the date under the title in the contents."""
+        essays = folio_domain(app.env).essays
+        for part in self.document.findall(addnodes.start_of_file):
+            essay = essays.get(part["docname"])
+            section = next(iter(part.findall(nodes.section)), None)
+            if essay is None or essay.date is None or section is None:
+                continue
+            date = tex_escape(format_date(essay.date))
+            at = 1 if section.children and isinstance(section[0], nodes.title) else 0
+            section.insert(at, nodes.raw("", rf"\foliocontentsdate{{{date}}}", format="latex"))
+
+    def head_the_introduction(self) -> None:
+        """A heading before the home page's own words, when it has any before its essays."""
+        root = next(iter(self.document.findall(nodes.section)), None)
+        if root is None:
+            return
+        for at, child in enumerate(root.children):
+            if isinstance(child, NOT_CONTENT):
+                continue
+            if next(iter(child.findall(addnodes.start_of_file)), None) is None:
+                heading = tex_escape(INTRODUCTION_HEADING)
+                root.insert(at, nodes.raw("", rf"\foliointroduction{{{heading}}}",
+                                          format="latex"))
+            return
 
 
 class EpubOfEssays(FolioPostTransform):
-    """The ePub's navigation lists every essay, newest first, and nothing else the web
-    site has; its home page is a contents page with each essay's date.
+    """The ePub's navigation lists every essay, newest first, each with its date, and
+    nothing else the web site has; its home page is a contents page with the dates too.
 
     Sphinx builds the ePub's navigation and reading order from the home
     page's toctrees, leaving out hidden ones (the web home page hides its
@@ -95,9 +135,19 @@ class EpubOfEssays(FolioPostTransform):
             kept = newest_first(app, [ref for ref in toctree["includefiles"]
                                       if kept_offline(app, ref)])
             titles = {ref: title for title, ref in toctree["entries"]}
-            toctree["entries"] = [(titles.get(ref), ref) for ref in kept]
+            toctree["entries"] = [(self.entry(ref, titles.get(ref)), ref) for ref in kept]
             toctree["includefiles"] = kept
             toctree["caption"] = None
+
+    def entry(self, ref: str, title: str | None) -> str | None:
+        """An essay's title and date (the navigation shows them as its contents); any
+        other page as the toctree names it."""
+        essay = folio_domain(self.env).essays.get(ref)
+        if essay is None or essay.date is None:
+            return title
+        shown = title or (self.env.titles[ref].astext() if ref in self.env.titles
+                          else essay.title)
+        return contents_entry(shown, format_date(essay.date))
 
 
 def leave_out_of_epub(app: Sphinx, builder: Builder) -> None:

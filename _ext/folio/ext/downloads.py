@@ -1,7 +1,12 @@
 """Offline reading on the web: "Download: PDF · ePub" for the files that exist.
 
 Every essay page (and the home page, for the collection's) offers the files
-found in the downloads folder (``_build/downloads``, beside every builder's
+found in the downloads folder.  On an essay the offer is the byline's last
+item, "14 March 2024 · review · Download: PDF · ePub", as a magazine sets its
+"save" and "print" by the byline: facts about the piece, then the ways to
+take it away, never a line of its own under the title (issue 20); an essay
+with no byline, and the home page, give it a line of its own.  The files are
+those found in the downloads folder (``_build/downloads``, beside every builder's
 folder), which the web build publishes as ``downloads/``; when the files on
 offer change, every page is written again.
 """
@@ -17,6 +22,7 @@ from sphinx.util.osutil import relative_uri
 
 from folio.core.names import series_page, series_stem
 from folio.core.wording import (
+    DOWNLOAD_GROUP_JOINER,
     EPUB_LABEL,
     PDF_LABEL,
     SEPARATOR,
@@ -51,7 +57,13 @@ def mark_downloads(app: Sphinx, doctree: nodes.document) -> None:
     section = next((c for c in doctree.children if isinstance(c, nodes.section)), None)
     if section is None:
         return
-    section.insert(header_end(section), downloads(docname=docname, home=is_home))
+    placeholder = downloads(docname=docname, home=is_home)
+    byline = next((child for child in section.children if isinstance(child, nodes.container)
+                   and "folio-byline" in child["classes"]), None)
+    if not is_home and byline is not None and isinstance(byline[0], nodes.paragraph):
+        byline[0] += placeholder
+    else:
+        section.insert(header_end(section), placeholder)
 
 
 def download_names(config: Config, docname: str, home: bool) -> list[tuple[str, str]]:
@@ -93,20 +105,34 @@ class DownloadLinks(FolioPostTransform):
             if not offered:
                 placeholder.replace_self([])
                 continue
-            paragraph = nodes.paragraph()
-            paragraph += nodes.Text(download_label(home))
+            in_byline = isinstance(placeholder.parent, nodes.paragraph)
             here = self.builder.get_target_uri(docname)
             whole = [(label, name) for label, name in self.series_names(docname)
                      if (folder / name).is_file()]
-            for group, files in enumerate((offered, whole)):
-                if group and files:
-                    paragraph += nodes.Text(SERIES_DOWNLOADS)
-                for number, (label, name) in enumerate(files):
-                    if number:
-                        paragraph += nodes.Text(SEPARATOR)
-                    paragraph += nodes.reference(
-                        label, label, refuri=relative_uri(here, f"{DOWNLOADS}/{name}"))
-            placeholder.replace_self(nodes.container("", paragraph, classes=["folio-downloads"]))
+            offer: nodes.Element = nodes.inline() if in_byline else nodes.paragraph()
+            for label, files in ((download_label(home), offered), (SERIES_DOWNLOADS, whole)):
+                if not files:
+                    continue
+                if len(offer):
+                    offer += nodes.Text(DOWNLOAD_GROUP_JOINER)
+                offer += self.group(label, files, here)
+            if in_byline:
+                offer["classes"].append("folio-downloads")
+                placeholder.replace_self([nodes.Text(SEPARATOR), offer])
+            else:
+                placeholder.replace_self(nodes.container("", offer, classes=["folio-downloads"]))
+
+    @staticmethod
+    def group(label: str, files: list[tuple[str, str]], here: str) -> nodes.inline:
+        """"Download: PDF · ePub" (or "the series: PDF · ePub"), never broken inside."""
+        group = nodes.inline(classes=["folio-download-group"])
+        group += nodes.Text(label)
+        for number, (name_label, name) in enumerate(files):
+            if number:
+                group += nodes.Text(SEPARATOR)
+            group += nodes.reference(name_label, name_label,
+                                     refuri=relative_uri(here, f"{DOWNLOADS}/{name}"))
+        return group
 
 
 def copy_downloads(app: Sphinx, exception: Exception | None) -> None:

@@ -88,4 +88,5 @@ def pages_quoted(links: Pages, docname: str, found: tuple[Quote, ...],
             pages[shown] = (href, quote.spoiler)
     before, after = wording.page_reference_ends(page_format)
     return {"before": before, "after": after, "joiner": wording.PAGE_JOINER,
+            "lead": wording.PAGES_LEAD,
             "pages": [(shown, href, spoiler) for shown, (href, spoiler) in pages.items()]}

@@ -382,7 +382,8 @@ class Shown:
             "key": shelf.book.key, "title": self.title(shelf.book),
             "href": links.href(book_page(shelf.book.key)),
             "authors": join_names(shelf.book.authors),
-            "edition": wording.edition_line(shelf.book), "isbn": shelf.book.isbn,
+            "edition": wording.edition_line(shelf.book),
+            "isbn": wording.isbn_line(shelf.book.isbn) if shelf.book.isbn else "",
             "cover": links.resource(cover[0]), "cover_alt": cover[1],
             "reads": wording.dates_read(entry.read) if entry else "",
             "started": wording.started_on(entry.started) if entry and entry.started
@@ -405,7 +406,8 @@ def library_pages(app: Sphinx, chosen: set[str]) -> Iterator[tuple[str, dict[str
     covers = cover_files(app, shelves)
     shown = Shown(app)
     links = Pages(app, "library")
-    context = {"title": wording.LIBRARY_TITLE, "spoilers": shown.spoilers, "shelves": [
+    context = {"title": wording.LIBRARY_TITLE, "spoilers": shown.spoilers,
+               "separator": wording.SEPARATOR, "shelves": [
         (wording.shelf_heading(name), name,
          [shown.book(links, shelf, covers[shelf.book.key], essays) for shelf in found])
         for name, found in on_shelves(shelves.values())]}

@@ -211,7 +211,8 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         links = Pages(app, name)
         body = app.builder.templates.render(f"folio/{template}",
                                             {"title": title, "links": links,
-                                             "nothing": wording.NO_ESSAYS, **context})
+                                             "nothing": wording.NO_ESSAYS,
+                                             "separator": SEPARATOR, **context})
         # The layout takes ``title`` as HTML, as Sphinx renders a document's.
         return name, {"title": html_text(title), "body": body}, "page.html"
 
@@ -238,7 +239,8 @@ def collection_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
               for tag_slug, tag in tags.items()}
     if "tags/index" in chosen:
         yield page("tags/index", wording.TAGS_TITLE, "tags.html",
-                   tags=[(tag, f"{s}", counts[s]) for s, tag in sorted(tags.items())])
+                   tags=[(tag, f"{s}", wording.count_in_brackets(counts[s]))
+                         for s, tag in sorted(tags.items())])
     years: dict[int, list[Essay]] = defaultdict(list)
     for essay in newest_first(essays.values()):
         if essay.date:

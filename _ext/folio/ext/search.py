@@ -52,13 +52,21 @@ from sphinx.util.osutil import relative_uri
 from folio.core import wording
 from folio.core.escaping import html_text, script_json
 from folio.core.names import tag_name
-from folio.core.pagefind import UNUSED, PagefindError, PagefindService, prune, write_bundle
+from folio.core.pagefind import (
+    UNUSED,
+    PagefindError,
+    PagefindService,
+    in_order,
+    prune,
+    write_bundle,
+)
 from folio.core.records import Essay, Quote
+from folio.core.state import SEARCH_STATE, read_json, write_if_changed
 from folio.ext.domain import folio_domain
 from folio.ext.freshness import nothing_new
 from folio.ext.library import book_page as library_page
 from folio.ext.listings import tag_names
-from folio.ext.shared import warn
+from folio.ext.shared import SEARCH_BUILDERS, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -68,13 +76,9 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 ENGINES = ("auto", "pagefind", "sphinx")
-#: The builders Pagefind indexes for (singlehtml has no search; the ePub none either).
-INDEXED_BUILDERS = ("html", "dirhtml")
 #: The bundle's folder in the output, and the page taking the search form's GET.
 BUNDLE = "pagefind"
 SEARCH_PAGE = "search"
-#: Remembered in the doctree folder: what the bundle on disk was written from.
-STATE = "folio-search.json"
 #: Parts of an essay's page that are not its text.
 NOT_TEXT = (".headerlink", ".folio-byline", ".folio-downloads", ".folio-related",
             ".folio-spoiler", ".folio-spoiler-warning", ".folio-responses", ".folio-copyright",
@@ -116,7 +120,7 @@ def engine(app: Sphinx) -> str:
 
 
 def uses_pagefind(app: Sphinx) -> bool:
-    return app.builder.name in INDEXED_BUILDERS and engine(app) == "pagefind"
+    return app.builder.name in SEARCH_BUILDERS and engine(app) == "pagefind"
 
 
 def searchable(app: Sphinx) -> dict[str, Essay]:
@@ -386,7 +390,7 @@ class SiteIndex:
         A build that wrote no page and changed no record (a no-op) leaves the bundle
         as the last one wrote it, without computing what it holds."""
         if self.service is None and nothing_new(app) \
-                and Path(app.doctreedir, STATE).is_file() \
+                and Path(app.doctreedir, SEARCH_STATE).is_file() \
                 and Path(app.outdir, BUNDLE, "pagefind.js").is_file():
             return
         self.run(self.job(app))
@@ -396,7 +400,7 @@ class SiteIndex:
         self.stop_sending()
         config = pagefind_config(app)
         return IndexJob(contents(app), config, app.config.language or "en",
-                        Path(app.outdir) / BUNDLE, Path(app.doctreedir) / STATE)
+                        Path(app.outdir) / BUNDLE, Path(app.doctreedir) / SEARCH_STATE)
 
     def run(self, job: IndexJob) -> None:
         """Send Pagefind what changed since it was last sent, and write the bundle.
@@ -409,12 +413,9 @@ class SiteIndex:
         wanted = job.wanted
         stamps = {url: stamp(path) for url, path in wanted.pages.items()}
         state = {"pages": stamps, "records": fingerprint(wanted.records, job.config)}
-        if self.service is None and (job.bundle / "pagefind.js").is_file():
-            try:
-                if json.loads(job.state_file.read_text(encoding="utf-8")) == state:
-                    return  # nothing indexed changed since the bundle was written
-            except (OSError, ValueError):
-                pass
+        if self.service is None and (job.bundle / "pagefind.js").is_file() \
+                and read_json(job.state_file) == state:
+            return  # nothing indexed changed since the bundle was written
         job.state_file.unlink(missing_ok=True)
         if self.service is None:
             self.service = PagefindService(job.config)
@@ -430,14 +431,14 @@ class SiteIndex:
         service.add_pages((url, read_page(wanted.pages[url])) for url in pages)
         service.add_pages((url, EMPTY_PAGE) for url in sorted(set(self.pages) - set(stamps)))
         service.wait()
-        files = service.files()
+        files = in_order(service.files())  # Pagefind's filter files in one order
         # A kept index is rewritten while readers use it: the last bundle's files stay
         # one round longer, for a page that read the entry file before it changed.
         write_bundle(files, job.bundle, keep=self.last_files if self.keep else ())
         self.last_files = frozenset(name for name in files if not name.startswith(UNUSED))
         self.bundle = job.bundle
         self.pages, self.records = stamps, wanted.records
-        job.state_file.write_text(json.dumps(state), encoding="utf-8")
+        write_if_changed(job.state_file, json.dumps(state))
 
     # -- folio live: indexing beside the preview ---------------------------------------------
 
@@ -574,7 +575,7 @@ def choose_engine(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
     The builder reads ``search`` when it starts writing, after this event.
     """
-    if app.builder.name not in INDEXED_BUILDERS:
+    if app.builder.name not in SEARCH_BUILDERS:
         return []
     chosen = engine(app)
     if chosen == "pagefind":

@@ -181,6 +181,7 @@ def series_pages(app: Sphinx, chosen: set[str]) -> Iterator[tuple[str, dict[str,
         body = app.builder.templates.render("folio/series.html", {
             "title": title, "intro": wording.series_page_intro(len(parts)),
             "downloads": offered, "download_label": wording.download_label(False),
+            "separator": wording.SEPARATOR,
             "parts": [(wording.part_label(position(essays, parts, part)),
                        links.essay(essays[part])) for part in parts]})
         yield page, {"title": html_text(title), "body": body}, "page.html"

@@ -1,12 +1,13 @@
-"""Small helpers every feature module shares: node shapes, the builder policy,
-and a way for each feature to add its own LaTeX styles.
+"""Small helpers every feature module shares: node shapes, warnings with their
+place, option lines, and the builder policy.
 
 The builder policy, in one place:
 
 * ``WEB_BUILDERS`` names the builders that make a web site (pages with
   links to other pages, generated listings, download links, ``<details>``),
-  and ``REDIRECT_BUILDERS`` those of them that write a page per document
-  (old addresses redirect only there);
+  ``REDIRECT_BUILDERS`` those of them that write a page per document
+  (old addresses redirect only there) and ``SEARCH_BUILDERS`` the same ones
+  for Pagefind's index (``singlehtml`` has no search page);
 * post-transforms that only make sense in HTML-format output (the web and
   the ePub) declare ``formats = ("html",)``;
 * LaTeX output comes from LaTeX styles for the classes the plain nodes carry
@@ -38,6 +39,8 @@ WEB_BUILDERS = ("html", "dirhtml", "singlehtml")
 #: The web builders that write a page per document, so an old address can
 #: redirect to one (``singlehtml`` writes a single page).
 REDIRECT_BUILDERS = ("html", "dirhtml")
+#: The builders Pagefind indexes for (singlehtml has no search; the ePub none either).
+SEARCH_BUILDERS = REDIRECT_BUILDERS
 
 
 def is_web(builder: Builder) -> bool:

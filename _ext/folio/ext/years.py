@@ -144,7 +144,8 @@ def year_pages(app: Sphinx, chosen: set[str]) -> Iterator[tuple[str, dict[str, A
               "books": wording.count_of_books(len(found))} for year, found in years.items()]
     title = wording.READING_YEARS_TITLE
     body = app.builder.templates.render("folio/reading-years.html",
-                                        {"title": title, "years": index})
+                                        {"title": title, "years": index,
+                                         "separator": wording.SEPARATOR})
     yield "reading/index", {"title": html_text(title), "body": body}, "page.html"
     for year, found in years.items():
         name = year_page(year)
@@ -173,8 +174,7 @@ def year_pages(app: Sphinx, chosen: set[str]) -> Iterator[tuple[str, dict[str, A
             "table": {"caption": wording.chart_title(year),
                       "headings": wording.MONTH_TABLE_HEADINGS,
                       "rows": [(m, str(c)) for m, c in zip(wording.MONTHS, counts, strict=True)]},
-            "ratings": [(wording.rating_words(value, shown.scale),
-                         wording.count_of_books(count))
+            "ratings": [wording.rating_tally(value, shown.scale, count)
                         for value, count in sorted(ratings.items(), reverse=True)],
             "headings": {"ratings": wording.RATINGS_GIVEN_HEADING,
                          "books": wording.BOOKS_FINISHED_HEADING},

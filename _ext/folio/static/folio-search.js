@@ -13,7 +13,12 @@ const status = document.getElementById("folio-search-status");
 const results = document.getElementById("folio-search-results");
 const words = JSON.parse(document.getElementById("folio-search-words").textContent);
 const FACETS = ["genre", "tag", "book", "year"];
-const KINDS = [["essay", 10], ["quotation", 8], ["book", 6]];
+const KINDS = ["essay", "quotation", "book"];
+/* How many of a kind are drawn at once: each result drawn is one more file fetched
+   (its fragment) before the reader sees anything; the rest come with "more". */
+const BATCH = { essay: 5, quotation: 4, book: 3 };
+/* The pause after a key before searching (bench/search.py counts it in the wait). */
+const PAUSE = 50;
 
 let pagefind = null;
 let ticket = 0;
@@ -83,7 +88,7 @@ function essayResult(data) {
     facts.append(when);
   }
   if (data.meta.genre) {
-    if (data.meta.date) facts.append(document.createTextNode(" · "));
+    if (data.meta.date) facts.append(document.createTextNode(words.separator));
     facts.append(element("span", "folio-result-genre", data.meta.genre));
   }
   item.append(facts);
@@ -106,7 +111,7 @@ function quotationResult(data) {
   facts.append(element("cite", "folio-result-book", data.meta.book || ""));
   if (data.meta.page) facts.append(document.createTextNode(" " + data.meta.page));
   if (data.meta.essay) {
-    facts.append(document.createTextNode(" · " + words.in_essay + " "));
+    facts.append(document.createTextNode(words.separator + words.in_essay + " "));
     facts.append(link(data.url, "folio-result-essay-link", data.meta.essay));
   }
   item.append(facts);
@@ -134,7 +139,7 @@ function count(kind, n) {
 function sentence(found, query) {
   const parts = found.filter(([, n]) => n > 0).map(([kind, n]) => count(kind, n));
   const joined = parts.length > 1
-    ? parts.slice(0, -1).join(", ") + words.and + parts[parts.length - 1] : parts.join("");
+    ? parts.slice(0, -1).join(words.comma) + words.and + parts[parts.length - 1] : parts.join("");
   const key = (parts.length ? "found" : "none") + (query ? "" : "_narrowed");
   return words[key].replace("{found}", joined).replace("{query}", query);
 }
@@ -172,7 +177,7 @@ function fromAddress() {
 }
 
 async function showMore(list, button, kind, found, shown) {
-  const next = found.slice(shown, shown + KINDS.find(([k]) => k === kind)[1]);
+  const next = found.slice(shown, shown + BATCH[kind]);
   const loaded = await Promise.all(next.map((result) => result.data()));
   loaded.forEach((data) => list.append(DRAW[kind](data)));
   const now = shown + loaded.length;
@@ -182,6 +187,36 @@ async function showMore(list, button, kind, found, shown) {
   if (first) first.querySelector("a")?.focus();
 }
 
+/* A kind's results: its heading, the first few drawn (each needs its fragment fetched),
+   and a button for the next few. Hidden until its results are drawn. */
+function group(kind) {
+  const section = element("section", `folio-search-group folio-search-${kind}s`);
+  const heading = element("h2", "", words.headings[kind]);
+  heading.id = `folio-search-${kind}s`;
+  section.setAttribute("aria-labelledby", heading.id);
+  section.append(heading);
+  section.hidden = true;
+  return section;
+}
+
+function fill(section, kind, all, first) {
+  const list = element("ol", "folio-results");
+  first.forEach((data) => list.append(DRAW[kind](data)));
+  section.append(list);
+  if (all.length > first.length) {
+    const more = element("button", "folio-search-more",
+      words.more.replace("{kind}", words.headings[kind].toLowerCase()));
+    more.type = "button";
+    more.onclick = () => showMore(list, more, kind, all, first.length);
+    section.append(more);
+  }
+  section.hidden = false;
+}
+
+/* The three kinds are searched at once and each is drawn as soon as its first few
+   results are in, in its own place (essays, quotations, books); the earlier results stay
+   until the first kind of the new ones is drawn, so typing does not blank the page. The
+   status line, read out to screen readers, is set once every kind has answered. */
 async function search() {
   const mine = ++ticket;
   const [query, filters] = chosen();
@@ -192,53 +227,44 @@ async function search() {
     return;
   }
   results.setAttribute("aria-busy", "true");
-  let found;
+  const sections = KINDS.map(group);
+  let shown = false;
+  const show = () => {
+    if (!shown && mine === ticket) { results.replaceChildren(...sections); shown = true; }
+  };
+  let counts;
   try {
     const engine_ = await engine();
-    found = await Promise.all(KINDS.map(([kind]) => engine_.search(query || null, {
-      filters: { ...filters, kind },
-      ...(query || kind === "book" ? {} : { sort: { date: "desc" } }),
-    })));
+    counts = await Promise.all(KINDS.map(async (kind, index) => {
+      const answer = await engine_.search(query || null, {
+        filters: { ...filters, kind },
+        ...(query || kind === "book" ? {} : { sort: { date: "desc" } }),
+      });
+      const all = answer.results;
+      if (mine !== ticket || all.length === 0) return [kind, all.length];
+      const first = await Promise.all(all.slice(0, BATCH[kind]).map((result) => result.data()));
+      if (mine !== ticket) return [kind, all.length];
+      fill(sections[index], kind, all, first);
+      show();
+      return [kind, all.length];
+    }));
   } catch (error) {
+    if (mine !== ticket) return;
     status.textContent = words.unavailable;
     results.removeAttribute("aria-busy");
     return;
   }
   if (mine !== ticket) return;
-  const shown = await Promise.all(found.map((answer, index) =>
-    Promise.all(answer.results.slice(0, KINDS[index][1]).map((result) => result.data()))));
-  if (mine !== ticket) return;
-  const sections = [];
-  KINDS.forEach(([kind, size], index) => {
-    const all = found[index].results;
-    if (all.length === 0) return;
-    const section = element("section", `folio-search-group folio-search-${kind}s`);
-    const heading = element("h2", "", words.headings[kind]);
-    heading.id = `folio-search-${kind}s`;
-    section.setAttribute("aria-labelledby", heading.id);
-    section.append(heading);
-    const list = element("ol", "folio-results");
-    shown[index].forEach((data) => list.append(DRAW[kind](data)));
-    section.append(list);
-    if (all.length > size) {
-      const more = element("button", "folio-search-more",
-        words.more.replace("{kind}", words.headings[kind].toLowerCase()));
-      more.type = "button";
-      more.onclick = () => showMore(list, more, kind, all, size);
-      section.append(more);
-    }
-    sections.push(section);
-  });
-  results.replaceChildren(...sections);
+  show();
+  sections.filter((section) => section.hidden).forEach((section) => section.remove());
   results.removeAttribute("aria-busy");
-  status.textContent = sentence(KINDS.map(([kind], index) =>
-    [kind, found[index].results.length]), query);
+  status.textContent = sentence(counts, query);
 }
 
 let waiting = null;
 function soon() {
   clearTimeout(waiting);
-  waiting = setTimeout(search, 120);
+  waiting = setTimeout(search, PAUSE);
   /* While the pause runs, fetch the index chunks the words typed so far need. */
   const query = form.elements.q.value.trim();
   if (query) engine().then((loaded) => loaded.preload(query)).catch(() => {});

@@ -1,6 +1,8 @@
+import os
+import pathlib
+
+# The settings every test root shares (tests/roots/base_conf.py), then this root's own.
+_roots = os.environ.get("FOLIO_TEST_ROOTS") or pathlib.Path(__file__).resolve().parent.parent
+exec(pathlib.Path(_roots, "base_conf.py").read_text(encoding="utf-8"))
+
 project = "Bad input corpus"
-author = "Test Writer"
-extensions = ["myst_parser", "folio"]
-myst_enable_extensions = ["colon_fence"]
-exclude_patterns = ["_build"]
-language = "en"

@@ -1,7 +1,9 @@
 """A plain documentation project that adds Folio for one section of reading notes.
 
 The lines below the marker are all a site needs to add Folio (README, "Adding
-Folio to an existing site"); everything above is the project's own.
+Folio to an existing site"); everything above is the project's own. Unlike the other
+roots it deliberately does not read tests/roots/base_conf.py: it stands for a
+site that was never Folio's.
 """
 
 project = "Lanternfish"

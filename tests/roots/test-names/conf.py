@@ -1,6 +1,9 @@
+import os
+import pathlib
+
+# The settings every test root shares (tests/roots/base_conf.py), then this root's own.
+_roots = os.environ.get("FOLIO_TEST_ROOTS") or pathlib.Path(__file__).resolve().parent.parent
+exec(pathlib.Path(_roots, "base_conf.py").read_text(encoding="utf-8"))
+
 project = "Names"
-author = "Test Writer"
-extensions = ["myst_parser", "folio"]
-exclude_patterns = ["_build"]
-language = "en"
 html_theme = "basic"
