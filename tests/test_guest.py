@@ -20,6 +20,7 @@ from conftest import Built, build, copy_root
 
 ESSAY = "reading-notes/elements-of-style.html"
 WITHOUT_FOLIO = ["myst_parser", "sphinxext.opengraph"]
+OPF = "{http://www.idpf.org/2007/opf}"
 ALL_LISTING_PAGES = ["genres", "tags", "archive", "library", "quotations"]
 #: Folio's stylesheets, linked from every page (the only difference allowed).
 STYLESHEET = re.compile(r'^\s*<link rel="stylesheet" type="text/css" '
@@ -200,3 +201,68 @@ def test_a_guests_home_page_gets_no_introduction_heading(tmp_path: Path) -> None
         "# Test Folio\n", "# Test Folio\n\nEssays on books read twice.\n"))
     tex = (build(source, "latex").outdir / "testfolio.tex").read_text()
     assert "\\foliointroduction{Introduction}\n\n\\sphinxAtStartPar\nEssays on books" in tex
+
+
+def test_the_guests_pdf_and_epub_are_the_hosts_own_book(tmp_path: Path) -> None:
+    """A guest's PDF and ePub hold every page of the host's, in its toctree order, the
+    essay among them as an ordinary page: only a collection's book is its essays,
+    newest first, without the other pages."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    from bs4 import BeautifulSoup
+
+    latex = build(copy_root("guest", tmp_path / "latex"), "latex")
+    assert latex.warnings == ""
+    tex = (latex.outdir / "lanternfish.tex").read_text(encoding="utf-8")
+    headings = re.findall(r"^\\(chapter|section)\{([^}]*)\}", tex, re.MULTILINE)
+    assert headings == [("chapter", "Installation"), ("section", "Upgrading"),
+                        ("chapter", "Python API"), ("chapter", "Reading notes"),
+                        ("section", "Fewer Words in the Manual")]
+    for words in ("Lanternfish reads sonar logs", "Lanternfish needs Python 3.11",
+                  "Everything the command line does", "Books the team read together",
+                  "Vigorous writing is concise."):
+        assert words in tex, words
+    assert "\\foliocontentsdate" not in tex  # the essay is an ordinary page of the host's
+
+    # Sphinx asks an ePub for a version, which the host's conf.py leaves out.
+    epub = build(copy_root("guest", tmp_path / "epub"), "epub", version="1.4")
+    assert epub.warnings == ""
+    pages = ["index.xhtml", "installation.xhtml", "api.xhtml", "reading-notes.xhtml",
+             "reading-notes/elements-of-style.xhtml"]
+    with zipfile.ZipFile(epub.outdir / "Lanternfish.epub") as book:
+        assert set(pages) <= set(book.namelist())
+        opf = ElementTree.fromstring(book.read("content.opf"))
+        nav = BeautifulSoup(book.read("nav.xhtml").decode(), "html.parser")
+    files = {item.get("id"): item.get("href") for item in opf.iter(f"{OPF}item")}
+    spine = [files[ref.get("idref")] for ref in opf.iter(f"{OPF}itemref")]
+    assert spine == ["epub-cover.xhtml", *pages]
+    listed = [a["href"] for a in nav.select("nav a")]
+    assert listed == ["index.xhtml", "installation.xhtml", "installation.xhtml#upgrading",
+                      "api.xhtml", "reading-notes.xhtml",
+                      "reading-notes/elements-of-style.xhtml"]
+
+
+@pytest.mark.slow
+def test_the_guests_pdf_compiles_with_its_own_engine(tmp_path: Path) -> None:
+    """The host never chose an engine (Sphinx's pdflatex): Folio's fonts, which need
+    fontspec, stay out of its preamble, and its PDF holds every page in toctree order."""
+    import subprocess
+
+    from conftest import require
+
+    require("pdflatex", "latexmk", "pdftotext")
+    built = build(copy_root("guest", tmp_path), "latex")
+    run = subprocess.run(["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error",
+                          "lanternfish.tex"], cwd=built.outdir, capture_output=True,
+                         text=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stdout[-2000:]
+    text = subprocess.run(["pdftotext", str(built.outdir / "lanternfish.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    body = " ".join(text.split())
+    words = ["Lanternfish reads sonar logs", "Lanternfish needs Python 3.11", "Upgrading",
+             "Everything the command line does", "Books the team read together",
+             "Fewer Words in the Manual", "Vigorous writing is concise."]
+    places = [body.rfind(w) for w in words]  # past the contents, which name the chapters
+    assert -1 not in places, dict(zip(words, places, strict=True))
+    assert places == sorted(places)

@@ -61,8 +61,6 @@ RELOAD_SCRIPT = b"""<script>/* folio live: reload when a build finishes */
 #: Folders never watched: the output, environments, tools and version control.
 IGNORED_FOLDERS = frozenset({"_build", ".venv", "venv", "node_modules", ".git", "__pycache__",
                              ".mypy_cache", ".ruff_cache", ".pytest_cache"})
-#: Files whose change needs a new program (configuration, design, code).
-RESTART_SUFFIXES = frozenset({".py", ".html", ".css", ".js", ".toml"})
 
 
 # -- watching -----------------------------------------------------------------------------------

@@ -5,6 +5,10 @@ the essays (and the home page's introduction) and whatever
 ``folio_offline_include`` names.  The PDF drops the other pages' parts of the
 root document; the ePub shows the home page's toctree as its contents (the web
 page hides it behind the essay list) and leaves the other pages' files out.
+
+Only on a book of essays: a guest's PDF and ePub (Folio in someone else's
+documentation site, tests/roots/test-guest) are the host's own book, all of its
+pages in its own toctree order, with the essays among them as ordinary pages.
 """
 
 from __future__ import annotations
@@ -25,6 +29,16 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
+
+
+def is_book_of_essays(app: Sphinx) -> bool:
+    """Whether the site's PDF and ePub are a book of essays: on a collection (its home
+    page lists the essays) or a site of nothing but essays and its home page (a
+    collection without an ``essay-list``).  A guest's pages are the host's, and stay."""
+    if is_collection(app):
+        return True
+    essays = folio_domain(app.env).essays
+    return all(name in essays or name == app.config.root_doc for name in app.env.found_docs)
 
 
 def kept_offline(app: Sphinx, docname: str) -> bool:
@@ -58,7 +72,7 @@ class BookOfEssays(FolioPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         app = self.env._app
-        if self.env.docname != self.config.root_doc:
+        if self.env.docname != self.config.root_doc or not is_book_of_essays(app):
             return
         for part in list(self.document.findall(addnodes.start_of_file)):
             if not kept_offline(app, part["docname"]):
@@ -127,9 +141,9 @@ class EpubOfEssays(FolioPostTransform):
     builders = ("epub",)
 
     def run(self, **kwargs: Any) -> None:
-        if self.env.docname != self.config.root_doc:
-            return
         app = self.env._app
+        if self.env.docname != self.config.root_doc or not is_book_of_essays(app):
+            return
         for toctree in self.document.findall(addnodes.toctree):
             toctree["hidden"] = False
             kept = newest_first(app, [ref for ref in toctree["includefiles"]
@@ -161,7 +175,7 @@ def leave_out_of_epub(app: Sphinx, builder: Builder) -> None:
         return
     suffix = getattr(builder, "out_suffix", ".xhtml")
     outside = [f"{name}{suffix}" for name in sorted(app.env.found_docs)
-               if not kept_offline(app, name)]
+               if is_book_of_essays(app) and not kept_offline(app, name)]
     fonts = [f"_static/fonts/{p.name}" for p in sorted(FONTS.glob("*"))]
     fonts.append("_static/folio-web.css")
     app.config.epub_exclude_files = [*app.config.epub_exclude_files,

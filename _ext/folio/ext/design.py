@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from folio.core.escaping import html_text
+from folio.core.state import write_if_changed
 from folio.ext.domain import folio_domain
 from folio.ext.shared import WEB_BUILDERS, FolioPostTransform
 
@@ -42,8 +43,6 @@ if TYPE_CHECKING:
 
 #: The class that marks a page as Folio's; every rule in folio.css hangs from it.
 PAGE_CLASS = "folio-reading"
-#: The text face, on every output.
-FONT_FAMILY = "Gentium Book Plus"
 FONTS = Path(__file__).parent.parent / "static" / "fonts"
 #: The LaTeX look, one file for every PDF (the collection's and each essay's).
 LATEX_LOOK = Path(__file__).parent.parent / "latex" / "folio.sty"
@@ -71,13 +70,21 @@ LATEX_FONTS = r"""
 LATEX_GEOMETRY = (r"\usepackage[paperwidth=6in,paperheight=9in,inner=0.8in,outer=0.9in,"
                   r"top=0.85in,bottom=0.95in,headsep=0.25in,footskip=0.45in]{geometry}")
 
+#: The engines whose Sphinx preamble loads fontspec, which :data:`LATEX_FONTS` needs.
+FONTSPEC_ENGINES = ("xelatex", "lualatex")
+
+
 def latex_defaults(config: Config) -> dict[str, str]:
-    """The book design's ``latex_elements``; ``conf.py``'s own keys are kept."""
+    """The book design's ``latex_elements``; ``conf.py``'s own keys are kept.
+
+    The fonts only where the engine can name them: a guest's site left on
+    Sphinx's ``pdflatex`` keeps Sphinx's own fonts, and its PDF still compiles."""
+    fonts = {"fontpkg": LATEX_FONTS} if config.latex_engine in FONTSPEC_ENGINES else {}
     return {
         "papersize": "",
         "pointsize": "11pt",
         "geometry": LATEX_GEOMETRY,
-        "fontpkg": LATEX_FONTS,
+        **fonts,
         "fncychap": "",
         "extraclassoptions": "openany",
         "maketitle": r"\foliomaketitle",
@@ -113,11 +120,7 @@ def copy_latex_look(app: Sphinx) -> None:
     """
     if app.builder.name != "latex":
         return
-    target = Path(app.builder.outdir, LATEX_LOOK.name)
-    text = LATEX_LOOK.read_bytes()
-    if not target.exists() or target.read_bytes() != text:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text)
+    write_if_changed(Path(app.builder.outdir, LATEX_LOOK.name), LATEX_LOOK.read_bytes())
 
 
 def newest_year(app: Sphinx) -> str:

@@ -6,7 +6,7 @@ correct: ``clear_doc`` forgets exactly one document, ``merge_domaindata``
 copies exactly the documents a parallel reader read.  The site-wide views
 (:class:`Views`: the merged book records, the related reading, the
 generated pages...) are recomputed once per build in ``env-updated``, by one
-refresh per feature (see :func:`folio.setup`), each returning the pages its
+refresh per feature (see :func:`folio.ext.setup`), each returning the pages its
 change made stale.
 """
 

@@ -24,6 +24,7 @@ from sphinx.util import logging
 
 from folio.core.escaping import html_text
 from folio.core.names import file_stem
+from folio.core.state import write_if_changed
 from folio.core.wording import ACCESSIBILITY_SUMMARY
 from folio.ext.books import cover_svg
 from folio.ext.domain import folio_domain
@@ -171,10 +172,7 @@ def package_epub(app: Sphinx, chapters: list[tuple[str, str]], identifier: str, 
     writer.write()
     data = stamped_zip(buffer.getvalue(), modified)
     # Rewritten only when the book differs: an unchanged essay keeps its file and time.
-    if path.is_file() and path.read_bytes() == data:
-        return 0
-    path.write_bytes(data)
-    return 1
+    return int(write_if_changed(path, data))
 
 
 def stamped_zip(data: bytes, when: datetime.datetime) -> bytes:

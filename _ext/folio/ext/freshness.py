@@ -107,7 +107,7 @@ def pages_showing(env: BuildEnvironment, retitled: set[str], order: Sequence[str
     """The pages whose navigation shows one of the ``retitled`` pages' titles.
 
     ``order`` is the essays by date as the last build showed them (their
-    previous/next links); a change of order is :func:`folio.ext.design.refresh_order`'s.
+    previous/next links); a change of order is :func:`folio.ext.reading_order.refresh_order`'s.
     """
     if not retitled:
         return set()

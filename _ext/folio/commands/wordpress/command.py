@@ -145,7 +145,6 @@ class Plan:
     tags: dict[str, str] = field(default_factory=dict)  # url_key of a tag page → tag
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (title, why)
     others: Counter[str] = field(default_factory=Counter)
-    attachments: dict[str, str] = field(default_factory=dict)  # url → url
     renamed: dict[int, str] = field(default_factory=dict)  # position → why
     links: dict[int, str] = field(default_factory=dict)  # position → its permalink
     site: Site | None = None

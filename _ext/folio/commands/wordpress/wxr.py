@@ -77,7 +77,6 @@ class Item:
     excerpt: str
     categories: tuple[Category, ...]
     comments: tuple[Comment, ...]
-    attachment_url: str
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,6 @@ def read_item(element: ElementTree.Element) -> Item:
         excerpt=values.get(("excerpt", "encoded"), ""),
         categories=tuple(categories),
         comments=tuple(comments),
-        attachment_url=wp("attachment_url"),
     )
 
 
