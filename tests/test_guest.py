@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import Built, build, copy_root
+from conftest import Built, build, copy_root, epubcheck
 
 ESSAY = "reading-notes/elements-of-style.html"
 WITHOUT_FOLIO = ["myst_parser", "sphinxext.opengraph"]
@@ -266,3 +266,10 @@ def test_the_guests_pdf_compiles_with_its_own_engine(tmp_path: Path) -> None:
     places = [body.rfind(w) for w in words]  # past the contents, which name the chapters
     assert -1 not in places, dict(zip(words, places, strict=True))
     assert places == sorted(places)
+
+
+@pytest.mark.slow
+def test_the_guests_epub_passes_epubcheck(tmp_path: Path) -> None:
+    built = build(copy_root("guest", tmp_path), "epub", version="1.4")
+    report = epubcheck(built.outdir / "Lanternfish.epub")
+    assert "No errors or warnings detected" in report, report[-2000:]

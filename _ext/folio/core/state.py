@@ -30,6 +30,8 @@ from typing import Any
 ESSAY_FIELDS = "folio-essay-fields.json"
 #: Each generated page -> a digest of what it showed when last written.
 GENERATED_PAGES = "folio-generated-pages.json"
+#: The same for Folio's search page (Pagefind): what it was last written from.
+SEARCH_PAGE_RECORD = "folio-search-page.json"
 #: What the LaTeX settings, templates and Folio's code were at the last LaTeX build.
 LATEX_SETTINGS = "folio-latex-settings.json"
 #: The sources that decode in ``source_encoding``, by file time and size.
