@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import Built, build, copy_root
+from conftest import Built, build, copy_root, epubcheck
 
 ESSAY = "reading-notes/elements-of-style.html"
 WITHOUT_FOLIO = ["myst_parser", "sphinxext.opengraph"]
@@ -241,3 +241,35 @@ def test_the_guests_pdf_and_epub_are_the_hosts_own_book(tmp_path: Path) -> None:
     assert listed == ["index.xhtml", "installation.xhtml", "installation.xhtml#upgrading",
                       "api.xhtml", "reading-notes.xhtml",
                       "reading-notes/elements-of-style.xhtml"]
+
+
+@pytest.mark.slow
+def test_the_guests_pdf_compiles_with_its_own_engine(tmp_path: Path) -> None:
+    """The host never chose an engine (Sphinx's pdflatex): Folio's fonts, which need
+    fontspec, stay out of its preamble, and its PDF holds every page in toctree order."""
+    import subprocess
+
+    from conftest import require
+
+    require("pdflatex", "latexmk", "pdftotext")
+    built = build(copy_root("guest", tmp_path), "latex")
+    run = subprocess.run(["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error",
+                          "lanternfish.tex"], cwd=built.outdir, capture_output=True,
+                         text=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stdout[-2000:]
+    text = subprocess.run(["pdftotext", str(built.outdir / "lanternfish.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    body = " ".join(text.split())
+    words = ["Lanternfish reads sonar logs", "Lanternfish needs Python 3.11", "Upgrading",
+             "Everything the command line does", "Books the team read together",
+             "Fewer Words in the Manual", "Vigorous writing is concise."]
+    places = [body.rfind(w) for w in words]  # past the contents, which name the chapters
+    assert -1 not in places, dict(zip(words, places, strict=True))
+    assert places == sorted(places)
+
+
+@pytest.mark.slow
+def test_the_guests_epub_passes_epubcheck(tmp_path: Path) -> None:
+    built = build(copy_root("guest", tmp_path), "epub", version="1.4")
+    report = epubcheck(built.outdir / "Lanternfish.epub")
+    assert "No errors or warnings detected" in report, report[-2000:]

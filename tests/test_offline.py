@@ -197,3 +197,57 @@ def test_first_page_of_an_essay_pdf_as_png(sample_site: Built) -> None:
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
                     str(pdf), str(artifacts / "essay-pdf-page")], check=True)
     assert (artifacts / "essay-pdf-page.png").stat().st_size > 10_000
+
+
+def test_an_essays_own_pdf_and_epub_name_its_author_once(tmp_path: Path) -> None:
+    """The contract: an essay's own PDF and ePub name its author on their first page.
+    The PDF's opening (issue 20) named nobody for an essay by the collection's author
+    (the byline's "by X" is for guests); now every essay's author has a line under the
+    title, once: a guest's byline no longer says "by X" there too."""
+    import re
+    import zipfile
+
+    require("xelatex", "pdftotext")
+    source = copy_root("folio", tmp_path)
+    out = tmp_path / "out"
+    latex = build(source, "latex", builddir=out, html_baseurl="")
+    assert latex.warnings == ""
+    downloads = out / "downloads"
+    run = subprocess.run([sys.executable, "-m", "folio.commands.offprints", str(latex.outdir),
+                          str(downloads), "--essays-only", "--jobs", "1"],
+                         capture_output=True, text=True, timeout=900, check=False,
+                         env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")})
+    assert run.returncode == 0, run.stdout + run.stderr[-3000:]
+    # The collection keeps its title page for its author, a guest's "by X" under the title.
+    collection = (latex.outdir / "testfolio.tex").read_text()
+    assert r"\folioessayauthor" not in collection and "by Guest Writer" in collection
+    epub = build(source, "epub", builddir=out, html_baseurl="")
+    # Creature is by the collection's author (Test Writer), Pemberley by a guest.
+    for name, author, body in (("creature", "Test Writer", "Mary Shelley’s"),
+                               ("pemberley", "Guest Writer", "I read")):
+        page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(downloads / f"{name}.pdf"),
+                               "-"], capture_output=True, text=True, check=True).stdout
+        text = " ".join(page.split())
+        opening = text[:text.index(body)].lower()  # small capitals: the case is the font's
+        assert opening.count(author.lower()) == 1, (name, opening)
+        assert f"by {author}".lower() not in opening
+        # Further down the first page only the © line may name the author again.
+        copyright_lines = re.findall(rf"© \d{{4}} {re.escape(author)}", text)
+        assert text.lower().count(author.lower()) == 1 + len(copyright_lines), (name, text)
+        with zipfile.ZipFile(downloads / f"{name}.epub") as book:
+            opf = BeautifulSoup(book.read("EPUB/content.opf"), "xml")
+            cover = BeautifulSoup(book.read("EPUB/cover.xhtml"), "html.parser")
+            chapter = BeautifulSoup(book.read("EPUB/essay.xhtml"), "html.parser")
+        assert [c.get_text() for c in opf.find_all("creator")] == [author]
+        assert author in cover.img["alt"]  # the first page: the cover drawn with the name
+        section = chapter.select_one("section.folio-reading")
+        assert section.select_one(":scope > .folio-author-line").get_text() == author
+        head = " ".join(" ".join(e.get_text() for e in section.find_all(
+            ["h1", "p"], limit=4) if body not in e.get_text()).split())
+        assert head.count(author) == 1 and f"by {author}" not in head, head
+    # The collection's own ePub is untouched: the guest's byline still says "by X".
+    guest = BeautifulSoup((epub.outdir / "essays/pemberley.xhtml").read_text(), "html.parser")
+    assert guest.select_one(".folio-byline .folio-author").get_text() == "by Guest Writer"
+    assert guest.select(".folio-author-line") == []
+    report = epubcheck(downloads / "pemberley.epub")
+    assert "0 errors / 0 warnings" in report, report

@@ -478,6 +478,30 @@ def test_nothing_changed_leaves_the_bundle_alone(tmp_path: Path) -> None:
     assert entry.stat().st_mtime_ns == before
 
 
+def tag_options(outdir: Path) -> list[str]:
+    soup = BeautifulSoup((outdir / "search.html").read_text(encoding="utf-8"), "html.parser")
+    return [o.get_text() for o in soup.select('select[name="tag"] option[value]') if o["value"]]
+
+
+def test_the_search_page_is_rewritten_only_when_what_it_shows_changed(tmp_path: Path) -> None:
+    source = copy_root("folio", tmp_path)
+    page = build(source).outdir / "search.html"
+    before = page.stat().st_mtime_ns
+    assert "navigation" not in tag_options(page.parent)
+    build(source, fresh=False)
+    assert page.stat().st_mtime_ns == before
+    # A new tag is a new choice on the page: it is written again, and shows it.
+    edit(source / "essays" / "whale.md", "tags: [the sea, ambition, science]",
+         "tags: [the sea, ambition, science, navigation]")
+    after = build(source, fresh=False)
+    assert page.stat().st_mtime_ns != before
+    assert "navigation" in tag_options(after.outdir)
+    # A page removed from the output is written again on the next no-op.
+    page.unlink()
+    build(source, fresh=False)
+    assert "navigation" in tag_options(page.parent)
+
+
 def test_folio_live_finds_what_was_just_saved(live: Any, browser: Any) -> None:  # noqa: F811
     source, base, _process = live
     assert '"kind":"essay"' not in fetch(base + "search.html")  # the page, not the index

@@ -236,3 +236,18 @@ def test_collection_files_read_the_essay_list_through_state(tmp_path: Path) -> N
     for damaged in ("{", '{"collections": "margins.tex"}', "[]"):
         listed.write_text(damaged, encoding="utf-8")
         assert collection_files(tmp_path) == ["Margins.epub"]
+
+
+def test_write_if_changed_keeps_an_unchanged_file_and_its_time(tmp_path: Path) -> None:
+    """Text and bytes alike: the same content leaves the file (and its time) alone."""
+    import os
+
+    from folio.core.state import write_if_changed
+
+    path = tmp_path / "out" / "cover.svg"
+    assert write_if_changed(path, "<svg>é</svg>") is True
+    os.utime(path, ns=(1, 1))
+    assert write_if_changed(path, "<svg>é</svg>".encode()) is False
+    assert path.stat().st_mtime_ns == 1
+    assert write_if_changed(path, b"\x00\xff") is True and path.read_bytes() == b"\x00\xff"
+    assert [p.name for p in path.parent.iterdir()] == ["cover.svg"]  # no temporary left

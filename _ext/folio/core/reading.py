@@ -1,8 +1,9 @@
 """A reading log brought in: Goodreads' and The StoryGraph's CSV exports → book records.
 
-Pure data, no Sphinx, no docutils, no files: the command modules
-(``folio.commands.goodreads``, ``folio.commands.storygraph``) read the export
-and the ``books/`` folder and hand the text here.
+Pure data, no Sphinx, no docutils, no files: the commands
+(``folio.commands.goodreads``, ``folio.commands.storygraph``, which share
+:mod:`folio.commands.reading_log`) read the export and the ``books/`` folder
+and hand the text here.  A new book file's key is :func:`folio.core.names.library_key`'s.
 
 - :data:`GOODREADS` and :data:`STORYGRAPH` are the field-mapping tables: one
   entry per header name, the record field it fills and the converter that

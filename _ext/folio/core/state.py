@@ -30,6 +30,8 @@ from typing import Any
 ESSAY_FIELDS = "folio-essay-fields.json"
 #: Each generated page -> a digest of what it showed when last written.
 GENERATED_PAGES = "folio-generated-pages.json"
+#: The same for Folio's search page (Pagefind): what it was last written from.
+SEARCH_PAGE_RECORD = "folio-search-page.json"
 #: What the LaTeX settings, templates and Folio's code were at the last LaTeX build.
 LATEX_SETTINGS = "folio-latex-settings.json"
 #: The sources that decode in ``source_encoding``, by file time and size.
@@ -106,19 +108,22 @@ def read_mapping(path: Path) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write ``text`` through a temporary file and a rename; ``False`` when the file
-    already holds it.  The new file gets the permissions any file the writer makes
-    gets (the umask's), not a temporary file's 0600."""
+def write_if_changed(path: Path, text: str | bytes) -> bool:
+    """Write ``text`` (UTF-8) or bytes through a temporary file and a rename; ``False``
+    when the file already holds them.  The new file gets the permissions any file the
+    writer makes gets (the umask's), not a temporary file's 0600.  Folio's other
+    outputs that must keep their time when unchanged (a drawn cover, an ePub,
+    ``folio.sty``) are written this way too."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        if path.is_file() and path.read_text(encoding="utf-8") == text:
+        if path.is_file() and path.read_bytes() == data:
             return False
-    except (OSError, UnicodeDecodeError):
+    except OSError:
         pass  # unreadable: written anew
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False,
                                      suffix=".tmp") as handle:
-        handle.write(text)
+        handle.write(data)
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(handle.name, 0o666 & ~umask)

@@ -136,6 +136,12 @@ def cover_alt(book: Book) -> str:
     return f"Cover of {book_title(book)}"
 
 
+def epub_cover_alt(title: str, author: str) -> str:
+    """Alt text of the cover Folio draws for an essay's (or a series') own ePub: the
+    words drawn on it, the title and the author."""
+    return f"Cover of {title} by {author}"
+
+
 def drawn_cover_alt(book: Book) -> str:
     """Alt text of a cover Folio drew from the record."""
     return f"{cover_alt(book)} (drawn)"

@@ -30,6 +30,7 @@ from stdnum import isbn as isbn_check
 from folio.core.escaping import html_text
 from folio.core.names import BOOK_KEY, book_key
 from folio.core.records import Book, Citation, LibraryBook, Place
+from folio.core.state import write_if_changed
 from folio.core.wording import (
     book_title,
     caption_parts,
@@ -289,9 +290,7 @@ def write_cover(folder: Path, key: str, title: str, authors: str) -> str:
     name = cover_filename(key)
     folder.mkdir(parents=True, exist_ok=True)
     svg = cover_svg(key, title, authors)
-    target = folder / name
-    if not target.exists() or target.read_text(encoding="utf-8") != svg:
-        target.write_text(svg, encoding="utf-8")
+    write_if_changed(folder / name, svg)
     return name
 
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from folio.core.escaping import html_text
+from folio.core.state import write_if_changed
 from folio.ext.domain import folio_domain
 from folio.ext.shared import WEB_BUILDERS, FolioPostTransform
 
@@ -69,13 +70,21 @@ LATEX_FONTS = r"""
 LATEX_GEOMETRY = (r"\usepackage[paperwidth=6in,paperheight=9in,inner=0.8in,outer=0.9in,"
                   r"top=0.85in,bottom=0.95in,headsep=0.25in,footskip=0.45in]{geometry}")
 
+#: The engines whose Sphinx preamble loads fontspec, which :data:`LATEX_FONTS` needs.
+FONTSPEC_ENGINES = ("xelatex", "lualatex")
+
+
 def latex_defaults(config: Config) -> dict[str, str]:
-    """The book design's ``latex_elements``; ``conf.py``'s own keys are kept."""
+    """The book design's ``latex_elements``; ``conf.py``'s own keys are kept.
+
+    The fonts only where the engine can name them: a guest's site left on
+    Sphinx's ``pdflatex`` keeps Sphinx's own fonts, and its PDF still compiles."""
+    fonts = {"fontpkg": LATEX_FONTS} if config.latex_engine in FONTSPEC_ENGINES else {}
     return {
         "papersize": "",
         "pointsize": "11pt",
         "geometry": LATEX_GEOMETRY,
-        "fontpkg": LATEX_FONTS,
+        **fonts,
         "fncychap": "",
         "extraclassoptions": "openany",
         "maketitle": r"\foliomaketitle",
@@ -111,11 +120,7 @@ def copy_latex_look(app: Sphinx) -> None:
     """
     if app.builder.name != "latex":
         return
-    target = Path(app.builder.outdir, LATEX_LOOK.name)
-    text = LATEX_LOOK.read_bytes()
-    if not target.exists() or target.read_bytes() != text:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text)
+    write_if_changed(Path(app.builder.outdir, LATEX_LOOK.name), LATEX_LOOK.read_bytes())
 
 
 def newest_year(app: Sphinx) -> str:
@@ -134,10 +139,12 @@ def set_title_page_year(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 class QuoteKeepsItsPage(FolioPostTransform):
-    """In the PDF the page reference ends the quotation's last line (see folio.sty)."""
+    """In the PDF and the ePub the page reference ends the quotation's last paragraph
+    (folio.sty: the TeXbook's signature; folio-epub.css: floated right on its last
+    line). As a block of its own, e-readers set it a line or more below the quotation."""
 
     default_priority = 8
-    builders = ("latex",)
+    builders = ("latex", "epub")
 
     def run(self, **kwargs: Any) -> None:
         for box in list(self.document.findall(nodes.container)):
@@ -152,6 +159,9 @@ class QuoteKeepsItsPage(FolioPostTransform):
             paragraph = ref.next_node(nodes.paragraph)
             if not isinstance(last, nodes.paragraph) or paragraph is None:
                 continue
+            # A space, so the words do not run into the reference when read aloud or
+            # copied (folio.sty's \unskip takes it back in print).
+            last += nodes.Text(" ")
             last += nodes.inline("", "", *paragraph.children, classes=["folio-page-ref"])
             box.remove(ref)
 

@@ -24,7 +24,8 @@ from sphinx.util import logging
 
 from folio.core.escaping import html_text
 from folio.core.names import file_stem
-from folio.core.wording import ACCESSIBILITY_SUMMARY
+from folio.core.state import write_if_changed
+from folio.core.wording import ACCESSIBILITY_SUMMARY, SEPARATOR, epub_cover_alt
 from folio.ext.books import cover_svg
 from folio.ext.domain import folio_domain
 from folio.ext.downloads import downloads_folder
@@ -90,7 +91,7 @@ def write_essay_epubs(app: Sphinx, exception: Exception | None) -> None:
         path = target / f"{essay_stem(config, docname)}.epub"
         identifier = f"{config.epub_uid}-{file_stem(docname)}"
         written += package_epub(app, [(docname, "essay.xhtml")], identifier, essay.title,
-                                essay.author, essay.date, path)
+                                essay.author, essay.date, path, author_line=True)
     if written:
         logger.info("folio: %d essay ePubs written in %s", written, target)
     # For the build report (same build, so the builder holds it; nothing is pickled).
@@ -98,10 +99,12 @@ def write_essay_epubs(app: Sphinx, exception: Exception | None) -> None:
 
 
 def package_epub(app: Sphinx, chapters: list[tuple[str, str]], identifier: str, title: str,
-                 author: str, date: datetime.date | None, path: Path) -> int:
+                 author: str, date: datetime.date | None, path: Path, *,
+                 author_line: bool = False) -> int:
     """One book of the collection's chapters ``(docname, file name in the book)``, in
     order, at ``path``: 1 when written, 0 when the file already held these bytes (or a
-    chapter is missing)."""
+    chapter is missing).  ``author_line``: an essay's own book, whose page names its
+    author under the title (:func:`name_the_author`)."""
     from ebooklib import epub  # imported here: only ePub builds need it
     from lxml import etree
 
@@ -125,9 +128,12 @@ def package_epub(app: Sphinx, chapters: list[tuple[str, str]], identifier: str, 
     book.set_identifier(identifier)
     book.set_title(title)
     book.set_language(language)
-    book.add_author(author or config.folio_author or config.author)
+    author = author or config.folio_author or config.author
+    book.add_author(author)
     book.set_cover("cover.svg", cover_svg(chapters[0][0], title, author).encode(),
                    create_page=True)
+    # The cover page's one image says what is drawn on it (EbookLib's alt is "Cover").
+    book.get_item_with_id("cover").title = epub_cover_alt(title, author)
     sheets = stylesheets(outdir, styles)
     for name, data in sheets.items():
         kind = "text/css" if name.endswith(".css") else media_type(name)
@@ -143,6 +149,8 @@ def package_epub(app: Sphinx, chapters: list[tuple[str, str]], identifier: str, 
         [main] = tree.xpath("//*[local-name()='div'][@role='main']") or [tree.getroot()]
         images |= gather_images(main, chapter_path, outdir)
         link_outside(main, docname, config.html_baseurl)
+        if author_line:
+            name_the_author(main, author)
         chapter_title = essays[docname].title if docname in essays else title
         chapter = epub.EpubHtml(title=chapter_title, file_name=file_name, lang=language)
         chapter.content = etree.tostring(main, encoding="unicode", method="xml")
@@ -171,10 +179,7 @@ def package_epub(app: Sphinx, chapters: list[tuple[str, str]], identifier: str, 
     writer.write()
     data = stamped_zip(buffer.getvalue(), modified)
     # Rewritten only when the book differs: an unchanged essay keeps its file and time.
-    if path.is_file() and path.read_bytes() == data:
-        return 0
-    path.write_bytes(data)
-    return 1
+    return int(write_if_changed(path, data))
 
 
 def stamped_zip(data: bytes, when: datetime.datetime) -> bytes:
@@ -221,6 +226,39 @@ def gather_images(main: Any, chapter_path: Path, outdir: Path) -> dict[str, byte
         found[name] = source.read_bytes()
         image.set("src", name)
     return found
+
+
+def name_the_author(main: Any, author: str) -> None:
+    """An essay's own ePub names its author under the title and subtitle, as its own
+    PDF does (:class:`folio.ext.offline.NameTheAuthor`): the byline's "by X" (only
+    for guests) goes, a line of its own names every essay's author, once."""
+    from lxml import etree
+
+    for span in main.xpath(".//*[local-name()='span'][contains(concat(' ', @class, ' '),"
+                           " ' folio-author ')]"):
+        paragraph, previous = span.getparent(), span.getprevious()
+        tail = (span.tail or "").removeprefix(SEPARATOR)
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            paragraph.text = (paragraph.text or "") + tail
+        paragraph.remove(span)
+        byline = paragraph.getparent()
+        if not "".join(paragraph.itertext()).strip() and byline is not None:
+            byline.getparent().remove(byline)
+    section = next(iter(main.xpath(".//*[local-name()='section']")), None)
+    if section is None:
+        return
+    heads = section.xpath("./*[local-name()='h1'] | ./*[local-name()='div']"
+                          "[contains(concat(' ', @class, ' '), ' folio-subtitle ')]")
+    if not heads:
+        return
+    namespace = etree.QName(heads[-1]).namespace
+    line = etree.Element(f"{{{namespace}}}p" if namespace else "p",
+                         {"class": "folio-author-line"})
+    line.text = author
+    line.tail = heads[-1].tail
+    heads[-1].addnext(line)
 
 
 def link_outside(main: Any, docname: str, baseurl: str) -> None:

@@ -413,16 +413,18 @@ def page_digest(stamp: str, page: Page) -> str:
 
 
 def changed_pages(app: Sphinx, compute: Callable[[], Iterable[Page]], names: Iterable[str],
-                  shown: object) -> Iterator[Page]:
+                  shown: object, record_name: str = GENERATED_PAGES) -> Iterator[Page]:
     """The generated pages whose content differs from when they were last written.
 
     When no document changed, nor what every page shows, and every page's
     file is there (a no-op build), nothing is computed.  Otherwise every page is
     computed (its digest needs it) and only the pages whose digest changed
-    are handed over.  The record is rewritten once all pages were handed
-    over, so a build that fails half way renders them all next time.
+    are handed over.  The record (``record_name``, in the doctree folder: one
+    per caller, since each lists only its own pages) is rewritten once all
+    pages were handed over, so a build that fails half way renders them all
+    next time.
     """
-    record = Path(app.doctreedir, GENERATED_PAGES)
+    record = Path(app.doctreedir, record_name)
     before = read_mapping(record)
     if not isinstance(before.get("pages"), dict) or not isinstance(before.get("inputs"), str):
         before = {"inputs": "", "pages": {}}

@@ -26,7 +26,6 @@ its file.
 from __future__ import annotations
 
 import datetime
-import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -44,6 +43,7 @@ from folio.core.names import BOOK_KEY, book_key, surname_key
 from folio.core.pages import page_order
 from folio.core.ratings import stars
 from folio.core.records import SHELVES, Book, Citation, Essay, LibraryBook, Quote
+from folio.core.state import write_if_changed
 from folio.core.wording import join_names
 from folio.ext.books import check_book, cover_filename, local_path, write_cover
 from folio.ext.domain import folio_domain
@@ -310,10 +310,7 @@ def copy_cover(app: Sphinx, key: str, cover: str) -> str:
             or source.suffix.lower() not in COVER_SUFFIXES:
         return ""
     name = f"folio-book-cover-{key}{source.suffix.lower()}"
-    target = Path(app.outdir, app.builder.imagedir, name)
-    if not target.is_file() or target.read_bytes() != source.read_bytes():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+    write_if_changed(Path(app.outdir, app.builder.imagedir, name), source.read_bytes())
     return f"{app.builder.imagedir}/{name}"
 
 

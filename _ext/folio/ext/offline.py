@@ -18,15 +18,17 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docutils import nodes
 from sphinx.util import texescape
 from sphinx.util.matching import Matcher
 
 from folio.core.frontmatter import recover_front_matter
 from folio.core.names import file_stem
 from folio.core.state import ESSAY_FIELDS, ESSAY_LIST, read_mapping, write_if_changed
+from folio.core.wording import SEPARATOR
 from folio.ext.domain import folio_domain
 from folio.ext.essays import educate
-from folio.ext.shared import PRINT_SERIES
+from folio.ext.shared import PRINT_SERIES, FolioPostTransform
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -165,6 +167,58 @@ def write_offprint_list(app: Sphinx, exception: Exception | None) -> None:
 
 
 
+# -- the essay's own PDF names its author --------------------------------------------------
+
+class NameTheAuthor(FolioPostTransform):
+    """An essay's own PDF names its author on its first page, under the title and
+    subtitle in small capitals (``\\folioessayauthor``, ``folio.sty``), for every essay.
+
+    The byline says "by X" only when X is not the collection's author, and the
+    own PDF's title block names nobody (it opens as the essay opens in the
+    collection), so an essay by the collection's author named no one on its
+    page.  Here the byline's "by X" goes, the line names X: once, one style.
+    Only the essay's own document (Sphinx resolves it with the essay as its
+    start); the collection's PDF has its title page with the author.
+    """
+
+    default_priority = 7
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        essay = folio_domain(self.env).essays.get(self.env.docname)
+        section = next(iter(self.document.findall(nodes.section)), None)
+        if essay is None or section is None:
+            return
+        author = essay.author or self.config.folio_author or self.config.author
+        for byline in list(section.findall(nodes.container)):
+            if "folio-byline" in byline["classes"]:
+                drop_byline_author(byline)
+        at = 1 if section.children and isinstance(section[0], nodes.title) else 0
+        for index, child in enumerate(section.children):
+            if isinstance(child, nodes.container) and "folio-subtitle" in child["classes"]:
+                at = index + 1
+        texescape.init()
+        name = texescape.escape(author, self.config.latex_engine)
+        section.insert(at, nodes.raw("", rf"\folioessayauthor{{{name}}}", format="latex"))
+
+
+def drop_byline_author(byline: nodes.container) -> None:
+    """The byline without its "by X" and the separator after it (gone with them
+    when it said nothing else)."""
+    for author in list(byline.findall(nodes.inline)):
+        if "folio-author" not in author["classes"]:
+            continue
+        parent = author.parent
+        following = author.next_node(descend=False, siblings=True)
+        if isinstance(following, nodes.Text) and str(following) == SEPARATOR:
+            parent.remove(following)
+        parent.remove(author)
+        if isinstance(parent, nodes.paragraph) and not parent.astext().strip():
+            byline.parent.remove(byline)
+            return
+
+
 def setup_offline(app: Sphinx) -> None:
+    app.add_post_transform(NameTheAuthor)
     app.connect("config-inited", add_essay_pdfs)
     app.connect("build-finished", write_offprint_list)

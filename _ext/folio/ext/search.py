@@ -61,9 +61,9 @@ from folio.core.pagefind import (
     write_bundle,
 )
 from folio.core.records import Essay, Quote
-from folio.core.state import SEARCH_STATE, read_json, write_if_changed
+from folio.core.state import SEARCH_PAGE_RECORD, SEARCH_STATE, read_json, write_if_changed
 from folio.ext.domain import folio_domain
-from folio.ext.freshness import nothing_new
+from folio.ext.freshness import changed_pages, nothing_new
 from folio.ext.library import book_page as library_page
 from folio.ext.listings import tag_names
 from folio.ext.shared import SEARCH_BUILDERS, warn
@@ -672,9 +672,21 @@ def facet_options(app: Sphinx) -> list[dict[str, Any]]:
 
 
 def search_page(app: Sphinx) -> Iterable[tuple[str, dict[str, Any], str]]:
-    """``html-collect-pages``: Folio's search page, when Pagefind searches."""
+    """``html-collect-pages``: Folio's search page, when Pagefind searches.
+
+    Written only when what it shows changed (:func:`folio.ext.freshness.changed_pages`,
+    as the listings): rendering it through the theme's layout on every no-op
+    build was a large part of a no-op's cost beyond plain Sphinx's.
+    """
     if not uses_pagefind(app):
         return
+    views = folio_domain(app.env).views
+    yield from changed_pages(app, lambda: [search_page_content(app)], [SEARCH_PAGE],
+                             (views.sidebar, views.downloads), SEARCH_PAGE_RECORD)
+
+
+def search_page_content(app: Sphinx) -> tuple[str, dict[str, Any], str]:
+    """The search page: its facets (what the essays have) and its words."""
     here = app.builder.get_target_uri(SEARCH_PAGE)
     words = script_json(wording.SEARCH_WORDS)
     body = app.builder.templates.render("folio/search.html", {
@@ -683,7 +695,7 @@ def search_page(app: Sphinx) -> Iterable[tuple[str, dict[str, Any], str]]:
         "pagefind": relative_uri(here, f"{BUNDLE}/pagefind.js"),
         "script": relative_uri(here, "_static/folio-search.js"),
     })
-    yield SEARCH_PAGE, {"title": wording.SEARCH_TITLE, "body": body}, "page.html"
+    return SEARCH_PAGE, {"title": wording.SEARCH_TITLE, "body": body}, "page.html"
 
 
 def check_config(app: Sphinx, config: Config) -> None:
