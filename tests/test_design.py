@@ -631,3 +631,47 @@ def test_title_spans_keep_every_character() -> None:
     check()
     assert title_spans("Jane Eyre, Jane", ["Jane", "Jane Eyre"]) == (
         ("Jane Eyre", True), (", ", False), ("Jane", True))
+
+
+def test_epub_page_reference_ends_its_quotation(epub_build: Built) -> None:
+    """"(p274–275)" is the end of the quotation's last paragraph, not a block a line
+    below it (issue 20), in the collection's ePub and in an essay's own."""
+    import zipfile
+
+    from bs4 import BeautifulSoup
+
+    pages = {p.name: p.read_text() for p in (epub_build.outdir / "essays").glob("*.xhtml")}
+    own = epub_build.outdir.parent / "downloads" / "the-whale-and-the-kitchen-table.epub"
+    with zipfile.ZipFile(own) as book:
+        pages["own"] = book.read("EPUB/essay.xhtml").decode()
+    quotes = 0
+    for name, xhtml in pages.items():
+        for quote in BeautifulSoup(xhtml, "xml").select(".folio-quote"):
+            quotes += 1
+            assert quote.select("div.folio-page-ref") == [], (name, quote)
+            last = quote.blockquote.find_all("p")[-1]
+            ref = last.select_one("span.folio-page-ref .folio-page")
+            assert ref is not None and ref.get_text().startswith("(p"), (name, quote)
+            assert last.get_text().endswith(ref.get_text())
+    assert quotes >= 10
+    assert "(p274–275)" in pages["own"]
+
+
+def test_epub_lists_show_no_bullets(epub_build: Built) -> None:
+    """The contents page and related reading are lists a reader sees without bullets
+    ("the index is a bulleted list"), drawn with the ePub's own stylesheets."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 600, "height": 900})
+        seen = 0
+        for name in ("index.xhtml", "essays/the-whale-and-the-kitchen-table.xhtml"):
+            page.goto((epub_build.outdir / name).as_uri())
+            found = page.evaluate("""() => [...document.querySelectorAll('li')]
+                .filter(li => li.getClientRects().length > 0)
+                .map(li => [getComputedStyle(li).listStyleType, li.textContent.trim()])""")
+            seen += len(found)
+            assert [f for f in found if f[0] != "none"] == [], (name, found)
+        browser.close()
+    assert seen >= 5  # related reading's items at least

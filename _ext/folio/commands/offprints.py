@@ -187,9 +187,11 @@ def title_page(series: Series, first: SetEssay) -> SetEssay:
 def offprint_book(parts: Sequence[SetEssay]) -> str:
     """One LaTeX document setting each essay as if it were alone."""
     out = [parts[0].preamble, LAYOUT, "\\begin{document}"]
+    # The essay's last page is shipped (\folioessayend's \clearpage) inside its group,
+    # under its own \pagestyle{normal}: after \endgroup it lost its running head.
     for number, part in enumerate(parts):
         out += [f"\\folioessaystart{{{number}}}", part.own_lines,
-                "\\begingroup", part.body, "\\endgroup", f"\\folioessayend{{{number}}}"]
+                "\\begingroup", part.body, f"\\folioessayend{{{number}}}", "\\endgroup"]
     out.append("\\end{document}\n")
     return "\n".join(out)
 

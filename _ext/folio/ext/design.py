@@ -139,10 +139,12 @@ def set_title_page_year(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 class QuoteKeepsItsPage(FolioPostTransform):
-    """In the PDF the page reference ends the quotation's last line (see folio.sty)."""
+    """In the PDF and the ePub the page reference ends the quotation's last paragraph
+    (folio.sty: the TeXbook's signature; folio-epub.css: floated right on its last
+    line). As a block of its own, e-readers set it a line or more below the quotation."""
 
     default_priority = 8
-    builders = ("latex",)
+    builders = ("latex", "epub")
 
     def run(self, **kwargs: Any) -> None:
         for box in list(self.document.findall(nodes.container)):
@@ -157,6 +159,9 @@ class QuoteKeepsItsPage(FolioPostTransform):
             paragraph = ref.next_node(nodes.paragraph)
             if not isinstance(last, nodes.paragraph) or paragraph is None:
                 continue
+            # A space, so the words do not run into the reference when read aloud or
+            # copied (folio.sty's \unskip takes it back in print).
+            last += nodes.Text(" ")
             last += nodes.inline("", "", *paragraph.children, classes=["folio-page-ref"])
             box.remove(ref)
 
