@@ -43,6 +43,7 @@ from folio.ext.series import refresh_series, setup_series
 from folio.ext.sharing import setup_sharing
 from folio.ext.sources import setup_sources
 from folio.ext.spoiler import setup_spoiler
+from folio.ext.template_cache import setup_template_cache
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -121,6 +122,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_freshness(app)  # what changed: documents read, links by title, generated pages
     setup_latex_builder(app)  # the LaTeX builder, writing only the essays that changed
     setup_memory(app)  # a large environment set aside from the garbage collector
+    setup_template_cache(app)  # page templates compiled once, kept beside the doctrees
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", add_stylesheet)
     return {
