@@ -203,6 +203,24 @@ def test_a_series_is_its_title_page_then_its_parts(collection: Collection) -> No
     assert words(series)[-1] == "The Whale Call me Ishmael, again."
 
 
+def test_a_damaged_part_leaves_its_series_for_the_next_build(collection: Collection) -> None:
+    collection.series.append({"stem": "seasons", "title": "Seasons", "author": "Hester Vale",
+                              "title_tex": "Seasons", "author_tex": "Hester Vale",
+                              "intro_tex": "Two essays.", "parts": ["essays/walking",
+                                                                    "essays/whale"]})
+    collection.save_list()
+    collection.make()
+    (collection.downloads / "seasons.pdf").unlink()
+    part = collection.downloads / "whale.pdf"
+    part.write_bytes(part.read_bytes().replace(b"/Type /Pages", b"/Type /Page "))
+    report = collection.make()
+    assert report.series_written == [] and len(report.failures) == 1
+    what, log = report.failures[0]
+    assert what.startswith("series PDF seasons: cannot be joined")
+    assert "whale.pdf" in log.read_text(encoding="utf-8")
+    assert not (collection.downloads / "seasons.pdf").exists()
+
+
 def test_a_missing_glyph_is_a_warning(collection: Collection) -> None:
     collection.write("ambition", "Against Ambition", "A snowman ☃.")
     report = collection.make()
@@ -255,7 +273,8 @@ def test_an_essay_tex_that_is_gone_is_one_line_and_exit_2(collection: Collection
     assert run.stderr.count("\n") == 1 and "walking.tex" in run.stderr
 
 
-@pytest.mark.parametrize("damage", ["corrupt pdf", "no pdf", "no pages"])
+@pytest.mark.parametrize("damage", ["corrupt pdf", "no pdf", "no pages", "no kids",
+                                    "pages not pages"])
 def test_a_damaged_typeset_book_is_a_failure_not_a_traceback(
         collection: Collection, tmp_path: Path, damage: str) -> None:
     # TeX says it succeeded, yet what it left cannot be cut.
@@ -263,7 +282,14 @@ def test_a_damaged_typeset_book_is_a_failure_not_a_traceback(
     book = "Path(sys.argv[-1])"
     spoil = {"corrupt pdf": f"{book}.with_suffix('.pdf').write_bytes(b'%PDF-1.7 broken')",
              "no pdf": f"{book}.with_suffix('.pdf').unlink()",
-             "no pages": f"{book}.with_suffix('.pages').write_text('start 0 1\\n')"}[damage]
+             "no pages": f"{book}.with_suffix('.pages').write_text('start 0 1\\n')",
+             # A damaged object inside a whole file: pypdf raises IndexError or
+             # AttributeError here, not its own errors.
+             "no kids": f"(p := {book}.with_suffix('.pdf')).write_bytes("
+                        "p.read_bytes().replace(b'/Kids', b'/Kidz'))",
+             "pages not pages": f"(p := {book}.with_suffix('.pdf')).write_bytes("
+                                "p.read_bytes().replace(b'/Type /Pages', b'/Type /Page '))",
+             }[damage]
     fake.write_text(fake.read_text(encoding="utf-8") + spoil + "\n", encoding="utf-8")
     run = cutter(collection)
     assert run.returncode == 1 and "Traceback" not in run.stderr

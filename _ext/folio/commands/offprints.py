@@ -217,6 +217,14 @@ def run_tex(command: list[str], cwd: Path, log: Path) -> bool:
     return done.returncode == 0
 
 
+#: Besides its own errors, pypdf raises these on a damaged PDF (a broken object read as
+#: the wrong type, an index past a short array, an assertion on a page with no
+#: reference): a book TeX left half-written, or a download damaged since, is a failure
+#: to report, never a traceback.
+DAMAGED_PDF = (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+               AssertionError)
+
+
 def typeset_book(latexdir: Path, name: str, parts: Sequence[SetEssay]) -> tuple[bool, Path]:
     """Write and typeset one offprint book; a second pass only when labels need it."""
     work = latexdir / WORKDIR
@@ -427,7 +435,7 @@ def make_pdfs(latexdir: Path, downloads: Path, jobs: int, *,
             report.warnings += tex_warnings(work / f"offprints-{n + 1}.log")
             try:
                 cut_essays(work / f"offprints-{n + 1}.pdf", book, downloads, report)
-            except (PyPdfError, OSError, ValueError) as error:
+            except (PyPdfError, *DAMAGED_PDF) as error:
                 # TeX said it succeeded, yet left no book to cut: tried again next time.
                 report.failures.append((f"essay PDFs (book {n + 1}): offprints-{n + 1}.pdf "
                                         f"cannot be cut ({error})", log))
@@ -456,7 +464,9 @@ def make_series_pdfs(redo: Sequence[Series], digests: dict[str, str], work: Path
                      downloads: Path, manifest: dict[str, dict[str, str]],
                      report: Report) -> None:
     """Each series to be remade, from its title page and its parts' PDFs (skipped, and
-    tried again next time, when one of them failed to typeset)."""
+    tried again next time, when one of them failed to typeset or cannot be read)."""
+    from pypdf.errors import PyPdfError  # imported here: only PDF builds need pypdf
+
     for series in redo:
         title = work / f"{series.stem}-title.pdf"
         done = [manifest.get(name, {}) for name in series.parts]
@@ -464,8 +474,16 @@ def make_series_pdfs(redo: Sequence[Series], digests: dict[str, str], work: Path
                                       for name, entry in zip(series.parts, done, strict=True)):
             continue
         files = [downloads / f"{entry['stem']}.pdf" for entry in done]
-        write_pdf(downloads / f"{series.stem}.pdf", join_series(series, title, files),
-                  report, series=True)
+        try:
+            joined = join_series(series, title, files)
+        except (PyPdfError, *DAMAGED_PDF) as error:
+            # A part's PDF damaged since it was cut: the series waits for the next build.
+            log = work / f"{series.stem}.join.log"
+            log.write_text(f"{series.stem}.pdf cannot be joined from {title.name} and "
+                           f"{', '.join(f.name for f in files)}: {error!r}\n", encoding="utf-8")
+            report.failures.append((f"series PDF {series.stem}: cannot be joined ({error})", log))
+            continue
+        write_pdf(downloads / f"{series.stem}.pdf", joined, report, series=True)
         manifest[SERIES_KEY + series.stem] = {"digest": series_digest(series, digests),
                                               "stem": series.stem}
 
