@@ -184,12 +184,17 @@ def test_a_damaged_manifest_only_costs_the_work(collection: Collection) -> None:
     assert json.loads((collection.latex / "folio-offprints.json").read_text())
 
 
-def test_a_series_is_its_title_page_then_its_parts(collection: Collection) -> None:
+def add_seasons(collection: Collection) -> None:
+    """A series of two of the collection's essays, listed as the extension lists it."""
     collection.series.append({"stem": "seasons", "title": "Seasons", "author": "Hester Vale",
                               "title_tex": "Seasons", "author_tex": "Hester Vale",
                               "intro_tex": "Two essays.", "parts": ["essays/walking",
                                                                     "essays/whale"]})
     collection.save_list()
+
+
+def test_a_series_is_its_title_page_then_its_parts(collection: Collection) -> None:
+    add_seasons(collection)
     report = collection.make()
     assert report.series_written == ["seasons.pdf"]
     series = collection.downloads / "seasons.pdf"
@@ -204,11 +209,7 @@ def test_a_series_is_its_title_page_then_its_parts(collection: Collection) -> No
 
 
 def test_a_damaged_part_leaves_its_series_for_the_next_build(collection: Collection) -> None:
-    collection.series.append({"stem": "seasons", "title": "Seasons", "author": "Hester Vale",
-                              "title_tex": "Seasons", "author_tex": "Hester Vale",
-                              "intro_tex": "Two essays.", "parts": ["essays/walking",
-                                                                    "essays/whale"]})
-    collection.save_list()
+    add_seasons(collection)
     collection.make()
     (collection.downloads / "seasons.pdf").unlink()
     part = collection.downloads / "whale.pdf"
