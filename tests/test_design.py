@@ -657,21 +657,18 @@ def test_epub_page_reference_ends_its_quotation(epub_build: Built) -> None:
     assert "(p274–275)" in pages["own"]
 
 
-def test_epub_lists_show_no_bullets(epub_build: Built) -> None:
+def test_epub_lists_show_no_bullets(epub_build: Built, browser: Any) -> None:
     """The contents page and related reading are lists a reader sees without bullets
-    ("the index is a bulleted list"), drawn with the ePub's own stylesheets."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 600, "height": 900})
-        seen = 0
-        for name in ("index.xhtml", "essays/the-whale-and-the-kitchen-table.xhtml"):
-            page.goto((epub_build.outdir / name).as_uri())
-            found = page.evaluate("""() => [...document.querySelectorAll('li')]
-                .filter(li => li.getClientRects().length > 0)
-                .map(li => [getComputedStyle(li).listStyleType, li.textContent.trim()])""")
-            seen += len(found)
-            assert [f for f in found if f[0] != "none"] == [], (name, found)
-        browser.close()
+    ("the index is a bulleted list"), drawn with the ePub's own stylesheets.  The
+    module's browser, not a second Playwright: two in one process collide."""
+    page = browser.new_page(viewport={"width": 600, "height": 900})
+    seen = 0
+    for name in ("index.xhtml", "essays/the-whale-and-the-kitchen-table.xhtml"):
+        page.goto((epub_build.outdir / name).as_uri())
+        found = page.evaluate("""() => [...document.querySelectorAll('li')]
+            .filter(li => li.getClientRects().length > 0)
+            .map(li => [getComputedStyle(li).listStyleType, li.textContent.trim()])""")
+        seen += len(found)
+        assert [f for f in found if f[0] != "none"] == [], (name, found)
+    page.close()
     assert seen >= 5  # related reading's items at least
