@@ -55,6 +55,13 @@ def setup_config(app: Sphinx) -> None:
     app.connect("config-inited", check_config)
 
 
+def author_of(config: Config, author: str = "") -> str:
+    """Whose a piece is: its own ``author`` when it names one, else the collection's
+    (``folio_author``, else Sphinx's ``author``), the contract's one rule for the
+    byline's fallback in PDFs, ePubs, series and the feed."""
+    return author or config.folio_author or config.author
+
+
 def check_config(app: Sphinx, config: Config) -> None:
     """Catch settings that would otherwise fail later, deep inside a page."""
     if config.folio_author is None:

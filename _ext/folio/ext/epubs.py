@@ -27,6 +27,7 @@ from folio.core.names import file_stem
 from folio.core.state import write_if_changed
 from folio.core.wording import ACCESSIBILITY_SUMMARY, SEPARATOR, epub_cover_alt
 from folio.ext.books import cover_svg
+from folio.ext.config import author_of
 from folio.ext.domain import folio_domain
 from folio.ext.downloads import downloads_folder
 from folio.ext.offline import essay_stem
@@ -128,7 +129,7 @@ def package_epub(app: Sphinx, chapters: list[tuple[str, str]], identifier: str, 
     book.set_identifier(identifier)
     book.set_title(title)
     book.set_language(language)
-    author = author or config.folio_author or config.author
+    author = author_of(config, author)
     book.add_author(author)
     book.set_cover("cover.svg", cover_svg(chapters[0][0], title, author).encode(),
                    create_page=True)

@@ -26,6 +26,7 @@ from folio.core.frontmatter import recover_front_matter
 from folio.core.names import file_stem
 from folio.core.state import ESSAY_FIELDS, ESSAY_LIST, read_mapping, write_if_changed
 from folio.core.wording import SEPARATOR
+from folio.ext.config import author_of
 from folio.ext.domain import folio_domain
 from folio.ext.essays import educate
 from folio.ext.shared import PRINT_SERIES, FolioPostTransform
@@ -124,7 +125,7 @@ def add_essay_pdfs(app: Sphinx, config: Config) -> None:
             fields = source_fields(path)
             title = educate(str(fields.get("title", "")), config) or file_stem(docname)
             # An essay's own PDF names its own author (the contract), else the collection's.
-            author = str(fields.get("author", "")) or config.folio_author or config.author
+            author = author_of(config, str(fields.get("author", "")))
             entry = [*stamp, texescape.escape(title, engine), texescape.escape(author, engine)]
         fresh[docname] = entry
         documents.append((docname, target, entry[2], entry[3], "howto"))
@@ -154,7 +155,7 @@ def write_offprint_list(app: Sphinx, exception: Exception | None) -> None:
         if essay is None or not app.config.folio_essay_downloads:
             collections.append(target)
             continue
-        author = essay.author or app.config.folio_author or app.config.author
+        author = author_of(app.config, essay.author)
         listed.append({"docname": docname, "tex": target, "stem": essay_stem(app.config, docname),
                        "title": essay.title, "author": author,
                        "author_tex": texescape.escape(author, engine)})
@@ -189,7 +190,7 @@ class NameTheAuthor(FolioPostTransform):
         section = next(iter(self.document.findall(nodes.section)), None)
         if essay is None or section is None:
             return
-        author = essay.author or self.config.folio_author or self.config.author
+        author = author_of(self.config, essay.author)
         for byline in list(section.findall(nodes.container)):
             if "folio-byline" in byline["classes"]:
                 drop_byline_author(byline)

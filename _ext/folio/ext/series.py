@@ -24,6 +24,7 @@ from folio.core.escaping import html_text
 from folio.core.frontmatter import field_lines
 from folio.core.names import series_page, series_stem
 from folio.core.records import Essay
+from folio.ext.config import author_of
 from folio.ext.domain import folio_domain, in_this_book
 from folio.ext.downloads import DOWNLOADS, downloads_folder
 from folio.ext.essays import header_end
@@ -203,7 +204,7 @@ def series_for_print(app: Sphinx) -> list[dict[str, Any]]:
         if not parts:
             continue
         name = series_name(essays, parts)
-        author = essays[parts[0]].author or app.config.folio_author or app.config.author
+        author = author_of(app.config, essays[parts[0]].author)
         listed.append({"stem": series_stem(page), "title": name, "author": author,
                        "title_tex": texescape.escape(name, engine),
                        "author_tex": texescape.escape(author, engine),

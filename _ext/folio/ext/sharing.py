@@ -28,6 +28,7 @@ from sphinx.util import logging
 from folio.core.escaping import html_text, script_json
 from folio.core.ratings import WORST
 from folio.core.records import Book, Essay
+from folio.ext.config import author_of
 from folio.ext.domain import folio_domain
 from folio.ext.listings import newest_first
 from folio.ext.shared import WEB_BUILDERS, FolioPostTransform
@@ -87,7 +88,7 @@ def write_feed(app: Sphinx, base: str) -> None:
     feed = FeedGenerator()
     feed.id(base)
     feed.title(app.config.html_title or app.config.project)
-    feed.author({"name": app.config.folio_author or app.config.author})
+    feed.author({"name": author_of(app.config)})
     feed.link(href=base, rel="alternate")
     feed.link(href=urljoin(base, FEED), rel="self")
     feed.language(app.config.language or "en")
