@@ -21,7 +21,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import Built, build, copy_root, serve
 from folio.core.records import Essay
-from folio.ext.search import Facets, essay_markup, essay_meta
+from folio.ext.search import Facets, QuotationFacts, essay_markup, essay_meta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_builds import edit
@@ -69,9 +69,8 @@ def test_only_essays_quotations_and_books_are_indexed(site: Built) -> None:
     assert {u for u, k in kinds.items() if k == "book"} == {
         f"/books/{k}.html" for k in
         ("frankenstein", "moby-dick", "pride-and-prejudice", "walden")}
-    quotes = {u for u, k in kinds.items() if k == "quotation"}
-    assert "/essays/creature.html#quote-2" in quotes and len(quotes) >= 5
-    assert set(kinds.values()) == {"essay", "quotation", "book"}  # no home page, no listing
+    # A quotation is found through its essay (test_an_essay_result_lists_its_quotations).
+    assert set(kinds.values()) == {"essay", "book"}  # no home page, no listing
     assert not any(u in ("/", "/index.html") or u.startswith(("/genres", "/tags"))
                    for u in kinds)
     # No searchindex.js: Sphinx's own index is not made when Pagefind searches.
@@ -94,13 +93,26 @@ def test_what_an_essay_result_holds(site: Built) -> None:
     assert "complaint" in creature["content"]
 
 
-def test_a_quotation_record(site: Built) -> None:
-    quote = next(d for d in indexed(site.outdir) if d["url"] == "/essays/creature.html#quote-2")
-    assert "benevolent" in quote["content"]
-    assert quote["meta"]["book"] == "Frankenstein"
-    assert quote["meta"]["page"] == "(p120–121)"
-    assert quote["meta"]["essay"] == "The Creature Speaks"
-    assert quote["filters"]["book"] == ["frankenstein"]
+def test_an_essay_result_lists_its_quotations(site: Built) -> None:
+    """Each quotation's anchor, words, book and page; where Pagefind says the anchor is,
+    the page's words are the quotation's (the search page marks the words found by it)."""
+    results = indexed(site.outdir)
+    quoted = 0
+    for essay in (d for d in results if d["meta"]["kind"] == "essay"):
+        words = re.split(r"[\r\n\s]+", essay["content"])  # as folio-search.js splits
+        starts = {a["id"]: a["location"] for a in essay["anchors"]}
+        for anchor, text, _book, _key, _page in json.loads(essay["meta"].get("quotations", "[]")):
+            mine = text.split()
+            assert [w.rstrip(".") for w in words[starts[anchor]:starts[anchor] + len(mine)]] == [
+                w.rstrip(".") for w in mine], (essay["url"], anchor)
+            quoted += 1
+    assert quoted >= 5
+    creature = next(d for d in results if d["url"] == "/essays/creature.html")
+    listed = {q[0]: q for q in json.loads(creature["meta"]["quotations"])}
+    _anchor, text, book, key, page = listed["quote-2"]
+    assert "benevolent" in text
+    assert (book, key, page) == ("Frankenstein", "frankenstein", "(p120–121)")
+    assert creature["filters"]["book"] == ["frankenstein"]
 
 
 def test_the_part_sent_indexes_as_the_whole_page(site: Built) -> None:
@@ -249,12 +261,13 @@ def test_the_first_few_are_drawn_and_more_on_asking(tmp_path: Path,
         assert quotations.count() == 4
         page.wait_for_load_state("networkidle")
         drawn = page.locator(".folio-result").count()
-        assert drawn == 6 and len(set(fragments)) == drawn  # 1 essay, 4 quotations, 1 book
+        # 1 essay, 4 of its quotations, 1 book: the quotations come in the essay's fragment.
+        assert drawn == 6 and len(set(fragments)) == 2 == len(fragments)
         page.locator(".folio-search-quotations .folio-search-more").click()
         page.wait_for_function(
             "document.querySelectorAll('.folio-search-quotations .folio-result').length == 6")
         assert page.locator(".folio-search-quotations .folio-search-more").count() == 0
-        assert len(set(fragments)) == 8
+        assert len(fragments) == 2
         # The kinds keep their order, whichever answered first.
         assert [h.text_content() for h in page.locator("#folio-search-results h2").all()] == [
             "Essays", "Quotations", "Books"]
@@ -413,7 +426,7 @@ def test_filter_files_are_sorted_and_named_as_pagefind_names_them(site: Built) -
     assert set(filters) == {"kind", "genre", "tag", "book", "year"}
     for values in filters.values():
         assert [v for v, _pages in values] == sorted(v for v, _pages in values)
-    assert [v for v, _pages in filters["kind"]] == ["book", "essay", "quotation"]
+    assert [v for v, _pages in filters["kind"]] == ["book", "essay"]
     (meta,) = [name for name in files if name.endswith(".pf_meta")]
     listed = unpack(files[meta])[3]
     assert [f for f, _hash in listed] == sorted(filters)
@@ -618,17 +631,21 @@ hostile = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, 
 
 
 @settings(max_examples=60, deadline=None)
-@given(title=hostile, summary=hostile, tag=hostile, label=hostile)
+@given(title=hostile, summary=hostile, tag=hostile, label=hostile, quoted=hostile, book=hostile,
+       page=hostile)
 def test_markup_gives_back_exactly_what_was_written(title: str, summary: str, tag: str,
-                                                    label: str) -> None:
+                                                    label: str, quoted: str, book: str,
+                                                    page: str) -> None:
     essay = Essay("essays/x", title.strip() or "t", None, "review", summary=summary.strip(),
                   tags=(tag,))
-    markup = essay_markup(essay, label, Facets(genre=("review",), tag=(tag,)))
+    quotation = QuotationFacts("quote-1", quoted, book, "key", page)
+    markup = essay_markup(essay, label, Facets(genre=("review",), tag=(tag,)), [quotation])
     soup = BeautifulSoup(markup, "html.parser")
     box = soup.select_one("div.folio-search-facts")
     assert box is not None and box.has_attr("hidden")
     assert [e.name for e in box.find_all(recursive=False)] == ["span"] * len(box.contents)
     metas = dict(s["data-pagefind-meta"].split(":", 1) for s in box.select("[data-pagefind-meta]"))
+    assert json.loads(metas.pop("quotations")) == [quotation.as_list()]
     assert metas == essay_meta(essay, label)
     filters = [s["data-pagefind-filter"] for s in box.select("[data-pagefind-filter]")]
     assert f"tag:{tag}" in filters

@@ -16,6 +16,8 @@ from folio.core.related import choose_related, resolve_name, split_names
 from folio.core.wording import caption_parts, format_date, join_names, page_reference_ends
 from folio.core.wording import page_reference as format_pages
 from folio.ext.books import check_book, merge_books
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 @pytest.mark.parametrize(
@@ -274,3 +276,20 @@ def test_downloads_are_published_only_when_they_differ(tmp_path: Path) -> None:
     (source / "series" / "whole.epub").write_bytes(b"PK two, longer")
     publish(source, site)
     assert kept.read_bytes() == b"PK two, longer"
+
+
+@given(tag_lists=st.lists(st.lists(st.sampled_from(["Whales", "whales", "the sea", "The Sea",
+                                                    "index", "Ships!", "ships"]),
+                                   max_size=4), max_size=12),
+       days=st.lists(st.integers(0, 40), min_size=12, max_size=12))
+def test_essays_by_tag_chooses_as_select_essays(tag_lists: list[list[str]],
+                                                days: list[int]) -> None:
+    """The tag pages' one pass gives each tag the essays ``select_essays`` would, in its order."""
+    from folio.ext.listings import essays_by_tag, select_essays, tag_names
+    essays = [Essay(f"e{i}", f"Essay {i}", datetime.date(2020, 1, 1) + datetime.timedelta(days[i]),
+                    "review", tags=tuple(tags)) for i, tags in enumerate(tag_lists)]
+    grouped = essays_by_tag(essays)
+    tags = tag_names(essays)
+    assert set(grouped) == set(tags)
+    for slug, tag in tags.items():
+        assert grouped[slug] == select_essays(essays, tag=tag)

@@ -11,6 +11,7 @@ every page and in every output.  Pure functions of records and settings.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Sequence
 
@@ -204,15 +205,23 @@ def essay_label(essay: Essay, cited_titles: Sequence[str]) -> str:
     return GENRE_JOINER.join(essay.genres)
 
 
+@functools.lru_cache(maxsize=4096)
+def titles_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """The pattern :func:`title_spans` cuts by, compiled once per set of titles: essays
+    that write about the same books share it, and ``re``'s own cache (512 patterns)
+    is too small for a collection's essays."""
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(name) for name in names) + r")(?!\w)")
+
+
 def title_spans(text: str, titles: Sequence[str]) -> tuple[tuple[str, bool], ...]:
     """``text`` cut where a book's title appears (a whole word or words), each piece
     with whether it is a title: a summary written as plain text still sets
     "Moby-Dick" in italics, as the essay does.  Longest titles first, so
     "Jane Eyre" wins over "Jane"."""
-    names = sorted({title for title in titles if title.strip()}, key=len, reverse=True)
+    names = tuple(sorted({title for title in titles if title.strip()}, key=lambda t: (-len(t), t)))
     if not names or not text:
         return ((text, False),) if text else ()
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(name) for name in names) + r")(?!\w)")
+    pattern = titles_pattern(names)
     spans: list[tuple[str, bool]] = []
     at = 0
     for match in pattern.finditer(text):
@@ -517,6 +526,7 @@ SEARCH_WORDS: dict[str, object] = {
                "quotation": ("{n} quotation", "{n} quotations"),
                "book": ("{n} book", "{n} books")},
     "and": " and ",
+    "at_least": "at least {count}",
     "found": "Found {found} for “{query}”.",
     "found_narrowed": "Found {found}.",
     "none": "Nothing found for “{query}”.",

@@ -18,7 +18,7 @@ from folio.ext.books import refresh_books, setup_books
 from folio.ext.comments import setup_comments
 from folio.ext.config import setup_config
 from folio.ext.design import setup_design
-from folio.ext.domain import FolioDomain
+from folio.ext.domain import setup_domain
 from folio.ext.downloads import refresh_downloads, setup_downloads
 from folio.ext.drafts import setup_drafts
 from folio.ext.epubs import setup_epubs
@@ -93,7 +93,7 @@ def add_templates(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> ExtensionMetadata:
     setup_config(app)  # folio_* settings
     setup_sources(app)  # a source not in UTF-8: a warning, and left out; the rest builds
-    app.add_domain(FolioDomain)  # every record, kept per document; the site-wide views
+    setup_domain(app)  # every record, kept per document; the site-wide views
     setup_essays(app)  # front matter, title, byline, © line
     setup_drafts(app)  # draft: true → left out of every output
     setup_books(app)  # book-citation, {book}: caption, cover

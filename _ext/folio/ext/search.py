@@ -17,10 +17,17 @@
 What Pagefind indexes: every essay's text (not its byline, downloads, related
 reading, spoilers, responses or permalink marks), with its title, date, genre
 and summary to show and its genres, tags, books and year to narrow by; every
-``page-quote`` as a quotation of its own (its words, book and page, linking to
-it in the essay); every book as a book (its page).  Nothing else: not the home
-page, not the listings.  An essay with ``nosearch`` in its front matter, or
-matching a pattern in ``folio_search_exclude``, is left out with its quotations.
+book as a book (its page).  Nothing else: not the home page, not the listings.
+A ``page-quote`` is found as a quotation through its essay: the essay's page
+is indexed with the quotation in it, and the essay's result carries each
+quotation's place (its anchor), words, book and page (:func:`quotation_facts`),
+so the search page shows the words found inside a quotation as that quotation
+(:file:`static/folio-search.js`).  A quotation is not a result of its own: at
+10,000 essays 30,000 quotation results made the index's list of results, which
+every query downloads, three times as long, and indexed every quoted word twice.
+
+An essay with ``nosearch`` in its front matter, or matching a pattern in
+``folio_search_exclude``, is left out with its quotations.
 
 Incremental: in one process that keeps the index (``folio live``:
 :func:`keep_index_in_memory`) each build sends Pagefind only the pages whose
@@ -131,6 +138,18 @@ def searchable(app: Sphinx) -> dict[str, Essay]:
             if "nosearch" not in metadata.get(name, {}) and not left_out(name)}
 
 
+def searchable_essay(app: Sphinx, docname: str) -> Essay | None:
+    """``docname``'s essay if search finds it (the rule of :func:`searchable`), else ``None``.
+
+    For one page at a time: :func:`searchable` goes through every essay, so every
+    essay page asking it for itself made the build quadratic in the essays.
+    """
+    essay = folio_domain(app.env).essays.get(docname)
+    if essay is None or "nosearch" in app.env.metadata.get(docname, {}):
+        return None
+    return None if Matcher(list(app.config.folio_search_exclude))(docname) else essay
+
+
 def page_url(builder: Builder, docname: str, anchor: str = "") -> str:
     """A result's address from the site's root, as Pagefind writes a page's: ``/essays/x.html``."""
     uri = "/" + builder.get_target_uri(docname)
@@ -174,15 +193,51 @@ def essay_meta(essay: Essay, label: str) -> dict[str, str]:
     return {key: value for key, value in meta.items() if value}
 
 
-def essay_markup(essay: Essay, label: str, facets: Facets) -> str:
+@dataclass(frozen=True)
+class QuotationFacts:
+    """What the search page needs to show a quotation found in its essay's result.
+
+    Pagefind records where the quotation's anchor is among the page's words; the
+    quotation's own words, split at white space as Pagefind splits them, then
+    tell which of the words found are inside it.  The words are given as the
+    writer wrote them: Pagefind's copy of the page ends each block with a full stop.
+    """
+
+    anchor: str
+    text: str
+    book: str  # the book's title
+    book_key: str
+    page: str  # "(p120–121)", as the essay shows it
+
+    def as_list(self) -> list[str]:
+        return [self.anchor, self.text, self.book, self.book_key, self.page]
+
+
+def quotation_facts(quotes: Iterable[Quote], book_titles: Mapping[str, str],
+                    page_format: str) -> tuple[QuotationFacts, ...]:
+    """The essay's quotations search shows: those with an anchor, words and a known book,
+    not inside a spoiler (its text is not indexed, as the reader has not chosen to see it)."""
+    return tuple(QuotationFacts(q.anchor, " ".join(q.text.split()), book_titles[q.book_key],
+                                q.book_key, wording.page_reference(page_format, q.pages))
+                 for q in quotes
+                 if q.anchor and not q.spoiler and q.text.strip() and q.book_key in book_titles)
+
+
+def essay_markup(essay: Essay, label: str, facets: Facets,
+                 quotations: Iterable[QuotationFacts] = ()) -> str:
     """Pagefind's attributes for an essay's page, in an element no reader sees.
 
     Pagefind reads ``data-pagefind-meta`` and ``-filter`` anywhere on a page;
     ``key:value`` takes the rest of the attribute as the value.  Every value is
-    the writer's text, escaped for an attribute.
+    the writer's text, escaped for an attribute; the quotations are one value,
+    a JSON list of :meth:`QuotationFacts.as_list`.
     """
+    meta = essay_meta(essay, label)
+    listed = [q.as_list() for q in quotations]
+    if listed:
+        meta["quotations"] = json.dumps(listed, ensure_ascii=False, separators=(",", ":"))
     parts = [f'<span data-pagefind-meta="{html_text(f"{key}:{value}")}"></span>'
-             for key, value in essay_meta(essay, label).items()]
+             for key, value in meta.items()]
     parts += [f'<span data-pagefind-filter="{html_text(f"{name}:{value}")}"></span>'
               for name, values in facets.filters("essay").items() for value in values]
     if essay.date:
@@ -196,17 +251,6 @@ def record(url: str, content: str, language: str, meta: Mapping[str, str],
     return {"url": url, "content": content, "language": language,
             "meta": {k: v for k, v in meta.items() if v}, "filters": dict(filters),
             "sort": dict(sort)}
-
-
-def quotation_record(quote: Quote, essay: Essay, url: str, book_title: str, authors: str,
-                     page: str, facets: Facets, language: str) -> dict[str, Any]:
-    meta = {"kind": "quotation", "title": book_title, "book": book_title, "author": authors,
-            "page": page, "essay": essay.title,
-            "date": wording.format_date(essay.date) if essay.date else ""}
-    sort = {"date": essay.date.isoformat()} if essay.date else {}
-    return record(url, quote.text, language, meta,
-                  Facets(essay.genres, facets.tag, (quote.book_key,), facets.year)
-                  .filters("quotation"), sort)
 
 
 # -- the index's contents for a build ------------------------------------------------------------
@@ -235,7 +279,6 @@ def contents(app: Sphinx) -> Contents:
     domain = folio_domain(app.env)
     builder = cast("StandaloneHTMLBuilder", app.builder)
     language = app.config.language or "en"
-    page_format = app.config.folio_page_format
     essays = searchable(app)
     found = Contents()
     by_book: dict[str, Facets] = {}
@@ -249,14 +292,6 @@ def contents(app: Sphinx) -> Contents:
         for key in dict.fromkeys(keys):
             by_book[key] = by_book.get(key, Facets()).joined(facets)
             readers.setdefault(key, set()).add(name)
-        for quote in domain.quotes.get(name, []):
-            book = domain.books.get(quote.book_key)
-            if not quote.anchor or quote.spoiler or book is None or not quote.text:
-                continue
-            url = page_url(builder, name, quote.anchor)
-            found.records[url] = quotation_record(
-                quote, essay, url, wording.book_title(book), wording.join_names(book.authors),
-                wording.page_reference(page_format, quote.pages), facets, language)
     for key, book in sorted(domain.books.items()):
         facets = by_book.get(key, Facets())
         where = book_page(app, key)
@@ -636,7 +671,7 @@ def mark_essay(app: Sphinx, pagename: str, templatename: str, context: dict[str,
     """``html-page-context``: an essay's text is what Pagefind indexes of its page."""
     if not uses_pagefind(app) or "body" not in context:
         return
-    essay = searchable(app).get(pagename) if pagename in folio_domain(app.env).essays else None
+    essay = searchable_essay(app, pagename)
     if essay is None:
         return
     domain = folio_domain(app.env)
@@ -647,7 +682,11 @@ def mark_essay(app: Sphinx, pagename: str, templatename: str, context: dict[str,
     marked = (body[:start + 8] + " data-pagefind-body" + body[start + 8:] if start >= 0
               else f"<div data-pagefind-body>{body}</div>")
     label = domain.views.labels.get(pagename, essay.genre)
-    context["body"] = marked + essay_markup(essay, label, essay_facets(essay, keys))
+    quotes = domain.quotes.get(pagename, [])
+    titles = {q.book_key: wording.book_title(domain.books[q.book_key]) for q in quotes
+              if q.book_key in domain.books}
+    quotations = quotation_facts(quotes, titles, app.config.folio_page_format)
+    context["body"] = marked + essay_markup(essay, label, essay_facets(essay, keys), quotations)
 
 
 def facet_options(app: Sphinx) -> list[dict[str, Any]]:

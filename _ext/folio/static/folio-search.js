@@ -3,8 +3,10 @@
 
    The form is a plain GET form: search.html?q=whale&genre=review&tag=the-sea&book=<key>&year=2019
    is a search anyone can link to; typing or choosing updates the address in place.
-   Essays, quotations and books are searched separately (Pagefind's "kind" filter) and
-   shown under their own headings. Everything shown is set as text (textContent), never
+   Essays and books are searched separately (Pagefind's "kind" filter); quotations are
+   found inside the essays found (each essay's result lists its quotations, where they
+   start among its words and what they say), and all three are shown under their own
+   headings. Everything shown is set as text (textContent), never
    as markup: Pagefind's snippets are split at its <mark> tags and rebuilt element by
    element. The words are the site's (wording.py), handed over as JSON in the page. */
 
@@ -14,9 +16,12 @@ const results = document.getElementById("folio-search-results");
 const words = JSON.parse(document.getElementById("folio-search-words").textContent);
 const FACETS = ["genre", "tag", "book", "year"];
 const KINDS = ["essay", "quotation", "book"];
-/* How many of a kind are drawn at once: each result drawn is one more file fetched
-   (its fragment) before the reader sees anything; the rest come with "more". */
+/* How many of a kind are drawn at once: each essay or book drawn is one more file
+   fetched (its fragment) before the reader sees anything; the rest come with "more".
+   Quotations come from the essays' fragments: up to SCAN essays are looked in for the
+   first few, and "more" looks further. */
 const BATCH = { essay: 5, quotation: 4, book: 3 };
+const SCAN = 30;
 /* The pause after a key before searching (bench/search.py counts it in the wait). */
 const PAUSE = 50;
 
@@ -100,22 +105,44 @@ function essayResult(data) {
   return item;
 }
 
-function quotationResult(data) {
+function quotationResult(quote) {
   const item = element("li", "folio-result folio-result-quotation");
   const words_ = element("blockquote", "folio-result-words");
   const inner = element("p");
-  inner.append(markedWords(data.content, data.locations, link(data.url, "", "")));
+  inner.append(markedWords(quote.text, quote.hits, link(quote.url, "", "")));
   words_.append(inner);
   item.append(words_);
   const facts = element("p", "folio-result-facts");
-  facts.append(element("cite", "folio-result-book", data.meta.book || ""));
-  if (data.meta.page) facts.append(document.createTextNode(" " + data.meta.page));
-  if (data.meta.essay) {
+  facts.append(element("cite", "folio-result-book", quote.book));
+  if (quote.page) facts.append(document.createTextNode(" " + quote.page));
+  if (quote.essay) {
     facts.append(document.createTextNode(words.separator + words.in_essay + " "));
-    facts.append(link(data.url, "folio-result-essay-link", data.meta.essay));
+    facts.append(link(quote.url, "folio-result-essay-link", quote.essay));
   }
   item.append(facts);
   return item;
+}
+
+/* The quotations of an essay's result that the search found: those holding a word found
+   (every one, when nothing was typed), of the chosen book if one is. Each is listed in the
+   essay's meta as [anchor, words, book, book key, page]; Pagefind gives where each anchor
+   starts among the page's words and where the words found are. */
+function quotationsIn(data, book, query) {
+  let listed = [];
+  try { listed = JSON.parse(data.meta.quotations || "[]"); } catch (error) { listed = []; }
+  const starts = new Map((data.anchors || []).map((anchor) => [anchor.id, anchor.location]));
+  const found = [];
+  for (const [anchor, text, bookTitle, bookKey, page] of listed) {
+    const start = starts.get(anchor);
+    if (start === undefined || (book && bookKey !== book)) continue;
+    const length = String(text).split(/\s+/).filter(Boolean).length;
+    const hits = (data.locations || []).filter((at) => at >= start && at < start + length)
+      .map((at) => at - start);
+    if (query && hits.length === 0) continue;
+    found.push({ url: `${data.url}#${anchor}`, text, hits, book: bookTitle, page,
+                 essay: data.meta.title || "" });
+  }
+  return found;
 }
 
 function bookResult(data) {
@@ -131,13 +158,16 @@ function bookResult(data) {
 
 const DRAW = { essay: essayResult, quotation: quotationResult, book: bookResult };
 
-function count(kind, n) {
+/* A count for the status line; ``atLeast`` when essays not yet looked in may hold more
+   (quotations are counted in the essays looked in). */
+function count(kind, n, atLeast) {
   const [one, other] = words.counts[kind];
-  return (n === 1 ? one : other).replace("{n}", String(n));
+  const said = (n === 1 ? one : other).replace("{n}", String(n));
+  return atLeast ? words.at_least.replace("{count}", said) : said;
 }
 
 function sentence(found, query) {
-  const parts = found.filter(([, n]) => n > 0).map(([kind, n]) => count(kind, n));
+  const parts = found.filter(([, n]) => n > 0).map(([kind, n, atLeast]) => count(kind, n, atLeast));
   const joined = parts.length > 1
     ? parts.slice(0, -1).join(words.comma) + words.and + parts[parts.length - 1] : parts.join("");
   const key = (parts.length ? "found" : "none") + (query ? "" : "_narrowed");
@@ -176,13 +206,52 @@ function fromAddress() {
   }
 }
 
-async function showMore(list, button, kind, found, shown) {
+/* Each result's fragment fetched once, whichever kind asks for it first. */
+function loader() {
+  const loaded = new Map();
+  return (result) => {
+    if (!loaded.has(result.id)) loaded.set(result.id, result.data());
+    return loaded.get(result.id);
+  };
+}
+
+/* The quotations found in one search's essays, looked for a few essays at a time: ``next``
+   gives at least ``wanted`` more (or all that are left) and says whether essays remain. */
+function quotationFinder(essays, load, book, query) {
+  let looked = 0;
+  const waiting = [];
+  return {
+    get lookedInAll() { return looked >= essays.length; },
+    get done() { return looked >= essays.length && waiting.length === 0; },
+    get found() { return waiting.length; },
+    async next(wanted, limit) {
+      const stop = Math.min(essays.length, limit === undefined ? essays.length : looked + limit);
+      while (waiting.length < wanted && looked < stop) {
+        const batch = essays.slice(looked, Math.min(stop, looked + BATCH.essay));
+        looked += batch.length;
+        const loaded = await Promise.all(batch.map(load));
+        loaded.forEach((data) => waiting.push(...quotationsIn(data, book, query)));
+      }
+      return waiting.splice(0, wanted);
+    },
+  };
+}
+
+async function showMore(list, button, kind, found, shown, load) {
   const next = found.slice(shown, shown + BATCH[kind]);
-  const loaded = await Promise.all(next.map((result) => result.data()));
+  const loaded = await Promise.all(next.map(load));
   loaded.forEach((data) => list.append(DRAW[kind](data)));
   const now = shown + loaded.length;
   if (now >= found.length) button.remove();
-  else button.onclick = () => showMore(list, button, kind, found, now);
+  else button.onclick = () => showMore(list, button, kind, found, now, load);
+  const first = list.children[shown];
+  if (first) first.querySelector("a")?.focus();
+}
+
+async function showMoreQuotations(list, button, finder) {
+  const shown = list.children.length;
+  (await finder.next(BATCH.quotation)).forEach((quote) => list.append(quotationResult(quote)));
+  if (finder.done) button.remove();
   const first = list.children[shown];
   if (first) first.querySelector("a")?.focus();
 }
@@ -199,24 +268,42 @@ function group(kind) {
   return section;
 }
 
-function fill(section, kind, all, first) {
+function moreButton(kind) {
+  const more = element("button", "folio-search-more",
+    words.more.replace("{kind}", words.headings[kind].toLowerCase()));
+  more.type = "button";
+  return more;
+}
+
+function fill(section, kind, all, first, load) {
   const list = element("ol", "folio-results");
   first.forEach((data) => list.append(DRAW[kind](data)));
   section.append(list);
   if (all.length > first.length) {
-    const more = element("button", "folio-search-more",
-      words.more.replace("{kind}", words.headings[kind].toLowerCase()));
-    more.type = "button";
-    more.onclick = () => showMore(list, more, kind, all, first.length);
+    const more = moreButton(kind);
+    more.onclick = () => showMore(list, more, kind, all, first.length, load);
     section.append(more);
   }
   section.hidden = false;
 }
 
-/* The three kinds are searched at once and each is drawn as soon as its first few
-   results are in, in its own place (essays, quotations, books); the earlier results stay
-   until the first kind of the new ones is drawn, so typing does not blank the page. The
-   status line, read out to screen readers, is set once every kind has answered. */
+function fillQuotations(section, first, finder) {
+  const list = element("ol", "folio-results");
+  first.forEach((quote) => list.append(quotationResult(quote)));
+  section.append(list);
+  if (!finder.done) {
+    const more = moreButton("quotation");
+    more.onclick = () => showMoreQuotations(list, more, finder);
+    section.append(more);
+  }
+  section.hidden = false;
+}
+
+/* Essays and books are searched at once and each kind is drawn as soon as its first few
+   results are in, in its own place (essays, quotations, books); the quotations once the
+   essays looked in hold a few. The earlier results stay until the first kind of the new
+   ones is drawn, so typing does not blank the page. The status line, read out to screen
+   readers, is set once every kind has answered. */
 async function search() {
   const mine = ++ticket;
   const [query, filters] = chosen();
@@ -232,22 +319,29 @@ async function search() {
   const show = () => {
     if (!shown && mine === ticket) { results.replaceChildren(...sections); shown = true; }
   };
+  const load = loader();
   let counts;
   try {
     const engine_ = await engine();
-    counts = await Promise.all(KINDS.map(async (kind, index) => {
+    const [essays, books] = await Promise.all(["essay", "book"].map(async (kind) => {
       const answer = await engine_.search(query || null, {
         filters: { ...filters, kind },
         ...(query || kind === "book" ? {} : { sort: { date: "desc" } }),
       });
       const all = answer.results;
       if (mine !== ticket || all.length === 0) return [kind, all.length];
-      const first = await Promise.all(all.slice(0, BATCH[kind]).map((result) => result.data()));
+      const first = await Promise.all(all.slice(0, BATCH[kind]).map(load));
       if (mine !== ticket) return [kind, all.length];
-      fill(sections[index], kind, all, first);
+      fill(sections[KINDS.indexOf(kind)], kind, all, first, load);
       show();
-      return [kind, all.length];
+      if (kind !== "essay") return [kind, all.length];
+      const finder = quotationFinder(all, load, filters.book || "", query);
+      const quotes = await finder.next(BATCH.quotation, SCAN);
+      if (mine !== ticket) return [kind, all.length];
+      if (quotes.length) fillQuotations(sections[KINDS.indexOf("quotation")], quotes, finder);
+      return [kind, all.length, quotes.length + finder.found, !finder.lookedInAll];
     }));
+    counts = [essays.slice(0, 2), ["quotation", essays[2] || 0, essays[3] || false], books];
   } catch (error) {
     if (mine !== ticket) return;
     status.textContent = words.unavailable;
