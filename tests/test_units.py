@@ -293,3 +293,31 @@ def test_essays_by_tag_chooses_as_select_essays(tag_lists: list[list[str]],
     assert set(grouped) == set(tags)
     for slug, tag in tags.items():
         assert grouped[slug] == select_essays(essays, tag=tag)
+
+
+def test_a_reading_helper_forgets_the_other_documents(tmp_path: Path) -> None:
+    """A process forked to read sends back only its own documents' Folio records."""
+    import gc
+
+    from folio.ext import domain
+    from sphinx.testing.util import SphinxTestApp
+
+    (tmp_path / "conf.py").write_text("extensions = ['folio']\n", encoding="utf-8")
+    (tmp_path / "index.md").write_text("# Home\n", encoding="utf-8")
+    app = SphinxTestApp("html", srcdir=tmp_path)
+    try:
+        records = domain.folio_domain(app.env)
+        records.essays["essays/old"] = Essay("essays/old", "Old", None, "review")
+        saved = dict(domain.READING)
+        try:
+            domain.READING.update(reader=os.getpid(), helper=0)
+            domain.start_helping(app, "essays/new", [""])  # the reader itself: nothing changes
+            assert "essays/old" in records.essays
+            domain.READING.update(reader=-1)  # as in a process forked from reader -1
+            domain.start_helping(app, "essays/new", [""])
+            assert records.essays == {} and gc.get_freeze_count() > 0
+        finally:
+            gc.unfreeze()
+            domain.READING.update(saved)
+    finally:
+        app.cleanup()

@@ -205,23 +205,23 @@ def essay_label(essay: Essay, cited_titles: Sequence[str]) -> str:
     return GENRE_JOINER.join(essay.genres)
 
 
-@functools.lru_cache(maxsize=4096)
-def titles_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    """The pattern :func:`title_spans` cuts by, compiled once per set of titles: essays
-    that write about the same books share it, and ``re``'s own cache (512 patterns)
-    is too small for a collection's essays."""
-    return re.compile(r"(?<!\w)(" + "|".join(re.escape(name) for name in names) + r")(?!\w)")
-
-
 def title_spans(text: str, titles: Sequence[str]) -> tuple[tuple[str, bool], ...]:
     """``text`` cut where a book's title appears (a whole word or words), each piece
     with whether it is a title: a summary written as plain text still sets
     "Moby-Dick" in italics, as the essay does.  Longest titles first, so
     "Jane Eyre" wins over "Jane"."""
     names = tuple(sorted({title for title in titles if title.strip()}, key=lambda t: (-len(t), t)))
+    return _title_spans(text, names)
+
+
+@functools.lru_cache(maxsize=65536)
+def _title_spans(text: str, names: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
+    """:func:`title_spans`, remembered: a summary is shown on the home page, its genre's,
+    tags' and year's pages and its books'; its pattern was compiled for each (``re``'s
+    own cache holds 512 patterns, fewer than a collection has essays)."""
     if not names or not text:
         return ((text, False),) if text else ()
-    pattern = titles_pattern(names)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(name) for name in names) + r")(?!\w)")
     spans: list[tuple[str, bool]] = []
     at = 0
     for match in pattern.finditer(text):
