@@ -341,6 +341,12 @@ class SiteIndex:
     The records and then the pages go in name order, so the index is the same
     as when they are all sent at the end; a page or record that changed after
     it was sent (a page's size and time are checked) is sent again, in its place.
+
+    A parallel build writes its pages in processes of its own (Sphinx's ``-j``),
+    so the pages cannot be sent from ``html-page-context``; there, in a build from
+    clean, a thread watches for them instead (:meth:`watch_written`).  Sphinx
+    writes them in name order, one batch at a time, so an essay's page is final
+    when the next essay's is there.
     """
 
     def __init__(self) -> None:
@@ -359,6 +365,53 @@ class SiteIndex:
         self.changed = threading.Condition()  # guards worker and waiting
         self.worker: threading.Thread | None = None
         self.waiting: IndexJob | None = None
+        self.watching: threading.Thread | None = None  # a parallel build's written pages
+        self.stop_watching = threading.Event()
+
+    def start(self, app: Sphinx) -> list[tuple[str, str, Path]]:
+        """Start Pagefind with the records; the essays' pages to send, in name order."""
+        builder = cast("StandaloneHTMLBuilder", app.builder)
+        ahead = [(name, page_url(builder, name),
+                  Path(builder.outdir, builder.get_outfilename(name))) for name in searchable(app)]
+        self.service = self.service or PagefindService(pagefind_config(app))
+        # The records come from the environment, final before any page is written
+        # (``run`` sends again any that differ at the end).
+        records = contents(app).records
+        self.service.add_records(rec for _key, rec in sorted(records.items()))
+        self.service.flush()
+        self.pages, self.records = {}, records
+        self.outbox = queue.SimpleQueue()
+        self.sending = threading.Thread(target=self.sender, args=(self.service, self.outbox),
+                                        name="folio-search-send", daemon=True)
+        self.sending.start()
+        return ahead
+
+    def watch_written(self, app: Sphinx) -> None:
+        """``write-started`` of a parallel build from clean: send each essay's page once
+        the next one is written (Sphinx writes them in name order), while it writes."""
+        if self.keep or not getattr(app.builder, "parallel_ok", False) or self.ahead is not None:
+            return
+        builder = cast("StandaloneHTMLBuilder", app.builder)
+        names = list(searchable(app))
+        if not names or any(Path(builder.outdir, builder.get_outfilename(n)).exists()
+                            for n in names):
+            return  # an incremental build: its pages are sent at the end
+        pages = self.start(app)
+        self.ahead = []  # the first page, written here, sends nothing (send_ahead)
+        self.stop_watching.clear()
+        self.watching = threading.Thread(target=self.watcher, args=(pages,),
+                                         name="folio-search-watch", daemon=True)
+        self.watching.start()
+
+    def watcher(self, pages: list[tuple[str, str, Path]]) -> None:
+        ready = 0
+        while not self.stop_watching.wait(0.25) and self.outbox is not None:
+            done = ready
+            while done + 1 < len(pages) and pages[done + 1][2].exists():
+                done += 1
+            if done > ready:
+                self.outbox.put([(url, path) for _name, url, path in pages[ready:done]])
+                ready = done
 
     def send_ahead(self, app: Sphinx, docname: str) -> None:
         """Sphinx starts writing ``docname``: send the essays' pages named before it.
@@ -369,24 +422,9 @@ class SiteIndex:
         if self.keep or os.getpid() != self.owner:
             return  # folio live sends what changed at the end; a writer process cannot send
         if self.ahead is None:
-            essays = searchable(app)
-            if docname not in essays:
+            if searchable_essay(app, docname) is None:
                 return  # only an essay being written means the index will be rebuilt
-            builder = cast("StandaloneHTMLBuilder", app.builder)
-            self.ahead = [(name, page_url(builder, name),
-                           Path(builder.outdir, builder.get_outfilename(name)))
-                          for name in essays]
-            self.service = self.service or PagefindService(pagefind_config(app))
-            # The records come from the environment, final before any page is written
-            # (``run`` sends again any that differ at the end).
-            records = contents(app).records
-            self.service.add_records(rec for _key, rec in sorted(records.items()))
-            self.service.flush()
-            self.pages, self.records = {}, records
-            self.outbox = queue.SimpleQueue()
-            self.sending = threading.Thread(target=self.sender, args=(self.service, self.outbox),
-                                            name="folio-search-send", daemon=True)
-            self.sending.start()
+            self.ahead = self.start(app)
         ready = 0
         while ready < len(self.ahead) and self.ahead[ready][0] < docname:
             ready += 1
@@ -411,6 +449,10 @@ class SiteIndex:
     def stop_sending(self) -> None:
         """Wait for the pages sent ahead; after a failure, forget the service."""
         self.ahead = None
+        if self.watching is not None:
+            self.stop_watching.set()
+            self.watching.join()
+            self.watching = None
         if self.sending is not None and self.outbox is not None:
             self.outbox.put(None)
             self.sending.join()
@@ -585,6 +627,17 @@ def send_pages_ahead(app: Sphinx, pagename: str, templatename: str, context: dic
         index.close_service()  # build-finished starts again, and says what is wrong
 
 
+def watch_written_pages(app: Sphinx, builder: Builder) -> None:
+    """``write-started``: in a parallel build, Pagefind reads the pages as they are written."""
+    if not uses_pagefind(app):
+        return
+    index = INDEXES.setdefault(app, SiteIndex())
+    try:
+        index.watch_written(app)
+    except (PagefindError, OSError):
+        index.close_service()  # build-finished starts again, and says what is wrong
+
+
 def write_index(app: Sphinx, exception: BaseException | None) -> None:
     """``build-finished``: bring the bundle up to date with the pages just written."""
     if exception is not None or not uses_pagefind(app):
@@ -754,6 +807,7 @@ def setup_search(app: Sphinx) -> None:
     app.connect("html-page-context", mark_essay)
     app.connect("html-page-context", leave_out_sphinx_search)
     app.connect("html-page-context", send_pages_ahead)
+    app.connect("write-started", watch_written_pages)
     app.connect("html-collect-pages", search_page)
     app.connect("build-finished", write_index)
 
