@@ -299,7 +299,7 @@ def test_a_reading_helper_forgets_the_other_documents(tmp_path: Path) -> None:
     """A process forked to read sends back only its own documents' Folio records."""
     import gc
 
-    from folio.ext import domain
+    from folio.ext import domain, memory
     from sphinx.testing.util import SphinxTestApp
 
     (tmp_path / "conf.py").write_text("extensions = ['folio']\n", encoding="utf-8")
@@ -308,16 +308,19 @@ def test_a_reading_helper_forgets_the_other_documents(tmp_path: Path) -> None:
     try:
         records = domain.folio_domain(app.env)
         records.essays["essays/old"] = Essay("essays/old", "Old", None, "review")
-        saved = dict(domain.READING)
+        app.env.metadata["essays/old"]["genre"] = "review"
+        saved = dict(memory.READING)
         try:
-            domain.READING.update(reader=os.getpid(), helper=0)
-            domain.start_helping(app, "essays/new", [""])  # the reader itself: nothing changes
-            assert "essays/old" in records.essays
-            domain.READING.update(reader=-1)  # as in a process forked from reader -1
-            domain.start_helping(app, "essays/new", [""])
+            memory.READING.update(reader=os.getpid(), helper=0)
+            memory.start_helping(app, "essays/new", [""])  # the reader itself: nothing changes
+            assert "essays/old" in records.essays and "essays/old" in app.env.metadata
+            memory.READING.update(reader=-1)  # as in a process forked from reader -1
+            memory.start_helping(app, "essays/new", [""])
             assert records.essays == {} and gc.get_freeze_count() > 0
+            assert "essays/old" not in app.env.metadata
+            assert app.env.metadata["essays/new"] == {}  # still a defaultdict, as Sphinx's
         finally:
             gc.unfreeze()
-            domain.READING.update(saved)
+            memory.READING.update(saved)
     finally:
         app.cleanup()

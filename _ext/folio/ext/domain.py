@@ -12,8 +12,6 @@ change made stale.
 
 from __future__ import annotations
 
-import gc
-import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -168,7 +166,7 @@ class FolioDomain(Domain):
             self.data[kind].pop(docname, None)
 
     def forget_others(self) -> None:
-        """Forget every document's records (:func:`start_helping`)."""
+        """Forget every document's records (``folio.ext.memory.start_helping``)."""
         for kind in PER_DOCUMENT:
             self.data[kind] = {}
 
@@ -225,39 +223,6 @@ class FolioDomain(Domain):
             yield key, self.books[key].title, "book", home.place.docname, home.anchor, 1
 
 
-#: The process that reads (``env-before-read-docs``), and the last process forked from it
-#: that started reading (:func:`start_helping`).
-READING = {"reader": 0, "helper": 0}
-
-
-def remember_reader(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """``env-before-read-docs``: this process reads; any process forked from it is a helper."""
-    READING["reader"] = os.getpid()
-
-
-def start_helping(app: Sphinx, docname: str, source: list[str]) -> None:
-    """``source-read``, first of all: in a process Sphinx forked to read some documents,
-    before its first, set aside what it was forked with.
-
-    Such a process sends its whole environment back pickled, and the reader
-    takes from it only the documents it read (:meth:`FolioDomain.merge_domaindata`).
-    Each is forked from a reader that holds every document read so far, so the
-    environments sent back, unpickled one by one, grew with the collection in
-    each of its batches (~45 at 10,000 essays, where the reader spent 74 of 290 s
-    unpickling, py-spy).  Reading a document asks only for its own records
-    (``env.docname``), so the Folio records of the others are forgotten here.
-    And what the process was forked with is frozen for the garbage collector
-    (``gc.freeze``): its full collections would scan all of it again, in every
-    batch, for objects the reader owns.
-    """
-    pid = os.getpid()
-    if not READING["reader"] or pid in (READING["reader"], READING["helper"]):
-        return
-    READING["helper"] = pid
-    gc.freeze()
-    folio_domain(app.env).forget_others()
-
-
 def in_this_book(builder: Builder, docname: str) -> bool:
     """Whether a LaTeX document (one essay's PDF, say) contains ``docname``."""
     included = getattr(builder, "docnames", None)
@@ -271,5 +236,3 @@ def folio_domain(env: BuildEnvironment) -> FolioDomain:
 
 def setup_domain(app: Sphinx) -> None:
     app.add_domain(FolioDomain)
-    app.connect("env-before-read-docs", remember_reader)
-    app.connect("source-read", start_helping, priority=1)
