@@ -121,7 +121,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_report(app)  # what the build made, for folio build's summary
     setup_freshness(app)  # what changed: documents read, links by title, generated pages
     setup_latex_builder(app)  # the LaTeX builder, writing only the essays that changed
-    setup_memory(app)  # a large environment set aside from the garbage collector
+    setup_memory(app)  # a large environment set aside from the garbage collector; lean read helpers
     setup_template_cache(app)  # page templates compiled once, kept beside the doctrees
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", add_stylesheet)

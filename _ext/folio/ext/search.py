@@ -200,7 +200,8 @@ class QuotationFacts:
     Pagefind records where the quotation's anchor is among the page's words; the
     quotation's own words, split at white space as Pagefind splits them, then
     tell which of the words found are inside it.  The words are given as the
-    writer wrote them: Pagefind's copy of the page ends each block with a full stop.
+    writer wrote them: Pagefind's copy of the page adds a full stop to a block
+    that ends without one.
     """
 
     anchor: str
@@ -345,8 +346,10 @@ class SiteIndex:
     A parallel build writes its pages in processes of its own (Sphinx's ``-j``),
     so the pages cannot be sent from ``html-page-context``; there, in a build from
     clean, a thread watches for them instead (:meth:`watch_written`).  Sphinx
-    writes them in name order, one batch at a time, so an essay's page is final
-    when the next essay's is there.
+    writes them in name order, one batch at a time with ``-j 2``, so an essay's
+    page is final when the next essay's is there (with more processes, batches
+    overlap: a page sent while still being written is sent again at the end,
+    its stamp having changed).
     """
 
     def __init__(self) -> None:
