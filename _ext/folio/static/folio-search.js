@@ -216,7 +216,8 @@ function loader() {
 }
 
 /* The quotations found in one search's essays, looked for a few essays at a time: ``next``
-   gives at least ``wanted`` more (or all that are left) and says whether essays remain. */
+   gives up to ``wanted`` more, fewer when the essays (or the ``limit`` of essays to look in
+   this time) run out; ``done`` says nothing is left to give. */
 function quotationFinder(essays, load, book, query) {
   let looked = 0;
   const waiting = [];
