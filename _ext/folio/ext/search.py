@@ -46,7 +46,7 @@ import os
 import queue
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -130,24 +130,29 @@ def uses_pagefind(app: Sphinx) -> bool:
     return app.builder.name in SEARCH_BUILDERS and engine(app) == "pagefind"
 
 
-def searchable(app: Sphinx) -> dict[str, Essay]:
-    """The essays search finds: not marked ``nosearch``, not matched by ``folio_search_exclude``."""
-    left_out = Matcher(list(app.config.folio_search_exclude))
+def left_out_of_search(app: Sphinx) -> Callable[[str], bool]:
+    """Whether search leaves a page out: ``nosearch`` in its front matter, or matched by
+    ``folio_search_exclude``."""
+    excluded = Matcher(list(app.config.folio_search_exclude))
     metadata = app.env.metadata
+    return lambda name: "nosearch" in metadata.get(name, {}) or excluded(name)
+
+
+def searchable(app: Sphinx) -> dict[str, Essay]:
+    """The essays search finds, by name."""
+    left_out = left_out_of_search(app)
     return {name: essay for name, essay in sorted(folio_domain(app.env).essays.items())
-            if "nosearch" not in metadata.get(name, {}) and not left_out(name)}
+            if not left_out(name)}
 
 
 def searchable_essay(app: Sphinx, docname: str) -> Essay | None:
-    """``docname``'s essay if search finds it (the rule of :func:`searchable`), else ``None``.
+    """``docname``'s essay if search finds it, else ``None``.
 
     For one page at a time: :func:`searchable` goes through every essay, so every
     essay page asking it for itself made the build quadratic in the essays.
     """
     essay = folio_domain(app.env).essays.get(docname)
-    if essay is None or "nosearch" in app.env.metadata.get(docname, {}):
-        return None
-    return None if Matcher(list(app.config.folio_search_exclude))(docname) else essay
+    return None if essay is None or left_out_of_search(app)(docname) else essay
 
 
 def page_url(builder: Builder, docname: str, anchor: str = "") -> str:
