@@ -17,18 +17,22 @@ average is printed beside every figure (the machine is shared).
 ``--no-sphinx`` skips the build with Sphinx's search (at 10,000 essays each
 build takes minutes); ``--queries-only`` serves the Pagefind build already in
 the work folder; ``--rounds`` types the queries that many times (the median
-is printed).
+is printed); ``--breakdown`` prints, under each query, what its bytes were
+(the engine's files, the index's meta, filters, fragments, and each word-index
+chunk with the words it holds), read from the files on disk.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import shutil
 import statistics
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +41,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "_ext"))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
+import conftest  # noqa: E402
 from generate import generate  # noqa: E402
 
 QUERIES = ("river", "garden memory", "silence", "winter", "narrator")
@@ -79,31 +84,153 @@ def build(source: Path, engine: str, timings: dict[str, float], jobs: int) -> fl
     return time.perf_counter() - began
 
 
-def queries(outdir: Path, rounds: int) -> list[tuple[str, int, float, int]]:
-    from conftest import serve
+def kind_of(path: str) -> str:
+    """What a file of Pagefind's bundle is, by its name."""
+    name = path.rsplit("/", 1)[-1]
+    if name.startswith("wasm."):  # wasm.en.pagefind
+        return "wasm"
+    for ending, kind in ((".pf_index", "word index"), (".pf_fragment", "fragment"),
+                         (".pf_filter", "filter"), (".pf_meta", "meta"), (".js", "script"),
+                         (".json", "entry")):
+        if name.endswith(ending):
+            return kind
+    return "other"
+
+
+def chunk_words(file: Path) -> list[tuple[str, int]]:
+    """The words of one word-index chunk and how many pages each lists.
+
+    Pagefind writes a chunk as gzip of ``pagefind_dcd`` + CBOR:
+    ``[[word, [[page, [locations], ...], ...], ...], ...]`` (pagefind/src/index).
+    """
+    import gzip
+
+    import cbor2
+
+    data = gzip.decompress(file.read_bytes())
+    data = data.removeprefix(b"pagefind_dcd")
+    entries = cbor2.loads(data)[0]
+    return [(entry[0], len(entry[1])) for entry in entries]
+
+
+class Sent:
+    """The files a served site sent, in order: (path, bytes sent, bytes on disk).
+
+    Counted by the server, not the browser: Chromium reports a worker's script
+    (Pagefind's ``pagefind-worker.js``) with a body size of 0.
+    """
+
+    def __init__(self) -> None:
+        self.files: list[tuple[str, int, int]] = []
+        self.lock = threading.Lock()
+
+    def add(self, path: str, sent: int, size: int) -> None:
+        with self.lock:
+            self.files.append((path, sent, size))
+
+    def since(self, mark: int) -> list[tuple[str, int, int]]:
+        with self.lock:
+            return self.files[mark:]
+
+
+#: What a static host compresses on the way (GitHub Pages and Read the Docs send these
+#: gzipped); Pagefind's own index files are gzip already and go as they are.
+COMPRESSED = {".js", ".css", ".html", ".json", ".svg"}
+
+
+def serve(folder: Path, sent: Sent) -> Iterator[str]:
+    """The built site over http://127.0.0.1 while iterated, text gzipped when asked for."""
+    import gzip
+    import http.server
+    import mimetypes
+    from urllib.parse import unquote, urlsplit
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            path = unquote(urlsplit(self.path).path)
+            file = (folder / path.lstrip("/")).resolve()
+            if file.is_dir():
+                file = file / "index.html"
+            if not file.is_relative_to(folder.resolve()) or not file.is_file():
+                self.send_error(404)
+                return
+            body = file.read_bytes()
+            size = len(body)
+            self.send_response(200)
+            kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            if file.suffix == ".js":
+                kind = "text/javascript"
+            self.send_header("Content-Type", kind)
+            if file.suffix in COMPRESSED and "gzip" in self.headers.get("Accept-Encoding", ""):
+                body = gzip.compress(body, compresslevel=6, mtime=0)
+                self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+            sent.add(path, len(body), size)
+
+    yield from conftest.serve(folder, Handler)
+
+
+def breakdown(outdir: Path, files: list[tuple[str, int, int]]) -> list[str]:
+    """Lines saying where one query's bytes went (as sent)."""
+    by_kind: dict[str, int] = {}
+    lines = []
+    for path, size, _ in files:
+        kind = kind_of(path)
+        by_kind[kind] = by_kind.get(kind, 0) + size
+        if kind == "word index":
+            words = chunk_words(outdir / path.lstrip("/"))
+            shown = ", ".join(f"{w} ({n})" for w, n in words[:6])
+            more = f" and {len(words) - 6} more" if len(words) > 6 else ""
+            lines.append(f"    chunk {path.rsplit('/', 1)[-1]}: {size / 1000:.0f} kB, "
+                         f"{len(words)} words: {shown}{more}")
+    lines.insert(0, "    " + ", ".join(f"{kind} {size / 1000:.0f} kB"
+                                       for kind, size in sorted(by_kind.items())))
+    return lines
+
+
+@dataclass(frozen=True)
+class Query:
+    """One query typed into a fresh page: what it cost and what it showed."""
+
+    words: str
+    sent: int  # bytes of pagefind/ as sent (text gzipped)
+    on_disk: int  # the same files' bytes on disk
+    shown: float  # seconds from the last key to the first result drawn
+    results: int
+    lines: list[str]
+
+
+def queries(outdir: Path, rounds: int, delay: int) -> list[Query]:
     from playwright.sync_api import sync_playwright
 
     found = []
-    server = serve(outdir)
+    sent = Sent()
+    server = serve(outdir, sent)
     base = next(server)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                              args=["--no-sandbox", "--disable-gpu"])
         for query in QUERIES * rounds:
-            page = browser.new_page()  # a new page: nothing of the index cached
-            fetched: list[Any] = []
+            page = browser.new_page()  # a new context: nothing of the index cached
+            mark = len(sent.since(0))
             # From the page's opening: the engine's files load then, before any key.
-            page.on("requestfinished", functools.partial(list.append, fetched))
             page.goto(f"{base}/search.html", wait_until="networkidle")
             page.click("#folio-search-q")
-            page.keyboard.type(query, delay=30)
+            page.keyboard.type(query, delay=delay)
             began = time.perf_counter()
             page.wait_for_selector(".folio-result", timeout=30000)
             shown = time.perf_counter() - began  # from the last key, the page's pause (PAUSE) in it
             page.wait_for_load_state("networkidle")
-            size = sum(r.sizes()["responseBodySize"] for r in fetched
-                       if "/pagefind/" in r.url)
-            found.append((query, size, shown, page.locator(".folio-result").count()))
+            bundle = [f for f in sent.since(mark) if f[0].startswith("/pagefind/")]
+            found.append(Query(query, sum(f[1] for f in bundle), sum(f[2] for f in bundle),
+                               shown, page.locator(".folio-result").count(),
+                               breakdown(outdir, bundle)))
             page.close()
         browser.close()
     with contextlib.suppress(StopIteration):
@@ -121,6 +248,10 @@ def main() -> int:
     parser.add_argument("--queries-only", action="store_true",
                         help="no build: query the Pagefind build already there")
     parser.add_argument("--rounds", type=int, default=1, help="times to type the queries")
+    parser.add_argument("--delay", type=int, default=30,
+                        help="milliseconds between keys as the queries are typed")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="say what each query's bytes were")
     args = parser.parse_args()
     source = args.workdir / f"n{args.n}"
     if not (source / "conf.py").exists():
@@ -144,10 +275,15 @@ def main() -> int:
     files = [p for p in bundle.rglob("*") if p.is_file()]
     print(f"bundle: {len(files)} files, {sum(p.stat().st_size for p in files) / 1e6:.1f} MB")
     shown_ms = []
-    for query, size, shown, results in queries(source / "_build-pagefind" / "html", args.rounds):
-        shown_ms.append(shown * 1000)
-        print(f"query {query!r}: {size / 1000:.0f} kB fetched, first result {shown * 1000:.0f} ms "
-              f"after the last key, {results} results shown  load {load()}", flush=True)
+    print(f"typed at {args.delay} ms a key")
+    for query in queries(source / "_build-pagefind" / "html", args.rounds, args.delay):
+        shown_ms.append(query.shown * 1000)
+        print(f"query {query.words!r}: {query.sent / 1000:.0f} kB sent "
+              f"({query.on_disk / 1000:.0f} kB on disk), first result "
+              f"{query.shown * 1000:.0f} ms after the last key, {query.results} results shown  "
+              f"load {load()}", flush=True)
+        if args.breakdown:
+            print("\n".join(query.lines), flush=True)
     print(f"first result: median {statistics.median(shown_ms):.0f} ms of {len(shown_ms)} "
           f"queries  load {load()}")
     return 0

@@ -125,8 +125,9 @@ def compile_pdf(built: Built, name: str = "") -> tuple[Path, str, str]:
     return pdf, log, " ".join(text.split())
 
 
-def serve(folder: Path):  # -> Iterator[str]
-    """A built site over http://127.0.0.1 (a stdlib server in a thread), while iterated."""
+def serve(folder: Path, handler: object = None):  # -> Iterator[str]
+    """A built site over http://127.0.0.1 (a stdlib server in a thread), while iterated;
+    ``handler`` is the request handler's class if not the stdlib's file server's."""
     import functools
     import http.server
     import threading
@@ -135,7 +136,7 @@ def serve(folder: Path):  # -> Iterator[str]
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    handler = functools.partial(Quiet, directory=str(folder))
+    handler = handler or functools.partial(Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -40,6 +40,11 @@ def indexed(outdir: Path) -> list[dict[str, Any]]:
     return sorted(found, key=lambda d: d["url"])
 
 
+def kind(result: dict[str, Any]) -> str:
+    """A result's kind as the search page tells it: only a book carries the filter."""
+    return "book" if result["filters"].get("kind") == ["book"] else "essay"
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build(copy_root("folio", tmp_path_factory.mktemp("search")))
@@ -63,7 +68,7 @@ def search(browser: Any, url: str) -> Any:  # noqa: F811
 
 def test_only_essays_quotations_and_books_are_indexed(site: Built) -> None:
     results = indexed(site.outdir)
-    kinds = {d["url"]: d["meta"]["kind"] for d in results}
+    kinds = {d["url"]: kind(d) for d in results}
     essays = {u for u, k in kinds.items() if k == "essay"}
     assert essays == {f"/essays/{n}.html" for n in
                       ("ambition", "creature", "pemberley", "walking", "whale")}
@@ -80,7 +85,7 @@ def test_only_essays_quotations_and_books_are_indexed(site: Built) -> None:
 
 def test_what_an_essay_result_holds(site: Built) -> None:
     creature = next(d for d in indexed(site.outdir) if d["url"] == "/essays/creature.html")
-    assert creature["meta"] | {"kind": "essay", "title": "The Creature Speaks",
+    assert creature["meta"] | {"title": "The Creature Speaks",
                                 "date": "28 April 2019", "iso": "2019-04-28",
                                 "genre": "review of Frankenstein",
                                 "summary": "A monster who reads Milton."} == creature["meta"]
@@ -94,12 +99,24 @@ def test_what_an_essay_result_holds(site: Built) -> None:
     assert "complaint" in creature["content"]
 
 
+def test_the_lines_under_a_title_are_not_the_essays_text(tmp_path: Path) -> None:
+    """A part of a series names the other parts ("Next part: The Moors Speak"): a search
+    for the next part's words should find that essay, not this one."""
+    built = build(copy_root("library", tmp_path))
+    jane = next(d for d in indexed(built.outdir) if d["url"] == "/essays/jane.html")
+    page = built.soup("essays/jane.html")
+    assert page.select_one(".folio-series-line") and page.select_one(".folio-rating-line")
+    assert "Part 1 of" not in jane["content"] and "Next part" not in jane["content"]
+    assert "out of 5" not in jane["content"] and "★" not in jane["content"]
+    assert "resisted" in jane["content"]
+
+
 def test_an_essay_result_lists_its_quotations(site: Built) -> None:
     """Each quotation's anchor, words, book and page; where Pagefind says the anchor is,
     the page's words are the quotation's (the search page marks the words found by it)."""
     results = indexed(site.outdir)
     quoted = 0
-    for essay in (d for d in results if d["meta"]["kind"] == "essay"):
+    for essay in (d for d in results if kind(d) == "essay"):
         words = re.split(r"[\r\n\s]+", essay["content"])  # as folio-search.js splits
         starts = {a["id"]: a["location"] for a in essay["anchors"]}
         for anchor, text, _book, _key, _page in json.loads(essay["meta"].get("quotations", "[]")):
@@ -114,6 +131,42 @@ def test_an_essay_result_lists_its_quotations(site: Built) -> None:
     assert "benevolent" in text
     assert (book, key, page) == ("Frankenstein", "frankenstein", "(p120–121)")
     assert creature["filters"]["book"] == ["frankenstein"]
+
+
+def letters(word: str) -> str:
+    """A word as Pagefind indexes it, before stemming: its letters and digits, lower case."""
+    return "".join(c for c in word.lower() if c.isalnum())
+
+
+def test_every_indexed_word_is_a_word_of_the_page(site: Built) -> None:
+    """Pagefind indexes the words of meta values as well as the text: what Folio puts in
+    meta must be words a reader reads, not runs of JSON glued together ("memory","almost"
+    indexed as "memoryalmost", one such word beside each real one, and a search for the
+    real one fetching them) nor the cover's address ("images", "svg")."""
+    from bisect import bisect_left
+
+    from folio.core.pagefind import unpack
+
+    written = set()
+    for result in indexed(site.outdir):
+        values = [result["content"], *(v for k, v in result["meta"].items() if k != "quotations")]
+        for quotation in json.loads(result["meta"].get("quotations", "[]")):
+            values += quotation
+        for value in values:
+            for word in str(value).split():
+                # Pagefind also indexes a word's parts (p120–121: p, 120, 121, 120–121).
+                parts = re.findall(r"[^\W\d_]+|\d+", word)
+                written.update("".join(parts[i:j]).lower() for i in range(len(parts))
+                               for j in range(i + 1, len(parts) + 1))
+    known = sorted(written)
+    stems = [entry[0] for chunk in sorted((site.outdir / "pagefind" / "index").glob("*"))
+             for entry in unpack(chunk.read_bytes())[0]]
+    assert len(stems) > 100
+    for stem in stems:
+        start = letters(stem)[:-1]  # happi from happy: the stem less its last letter
+        at = bisect_left(known, start)
+        assert at < len(known) and known[at].startswith(start), stem
+    assert "svg" not in stems and "imag" not in stems
 
 
 def test_the_part_sent_indexes_as_the_whole_page(site: Built) -> None:
@@ -328,7 +381,7 @@ def test_a_guest_keeps_its_sites_search(tmp_path: Path) -> None:
     assert not guest.soup("reading-notes/elements-of-style.html").select("[data-pagefind-body]")
     asked = build(copy_root("guest", tmp_path / "asked"), folio_search="pagefind")
     assert [d["url"] for d in indexed(asked.outdir)
-            if d["meta"]["kind"] == "essay"] == ["/reading-notes/elements-of-style.html"]
+            if kind(d) == "essay"] == ["/reading-notes/elements-of-style.html"]
 
 
 SPHINX_SEARCH_SCRIPTS = ("searchtools.js", "language_data.js", "searchindex.js")
@@ -427,7 +480,7 @@ def test_filter_files_are_sorted_and_named_as_pagefind_names_them(site: Built) -
     assert set(filters) == {"kind", "genre", "tag", "book", "year"}
     for values in filters.values():
         assert [v for v, _pages in values] == sorted(v for v, _pages in values)
-    assert [v for v, _pages in filters["kind"]] == ["book", "essay"]
+    assert [v for v, _pages in filters["kind"]] == ["book"]  # essays are what is not a book
     (meta,) = [name for name in files if name.endswith(".pf_meta")]
     listed = unpack(files[meta])[3]
     assert [f for f, _hash in listed] == sorted(filters)
@@ -554,7 +607,7 @@ def test_the_search_page_is_rewritten_only_when_what_it_shows_changed(tmp_path: 
 
 def test_folio_live_finds_what_was_just_saved(live: Any, browser: Any) -> None:  # noqa: F811
     source, base, _process = live
-    assert '"kind":"essay"' not in fetch(base + "search.html")  # the page, not the index
+    assert "quartermaster" not in fetch(base + "essays/whale.html")  # the word is new
     edit(source / "essays/whale.md", "Call me Ishmael.", "Call me Ishmael, said the quartermaster.")
     page = browser.new_page()
     deadline = time.monotonic() + 90
@@ -683,6 +736,6 @@ def test_markup_gives_back_exactly_what_was_written(title: str, summary: str, ta
     assert [e.name for e in box.find_all(recursive=False)] == ["span"] * len(box.contents)
     metas = dict(s["data-pagefind-meta"].split(":", 1) for s in box.select("[data-pagefind-meta]"))
     assert json.loads(metas.pop("quotations")) == [quotation.as_list()]
-    assert metas == essay_meta(essay, label)
+    assert metas == {**essay_meta(essay, label), "image": ""}
     filters = [s["data-pagefind-filter"] for s in box.select("[data-pagefind-filter]")]
     assert f"tag:{tag}" in filters

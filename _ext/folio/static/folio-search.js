@@ -3,7 +3,8 @@
 
    The form is a plain GET form: search.html?q=whale&genre=review&tag=the-sea&book=<key>&year=2019
    is a search anyone can link to; typing or choosing updates the address in place.
-   Essays and books are searched separately (Pagefind's "kind" filter); quotations are
+   Essays and books are searched separately (Pagefind's "kind" filter, which only books
+   carry: essays are what is not a book, KIND); quotations are
    found inside the essays found (each essay's result lists its quotations, where they
    start among its words and what they say), and all three are shown under their own
    headings. Everything shown is set as text (textContent), never
@@ -22,6 +23,9 @@ const KINDS = ["essay", "quotation", "book"];
    first few (each essay looked in is one more fragment fetched), and "more" looks further. */
 const BATCH = { essay: 5, quotation: 4, book: 3 };
 const SCAN = 10;
+/* The "kind" filter for each search: a list of every essay would be fetched with each
+   query and grow with the collection, so essays are asked for as "none of: book". */
+const KIND = { essay: { none: ["book"] }, book: "book" };
 /* The pause after a key before searching (bench/search.py counts it in the wait). */
 const PAUSE = 50;
 
@@ -34,7 +38,9 @@ function engine() {
   if (pagefind === null) {
     const address = new URL(form.dataset.pagefind, document.baseURI).href;
     pagefind = import(address).then(async (loaded) => {
-      await loaded.options({ excerptLength: 28 });
+      /* On the page's own thread: a worker is one more copy of the engine to fetch
+         (pagefind-worker.js, 12 kB sent), for searches that take milliseconds. */
+      await loaded.options({ excerptLength: 28, noWorker: true });
       await loaded.init();
       return loaded;
     });
@@ -326,7 +332,7 @@ async function search() {
     const engine_ = await engine();
     const [essays, books] = await Promise.all(["essay", "book"].map(async (kind) => {
       const answer = await engine_.search(query || null, {
-        filters: { ...filters, kind },
+        filters: { ...filters, kind: KIND[kind] },
         ...(query || kind === "book" ? {} : { sort: { date: "desc" } }),
       });
       const all = answer.results;
