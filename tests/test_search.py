@@ -31,12 +31,18 @@ from test_validators import AXE_JS, AXE_TAGS, browser  # noqa: F401 (a fixture)
 
 
 def indexed(outdir: Path) -> list[dict[str, Any]]:
-    """Every result the bundle can give: its URL, text, meta and filters, by URL."""
+    """Every result the bundle can give: its URL, text, meta and filters, by URL, its text
+    and meta in the site's typography, as the search page reads them back."""
+    from folio.core.pagefind import typography_back
+
     found = []
     for fragment in sorted((outdir / "pagefind" / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(fragment.read_bytes())
         assert data.startswith(b"pagefind_dcd")
-        found.append(json.loads(data[len(b"pagefind_dcd"):]))
+        result = json.loads(data[len(b"pagefind_dcd"):])
+        result["content"] = typography_back(result["content"])
+        result["meta"] = {k: typography_back(v) for k, v in result["meta"].items()}
+        found.append(result)
     return sorted(found, key=lambda d: d["url"])
 
 
@@ -145,7 +151,7 @@ def test_every_indexed_word_is_a_word_of_the_page(site: Built) -> None:
     real one fetching them) nor the cover's address ("images", "svg")."""
     from bisect import bisect_left
 
-    from folio.core.pagefind import unpack
+    from folio.core.pagefind import TYPOGRAPHY, unpack
 
     written = set()
     for result in indexed(site.outdir):
@@ -167,6 +173,8 @@ def test_every_indexed_word_is_a_word_of_the_page(site: Built) -> None:
         at = bisect_left(known, start)
         assert at < len(known) and known[at].startswith(start), stem
     assert "svg" not in stems and "imag" not in stems
+    # Nor a word with a quotation mark or dash in it ("creature’" beside "creatur").
+    assert [stem for stem in stems if set(stem) & set(TYPOGRAPHY)] == []
 
 
 def test_the_part_sent_indexes_as_the_whole_page(site: Built) -> None:
@@ -205,6 +213,21 @@ def test_a_word_from_an_essay_finds_it(served: str, browser: Any) -> None:  # no
     assert result.locator("time").get_attribute("datetime") == "2019-04-28"
     assert result.locator(".folio-result-snippet mark").first.inner_text() == "complaint"
     assert "essay" in page.inner_text("#folio-search-status")
+    page.close()
+
+
+@pytest.mark.parametrize("word", ["grey", "unmoved", "kept", "harpooneer"])
+def test_a_word_beside_a_dash_or_a_quotation_mark_is_found(
+        served: str, browser: Any, word: str) -> None:  # noqa: F811
+    """"sea—grey, ‘unmoved’—kept": Pagefind splits words only at ASCII marks, so Folio
+    sends these as ASCII and the page shows them as written."""
+    page = search(browser, f"{served}/search.html?q={word}")
+    essays = page.locator(".folio-search-essays .folio-result")
+    assert essays.count() == 1
+    assert essays.first.locator(".folio-result-title a").inner_text() == "The Whale Road"
+    snippet = essays.first.locator(".folio-result-snippet").inner_text()
+    assert "harpooneer’s sea—grey, ‘unmoved’—kept" in snippet and "`" not in snippet
+    assert word in essays.first.locator(".folio-result-snippet mark").first.inner_text()
     page.close()
 
 
@@ -713,6 +736,17 @@ def test_live_serves_the_page_before_indexing_and_joins_saves(
     finally:
         release.set()
         index.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(st.sampled_from("‘’“”‚„–—…«»‹›`a ()[]=-.!?,;{}x\n")) | st.text())
+def test_typography_goes_to_pagefind_as_ascii_and_comes_back(text: str) -> None:
+    from folio.core.pagefind import TYPOGRAPHY, ascii_typography, typography_back
+
+    sent = ascii_typography(text)
+    assert not set(sent) & set(TYPOGRAPHY)
+    assert sent.split() == [ascii_typography(w) for w in text.split()]  # the same words
+    assert typography_back(sent) == text
 
 
 # -- every value escaped ---------------------------------------------------------------------------

@@ -167,6 +167,41 @@ class PagefindService:
 
 
 #: What begins every index file of Pagefind's, inside its gzip.
+# -- typographic punctuation, as Pagefind can split at it -----------------------------------------
+
+#: Pagefind splits a word into parts only at ASCII punctuation (``get_discrete_words``
+#: in its fossick/splitting.rs, 1.5.2).  At a curly quotation mark it indexes the word
+#: with the mark as one more word ("memory’" beside "memory": one per word a quotation
+#: mark touches, sorted just after the word, where the search for it also looks, 111 kB
+#: more for "memory" at 10,000 essays), and at a dash it finds neither side ("sea—and"
+#: gives "seaand", not "sea" and "and").  So the text it is sent has each of these
+#: written as ``ESCAPE`` and an ASCII mark, which it splits at as at any other; the search
+#: page writes them back (``TYPOGRAPHY`` reversed, handed to it in the page).
+TYPOGRAPHY = {"‘": "(", "’": ")", "“": "[", "”": "]", "‚": ",", "„": ";", "–": "-", "—": "=",
+              "…": ".", "«": "{", "»": "}", "‹": "!", "›": "?"}
+#: Rare in prose, and not one of the marks Pagefind writes as an entity (``<``, ``>``).
+ESCAPE = "`"
+_TYPOGRAPHIC = re.compile("[" + re.escape(ESCAPE + "".join(TYPOGRAPHY)) + "]")
+_WRITTEN = re.compile(re.escape(ESCAPE) + "(.)", re.DOTALL)
+_BACK = {mark: character for character, mark in TYPOGRAPHY.items()}
+
+
+def ascii_typography(text: str) -> str:
+    """``text`` with each typographic mark as ``ESCAPE`` + its ASCII mark (and ``ESCAPE``
+    itself doubled), for Pagefind; :func:`typography_back` undoes it exactly."""
+    return _TYPOGRAPHIC.sub(lambda found: ESCAPE + TYPOGRAPHY.get(found[0], ESCAPE), text)
+
+
+def typography_back(text: str) -> str:
+    """What :func:`ascii_typography` was given (the search page does the same in JS)."""
+    return _WRITTEN.sub(lambda found: _BACK.get(found[1], found[1]), text)
+
+
+def typography_for_page() -> dict[str, str]:
+    """The ASCII marks and what they stand for, as the search page reads them."""
+    return dict(sorted(_BACK.items()))
+
+
 SIGNATURE = b"pagefind_dcd"
 META = re.compile(r"pagefind\.(?P<hash>(?P<language>[^._/]+)_[0-9a-f]+)\.pf_meta")
 FILTER = re.compile(r"filter/(?P<language>[^._/]+)_[0-9a-f]+\.pf_filter")

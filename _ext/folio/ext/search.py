@@ -63,8 +63,10 @@ from folio.core.pagefind import (
     UNUSED,
     PagefindError,
     PagefindService,
+    ascii_typography,
     in_order,
     prune,
+    typography_for_page,
     write_bundle,
 )
 from folio.core.records import Essay, Quote
@@ -271,9 +273,12 @@ def essay_markup(essay: Essay, label: str, facets: Facets,
 
 def record(url: str, content: str, language: str, meta: Mapping[str, str],
            filters: Mapping[str, list[str]], sort: Mapping[str, str]) -> dict[str, Any]:
-    """A Pagefind custom record (its ``AddRecord`` fields)."""
-    return {"url": url, "content": content, "language": language,
-            "meta": {k: v for k, v in meta.items() if v}, "filters": dict(filters),
+    """A Pagefind custom record (its ``AddRecord`` fields), its text in ASCII typography
+    as a page's is (:func:`read_page`)."""
+    return {"url": url, "content": ascii_typography(content), "language": language,
+            "meta": {k: ascii_typography(v) for k, v in meta.items() if v},
+            "filters": {k: [ascii_typography(v) for v in values]
+                        for k, values in filters.items()},
             "sort": dict(sort)}
 
 
@@ -607,8 +612,11 @@ class IndexJob:
 
 
 def read_page(path: Path) -> str:
+    """What Pagefind is sent of a written page: its indexed part, typographic marks in
+    ASCII (:data:`folio.core.pagefind.TYPOGRAPHY` says why), filters and meta too: the
+    search page writes its filters the same way and reads every answer back."""
     try:
-        return indexed_part(path.read_text(encoding="utf-8"))
+        return ascii_typography(indexed_part(path.read_text(encoding="utf-8")))
     except OSError:
         return EMPTY_PAGE
 
@@ -811,6 +819,7 @@ def search_page_content(app: Sphinx) -> tuple[str, dict[str, Any], str]:
         "title": wording.SEARCH_TITLE, "words": wording.SEARCH_WORDS, "words_json": words,
         "facets": facet_options(app),
         "pagefind": relative_uri(here, f"{BUNDLE}/pagefind.js"),
+        "typography": json.dumps(typography_for_page(), ensure_ascii=False),
         "script": relative_uri(here, "_static/folio-search.js"),
     })
     return SEARCH_PAGE, {"title": wording.SEARCH_TITLE, "body": body}, "page.html"

@@ -29,6 +29,15 @@ const KIND = { essay: { none: ["book"] }, book: "book" };
 /* The pause after a key before searching (bench/search.py counts it in the wait). */
 const PAUSE = 50;
 
+/* Pagefind is sent the site's text with each typographic mark (’ — …) written as ` and an
+   ASCII mark, so that it splits words there (folio/core/pagefind.py, TYPOGRAPHY): what it
+   answers is written back before it is shown, and the filters asked for are written its way. */
+const TYPOGRAPHY = JSON.parse(form?.dataset.typography || "{}");
+const AS_ASCII = Object.fromEntries(Object.entries(TYPOGRAPHY).map(([mark, ch]) => [ch, mark]));
+const typographic = (text) => String(text).replace(/`([\s\S])/g, (_, mark) => TYPOGRAPHY[mark] ?? mark);
+const asAscii = (text) => String(text).replace(/[\s\S]/gu, (ch) =>
+  ch === "`" ? "``" : AS_ASCII[ch] ? "`" + AS_ASCII[ch] : ch);
+
 let pagefind = null;
 let ticket = 0;
 
@@ -212,11 +221,19 @@ function fromAddress() {
   }
 }
 
-/* Each result's fragment fetched once, whichever kind asks for it first. */
+/* Each result's fragment fetched once, whichever kind asks for it first, its excerpt and
+   meta written back in the site's typography. */
 function loader() {
   const loaded = new Map();
   return (result) => {
-    if (!loaded.has(result.id)) loaded.set(result.id, result.data());
+    if (!loaded.has(result.id)) {
+      loaded.set(result.id, result.data().then((data) => ({
+        ...data,
+        excerpt: typographic(data.excerpt || ""),
+        meta: Object.fromEntries(Object.entries(data.meta || {})
+          .map(([key, value]) => [key, typographic(value)])),
+      })));
+    }
     return loaded.get(result.id);
   };
 }
@@ -332,7 +349,8 @@ async function search() {
     const engine_ = await engine();
     const [essays, books] = await Promise.all(["essay", "book"].map(async (kind) => {
       const answer = await engine_.search(query || null, {
-        filters: { ...filters, kind: KIND[kind] },
+        filters: { ...Object.fromEntries(Object.entries(filters)
+          .map(([name, value]) => [name, asAscii(value)])), kind: KIND[kind] },
         ...(query || kind === "book" ? {} : { sort: { date: "desc" } }),
       });
       const all = answer.results;
