@@ -26,8 +26,12 @@ const SCAN = 10;
 /* The "kind" filter for each search: a list of every essay would be fetched with each
    query and grow with the collection, so essays are asked for as "none of: book". */
 const KIND = { essay: { none: ["book"] }, book: "book" };
-/* The pause after a key before searching (bench/search.py counts it in the wait). */
+/* The pause after a key before searching (bench/search.py counts it in the wait); longer
+   while the word being typed has one or two letters: Pagefind fetches every index chunk
+   that such a prefix could extend into ("r" at 10,000 essays: the chunks of every word in
+   r), which the finished word mostly does not need. */
 const PAUSE = 50;
+const SHORT_PAUSE = 400;
 
 /* Pagefind is sent the site's text with each typographic mark (’ — …) written as ` and an
    ASCII mark, so that it splits words there (folio/core/pagefind.py, TYPOGRAPHY): what it
@@ -386,7 +390,8 @@ async function search() {
 let waiting = null;
 function soon() {
   clearTimeout(waiting);
-  waiting = setTimeout(search, PAUSE);
+  const word = form.elements.q.value.trim().split(/\s+/).pop();
+  waiting = setTimeout(search, word && word.length < 3 ? SHORT_PAUSE : PAUSE);
 }
 
 if (form) {
