@@ -166,7 +166,6 @@ class PagefindService:
                 self.process.wait()
 
 
-#: What begins every index file of Pagefind's, inside its gzip.
 # -- typographic punctuation, as Pagefind can split at it -----------------------------------------
 
 #: Pagefind splits a word into parts only at ASCII punctuation (``get_discrete_words``
@@ -202,6 +201,7 @@ def typography_for_page() -> dict[str, str]:
     return dict(sorted(_BACK.items()))
 
 
+#: What begins every index file of Pagefind's, inside its gzip.
 SIGNATURE = b"pagefind_dcd"
 META = re.compile(r"pagefind\.(?P<hash>(?P<language>[^._/]+)_[0-9a-f]+)\.pf_meta")
 FILTER = re.compile(r"filter/(?P<language>[^._/]+)_[0-9a-f]+\.pf_filter")
