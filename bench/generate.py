@@ -1,7 +1,7 @@
 """Generate a deterministic collection of N essays for benchmarking Folio.
 
     python bench/generate.py TARGET --n 1000 [--seed 6] [--books 5000]
-        [--plain [--small-sidebar]]
+        [--plain [--small-sidebar]] [--words uniform|zipf]
 
 Without ``--plain`` the collection uses every Folio directive and role
 (``book-citation``, ``page-quote``, ``{page}``, ``{book}``, ``related-reading``,
@@ -124,12 +124,60 @@ class Essay:
     quotes: list[tuple[int, str, Book]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """How the essays' words are drawn.
+
+    ``uniform`` (the default, every bench's corpus): each of :data:`WORDS` alike,
+    so every word is in every essay of a large collection: the worst case for a
+    search index, whose entry for a word lists every page holding it.
+    ``zipf``: a long tail as in real prose, word *r* drawn in proportion to
+    1/*r* from :data:`WORDS`, then their regular forms (-s, -ing, -ed), then
+    20,000 made-up names, the ranks shuffled by the seed within each group.
+    """
+
+    name: str = "uniform"
+    forms: tuple[str, ...] = WORDS
+    cumulative: tuple[float, ...] = ()
+
+    def pick(self, rng: random.Random) -> str:
+        if not self.cumulative:
+            return rng.choice(self.forms)
+        return rng.choices(self.forms, cum_weights=self.cumulative)[0]
+
+
+SYLLABLES = ("ka", "lo", "ren", "mi", "tor", "va", "sel", "dun", "ar", "bri", "co", "fen",
+             "gal", "hol", "is", "jor", "kel", "lin", "mor", "nes", "ov", "pra", "quen",
+             "ros", "sta", "tul", "ur", "vin", "wes", "yar", "zel", "an", "bel", "cas")
+
+
+def vocabulary(name: str, seed: int) -> Vocabulary:
+    if name == "uniform":
+        return Vocabulary()
+    rng = random.Random(seed + 2)
+    groups = [list(WORDS), [w + end for w in WORDS if len(w) > 2 for end in ("s", "ing", "ed")]]
+    names: set[str] = set()
+    while len(names) < 20000:
+        names.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    groups.append(sorted(names))
+    forms = []
+    for group in groups:
+        rng.shuffle(group)
+        forms += group
+    total, cumulative = 0.0, []
+    for rank in range(1, len(forms) + 1):
+        total += 1 / rank
+        cumulative.append(total)
+    return Vocabulary(name, tuple(forms), tuple(cumulative))
+
+
 def title_case(words: list[str]) -> str:
     return " ".join(w.capitalize() for w in words)
 
 
-def sentence(rng: random.Random, low: int = 8, high: int = 20) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(low, high))]
+def sentence(rng: random.Random, low: int = 8, high: int = 20,
+             words_from: Vocabulary = Vocabulary()) -> str:
+    words = [words_from.pick(rng) for _ in range(rng.randint(low, high))]
     roll = rng.random()
     if roll < 0.08:  # a curly-quoted phrase
         at = rng.randrange(len(words) - 2)
@@ -146,8 +194,8 @@ def sentence(rng: random.Random, low: int = 8, high: int = 20) -> str:
     return text[:at] + text[at].upper() + text[at + 1:] + rng.choice(".....?")
 
 
-def paragraph(rng: random.Random) -> str:
-    return " ".join(sentence(rng) for _ in range(rng.randint(4, 7)))
+def paragraph(rng: random.Random, words_from: Vocabulary = Vocabulary()) -> str:
+    return " ".join(sentence(rng, words_from=words_from) for _ in range(rng.randint(4, 7)))
 
 
 def make_books(rng: random.Random, n: int) -> list[Book]:
@@ -164,7 +212,7 @@ def make_books(rng: random.Random, n: int) -> list[Book]:
     return books
 
 
-def make_essays(n: int, seed: int) -> list[Essay]:
+def make_essays(n: int, seed: int, words_from: Vocabulary = Vocabulary()) -> list[Essay]:
     rng = random.Random(seed)
     books = make_books(rng, n)
     start = datetime.date(2005, 1, 1).toordinal()
@@ -181,12 +229,13 @@ def make_essays(n: int, seed: int) -> list[Essay]:
             date=datetime.date.fromordinal(start + rng.randrange(20 * 365)),
             genre=rng.choice(GENRES),
             tags=rng.sample(TAG_POOL, rng.randint(1, 4)),
-            summary=sentence(rng, 8, 14),
+            summary=sentence(rng, 8, 14, words_from),
             books=cited, similar=similar, spoiler=rng.random() < 0.3 or i == 0)
-        essay.paragraphs = [paragraph(rng) for _ in range(rng.randint(18, 21))]
+        essay.paragraphs = [paragraph(rng, words_from) for _ in range(rng.randint(18, 21))]
         for _ in range(rng.randint(2, 3)):
             book = rng.choice(cited)
-            essay.quotes.append((rng.randint(1, book.pages), sentence(rng, 10, 25), book))
+            essay.quotes.append((rng.randint(1, book.pages), sentence(rng, 10, 25, words_from),
+                                 book))
         essays.append(essay)
     return essays
 
@@ -399,12 +448,14 @@ def write_books(target: Path, essays: list[Essay], count: int, seed: int) -> Non
 
 
 def generate(target: Path, n: int, seed: int = 6, plain: bool = False,
-             small_sidebar_copy: bool = False, books: int = 0) -> list[str]:
+             small_sidebar_copy: bool = False, books: int = 0,
+             words: str = "uniform") -> list[str]:
     """Write the collection into ``target`` (emptied first); return the essay docnames.
 
-    ``books``: that many book files in ``books/`` (Folio only), the essays' books first.
+    ``books``: that many book files in ``books/`` (Folio only), the essays' books first;
+    ``words``: the :class:`Vocabulary` of the essays' text.
     """
-    essays = make_essays(n, seed)
+    essays = make_essays(n, seed, vocabulary(words, seed))
     titles = {e.slug: e.title for e in essays}
     if target.exists():
         shutil.rmtree(target)
@@ -440,8 +491,11 @@ def main() -> None:
                         help="with --plain: a static small sidebar instead of the theme's")
     parser.add_argument("--books", type=int, default=0,
                         help="that many book files in books/ (the essays' books first)")
+    parser.add_argument("--words", choices=("uniform", "zipf"), default="uniform",
+                        help="how the essays' words are drawn (see Vocabulary)")
     args = parser.parse_args()
-    generate(args.target, args.n, args.seed, args.plain, args.small_sidebar, args.books)
+    generate(args.target, args.n, args.seed, args.plain, args.small_sidebar, args.books,
+             args.words)
     print(f"wrote {args.n} essays to {args.target}")
 
 

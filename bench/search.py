@@ -19,7 +19,10 @@ build takes minutes); ``--queries-only`` serves the Pagefind build already in
 the work folder; ``--rounds`` types the queries that many times (the median
 is printed); ``--breakdown`` prints, under each query, what its bytes were
 (the engine's files, the index's meta, filters, fragments, and each word-index
-chunk with the words it holds), read from the files on disk.
+chunk with the words it holds), read from the files on disk; ``--words zipf``
+draws the corpus's words from a long tail as real prose does (generate.py's
+``Vocabulary``), beside the uniform worst case, where every word is in every
+essay.
 """
 
 from __future__ import annotations
@@ -252,14 +255,17 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=1, help="times to type the queries")
     parser.add_argument("--delay", type=int, default=30,
                         help="milliseconds between keys as the queries are typed")
+    parser.add_argument("--words", choices=("uniform", "zipf"), default="uniform",
+                        help="the corpus's words (bench/generate.py's Vocabulary): uniform, "
+                             "the worst case, or zipf, a long tail as in real prose")
     parser.add_argument("--breakdown", action="store_true",
                         help="say what each query's bytes were")
     args = parser.parse_args()
-    source = args.workdir / f"n{args.n}"
+    source = args.workdir / (f"n{args.n}" if args.words == "uniform" else f"n{args.n}-{args.words}")
     if not (source / "conf.py").exists():
-        generate(source, args.n)
+        generate(source, args.n, words=args.words)
     timings: dict[str, float] = {}
-    print(f"N={args.n}  load {load()}")
+    print(f"N={args.n}, words {args.words}  load {load()}")
     if not args.queries_only:
         sphinx = float("nan")
         if not args.no_sphinx:
