@@ -136,7 +136,6 @@ class Vocabulary:
     20,000 made-up names, the ranks shuffled by the seed within each group.
     """
 
-    name: str = "uniform"
     forms: tuple[str, ...] = WORDS
     cumulative: tuple[float, ...] = ()
 
@@ -168,7 +167,7 @@ def vocabulary(name: str, seed: int) -> Vocabulary:
     for rank in range(1, len(forms) + 1):
         total += 1 / rank
         cumulative.append(total)
-    return Vocabulary(name, tuple(forms), tuple(cumulative))
+    return Vocabulary(tuple(forms), tuple(cumulative))
 
 
 def title_case(words: list[str]) -> str:

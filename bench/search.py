@@ -103,19 +103,11 @@ def kind_of(path: str) -> str:
 
 
 def chunk_words(file: Path) -> list[tuple[str, int]]:
-    """The words of one word-index chunk and how many pages each lists.
+    """The words of one word-index chunk and how many pages each lists
+    (``[[word, [[page, [locations], ...], ...], ...], ...]``, pagefind/src/index)."""
+    from folio.core.pagefind import unpack
 
-    Pagefind writes a chunk as gzip of ``pagefind_dcd`` + CBOR:
-    ``[[word, [[page, [locations], ...], ...], ...], ...]`` (pagefind/src/index).
-    """
-    import gzip
-
-    import cbor2
-
-    data = gzip.decompress(file.read_bytes())
-    data = data.removeprefix(b"pagefind_dcd")
-    entries = cbor2.loads(data)[0]
-    return [(entry[0], len(entry[1])) for entry in entries]
+    return [(entry[0], len(entry[1])) for entry in unpack(file.read_bytes())[0]]
 
 
 class Sent:
@@ -132,6 +124,10 @@ class Sent:
     def add(self, path: str, sent: int, size: int) -> None:
         with self.lock:
             self.files.append((path, sent, size))
+
+    def __len__(self) -> int:
+        with self.lock:
+            return len(self.files)
 
     def since(self, mark: int) -> list[tuple[str, int, int]]:
         with self.lock:
@@ -223,7 +219,7 @@ def queries(outdir: Path, rounds: int, delay: int) -> list[Query]:
                                              args=["--no-sandbox", "--disable-gpu"])
         for query in QUERIES * rounds:
             page = browser.new_page()  # a new context: nothing of the index cached
-            mark = len(sent.since(0))
+            mark = len(sent)
             # From the page's opening: the engine's files load then, before any key.
             page.goto(f"{base}/search.html", wait_until="networkidle")
             page.click("#folio-search-q")
