@@ -9,8 +9,9 @@ the build before this issue) and one with ``"pagefind"``; the second times
 Folio's indexing step (``SiteIndex.update``: reading the essays' pages, the
 records, Pagefind, writing ``pagefind/``) on its own.  Then the site is served
 on 127.0.0.1 and Chromium types queries into the search page: the bytes the
-page fetched from ``pagefind/`` for each query (from the page's opening: the
-engine, the index's meta, the chunks and fragments) and the time from the last
+page fetched for each query (from the page's opening: the engine, the index's
+meta, the chunks and fragments in ``pagefind/``, and the page's own search
+scripts, ``SEARCH_FILES``) and the time from the last
 key to the first result drawn.  The load
 average is printed beside every figure (the machine is shared).
 
@@ -200,11 +201,16 @@ class Query:
     """One query typed into a fresh page: what it cost and what it showed."""
 
     words: str
-    sent: int  # bytes of pagefind/ as sent (text gzipped)
+    sent: int  # bytes of SEARCH_FILES as sent (text gzipped)
     on_disk: int  # the same files' bytes on disk
     shown: float  # seconds from the last key to the first result drawn
     results: int
     lines: list[str]
+
+
+#: What a query is charged with: Pagefind's bundle and the search page's own scripts (the
+#: page's script and the stemmer it hands Pagefind stems with), not the page and its styles.
+SEARCH_FILES = ("/pagefind/", "/_static/folio-search.js", "/_static/snowball/")
 
 
 def queries(outdir: Path, rounds: int, delay: int) -> list[Query]:
@@ -228,7 +234,7 @@ def queries(outdir: Path, rounds: int, delay: int) -> list[Query]:
             page.wait_for_selector(".folio-result", timeout=30000)
             shown = time.perf_counter() - began  # from the last key, the page's pause (PAUSE) in it
             page.wait_for_load_state("networkidle")
-            bundle = [f for f in sent.since(mark) if f[0].startswith("/pagefind/")]
+            bundle = [f for f in sent.since(mark) if f[0].startswith(SEARCH_FILES)]
             found.append(Query(query, sum(f[1] for f in bundle), sum(f[2] for f in bundle),
                                shown, page.locator(".folio-result").count(),
                                breakdown(outdir, bundle)))

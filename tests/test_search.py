@@ -231,6 +231,132 @@ def test_a_word_beside_a_dash_or_a_quotation_mark_is_found(
     page.close()
 
 
+def pagefinds_stems(words: list[str]) -> dict[str, str]:
+    """What Pagefind's English stemmer makes of each word: one record per word, its stem
+    read back from the index (each entry a stem and its pages, numbered as the meta file
+    lists them, each number the difference from the one before)."""
+    from folio.core.pagefind import PagefindService, unpack
+
+    service = PagefindService({"force_language": "en"})
+    try:
+        service.add_records({"url": f"/{i}", "content": word, "language": "en", "meta": {},
+                             "filters": {}, "sort": {}} for i, word in enumerate(words))
+        files = service.files()
+    finally:
+        service.close()
+    meta = unpack(next(data for name, data in files.items() if name.endswith(".pf_meta")))
+    url_of = {name.split("/")[1].split(".")[0]: json.loads(
+                  gzip.decompress(data)[len(b"pagefind_dcd"):])["url"]
+              for name, data in files.items() if name.startswith("fragment/")}
+    pages = [url_of[page[0]] for page in meta[1]]
+    stems = {}
+    for name, data in files.items():
+        if name.startswith("index/"):
+            for entry in unpack(data)[0]:
+                number = 0
+                for page in entry[1]:
+                    number += page[0]
+                    stems[words[int(pages[number][1:])]] = entry[0]
+    return stems
+
+
+#: Word forms that take each of the English stemmer's steps and exceptions
+#: (snowballstem.org/algorithms/english), beside the site's own words.
+ENDINGS = ("", "s", "es", "'s", "ed", "ing", "ly", "edly", "ingly", "ness", "ful", "fulness",
+           "ation", "ational", "ator", "ance", "ence", "ement", "ment", "ent", "ism", "ist",
+           "ogist", "ology", "ity", "ive", "ize", "ization", "ous", "ously", "al", "ally",
+           "er", "eed", "eedly", "y", "ies", "ied", "li", "able", "ible", "ic", "ical")
+EXCEPTIONS = ("skis", "skies", "dying", "lying", "tying", "idly", "gently", "ugly", "early",
+              "only", "singly", "sky", "news", "howe", "atlas", "cosmos", "bias", "andes",
+              "succeed", "proceed", "exceed", "canning", "inning", "outing", "herring",
+              "earring", "evening", "evenings", "added", "adding", "generous", "general",
+              "generate", "communal", "community", "arsenal", "arsenic", "emergency",
+              "emerge", "internal", "international", "internment", "interval",
+              "interfered", "interfering", "interference", "organ", "organic", "organize",
+              "past", "paste", "later", "lateral", "universe", "universal", "university",
+              "geologist", "geology", "yelling", "sayings", "cried", "ties", "hopping",
+              "hoping", "filing", "filling", "luxuriate", "conditional", "abominable")
+
+
+def test_the_pages_stemmer_is_pagefinds(site: Built, served: str,
+                                        browser: Any) -> None:  # noqa: F811
+    """The search page hands Pagefind stems (forPagefind): they must be the stems Pagefind
+    makes, or a word would look for what the index does not hold."""
+    text = " ".join(BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").get_text(" ")
+                    for p in sorted(site.outdir.glob("essays/*.html")))
+    own = sorted({w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2})
+    roots = ("book", "gener", "nation", "hope", "rational", "sense", "memory", "quiet", "walk",
+             "read", "whale", "create", "relate", "fortune", "agree", "happy", "nerve")
+    words = sorted({*own, *EXCEPTIONS, *(root + end for root in roots for end in ENDINGS)})
+    assert len(words) > 800
+    expected = pagefinds_stems(words)
+    assert len(expected) == len(words)
+    page = browser.new_page()
+    page.goto(f"{served}/search.html", wait_until="load")
+    stemmer = page.locator("form[data-folio-search]").get_attribute("data-stemmer")
+    assert stemmer and stemmer.endswith("_static/snowball/english-stemmer.js")
+    got = page.evaluate("""async ([address, words]) => {
+        const English = (await import(new URL(address, document.baseURI).href)).default;
+        const english = new English();
+        return Object.fromEntries(words.map((word) => [word, english.stemWord(word)]));
+    }""", [stemmer, words])
+    assert {w: s for w, s in got.items() if s != expected[w]} == {}
+    page.close()
+
+
+def test_pagefind_is_handed_each_words_stem(served: str, browser: Any) -> None:  # noqa: F811
+    """Pagefind looks up the typed word as well as its stem and fetches the index chunk of
+    each: handed the stem, it fetches one. A stem that stems again to something shorter is
+    not handed over ("early" → "earli" → "ear" would find "earth"), nor a word of other
+    letters or with a mark inside; quotation marks (words in a row) stay."""
+    page = browser.new_page()
+    page.goto(f"{served}/search.html", wait_until="load")
+    handed = page.evaluate("""async (queries) => {
+        const form = document.querySelector("form[data-folio-search]");
+        const script = document.querySelector('script[src*="folio-search.js"]').src;
+        const { forPagefind } = await import(script);
+        const English = (await import(new URL(form.dataset.stemmer, document.baseURI).href))
+          .default;
+        const english = new English();
+        const stem = (word) => english.stemWord(word);
+        return queries.map((query) => [forPagefind(query, stem), forPagefind(query, undefined)]);
+    }""", ["Garden memory", "early  whales", '"whale roads"', "Creatures,", "o'clock",
+           "café memories", "1851 harpooneers"])
+    assert handed == [["Garden memori", "Garden memory"], ["early  whale", "early  whales"],
+                      ['"whale road"', '"whale roads"'], ["creatur", "Creatures,"],
+                      ["o'clock", "o'clock"], ["café memori", "café memories"],
+                      ["1851 harpoon", "1851 harpooneers"]]
+    page.close()
+
+
+@pytest.mark.parametrize("typed", ["complaints", "Complaint,", "COMPLAINTS"])
+def test_a_word_is_found_as_the_reader_types_it(
+        served: str, browser: Any, typed: str) -> None:  # noqa: F811
+    page = search(browser, f"{served}/search.html?q={typed}")
+    essays = page.locator(".folio-search-essays .folio-result")
+    assert essays.count() == 1
+    assert essays.first.locator(".folio-result-title a").inner_text() == "The Creature Speaks"
+    assert essays.first.locator(".folio-result-snippet mark").first.inner_text() == "complaint"
+    page.close()
+
+
+@pytest.mark.parametrize(("language", "stemmed"), [("en_GB", True), ("fr", False)])
+def test_the_sites_language_is_pagefinds(tmp_path: Path, language: str, stemmed: bool) -> None:
+    """Sphinx's ``en_GB`` goes to Pagefind as ``en-GB`` (told ``en_GB`` it stemmed
+    nothing); the search page has the English stemmer only where Pagefind stems English."""
+    from folio.core.pagefind import unpack
+
+    built = build(copy_root("folio", tmp_path), language=language)
+    stems = {entry[0] for chunk in sorted((built.outdir / "pagefind" / "index").glob("*"))
+             for entry in unpack(chunk.read_bytes())[0]}
+    if stemmed:  # and in French, by Pagefind's French stemmer, which the page does not have
+        assert "creatur" in stems and "creature" not in stems and "complaint" in stems
+    assert [p.name.split("_")[0] for p in (built.outdir / "pagefind").glob("*.pf_meta")] == [
+        f"pagefind.{language.replace('_', '-')}"]
+    form = built.soup("search.html").select_one("form[data-folio-search]")
+    assert form is not None and form.has_attr("data-stemmer") == stemmed
+
+
 def test_a_word_from_a_quotation_finds_it_and_opens_the_essay_there(
         served: str, browser: Any) -> None:  # noqa: F811
     page = search(browser, f"{served}/search.html?q=benevolent")

@@ -201,6 +201,21 @@ def typography_for_page() -> dict[str, str]:
     return dict(sorted(_BACK.items()))
 
 
+def pagefind_language(sphinx_language: str | None) -> str:
+    """The language Pagefind is told: Sphinx's code as the page's ``lang`` has it.
+
+    Sphinx writes ``en_GB``, its pages ``lang="en-GB"``; Pagefind picks its stemmer (and
+    names its files) by the part before a hyphen, and told ``en_GB`` it stemmed nothing.
+    """
+    return (sphinx_language or "en").replace("_", "-")
+
+
+def stems_english(language: str) -> bool:
+    """Whether Pagefind stems the words of a site in ``language`` as English (Snowball's
+    English, the stemmer the search page has; ``get_stemmer`` in its fossick/mod.rs)."""
+    return language.split("-")[0] == "en"
+
+
 #: What begins every index file of Pagefind's, inside its gzip.
 SIGNATURE = b"pagefind_dcd"
 META = re.compile(r"pagefind\.(?P<hash>(?P<language>[^._/]+)_[0-9a-f]+)\.pf_meta")

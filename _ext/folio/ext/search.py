@@ -65,7 +65,9 @@ from folio.core.pagefind import (
     PagefindService,
     ascii_typography,
     in_order,
+    pagefind_language,
     prune,
+    stems_english,
     typography_for_page,
     write_bundle,
 )
@@ -307,7 +309,7 @@ def contents(app: Sphinx) -> Contents:
     """The pages and records for this build's index."""
     domain = folio_domain(app.env)
     builder = cast("StandaloneHTMLBuilder", app.builder)
-    language = app.config.language or "en"
+    language = pagefind_language(app.config.language)
     essays = searchable(app)
     found = Contents()
     by_book: dict[str, Facets] = {}
@@ -349,7 +351,8 @@ def stamp(path: Path) -> list[int]:
 
 
 def pagefind_config(app: Sphinx) -> dict[str, Any]:
-    return {"force_language": app.config.language or "en", "exclude_selectors": list(NOT_TEXT)}
+    return {"force_language": pagefind_language(app.config.language),
+            "exclude_selectors": list(NOT_TEXT)}
 
 
 def fingerprint(records: Mapping[str, Mapping[str, Any]], config: Mapping[str, Any]) -> str:
@@ -507,7 +510,7 @@ class SiteIndex:
         """What the index should hold after this build, taken from the environment."""
         self.stop_sending()
         config = pagefind_config(app)
-        return IndexJob(contents(app), config, app.config.language or "en",
+        return IndexJob(contents(app), config, pagefind_language(app.config.language),
                         Path(app.outdir) / BUNDLE, Path(app.doctreedir) / SEARCH_STATE)
 
     def run(self, job: IndexJob) -> None:
@@ -821,6 +824,8 @@ def search_page_content(app: Sphinx) -> tuple[str, dict[str, Any], str]:
         "pagefind": relative_uri(here, f"{BUNDLE}/pagefind.js"),
         "typography": json.dumps(typography_for_page(), ensure_ascii=False),
         "script": relative_uri(here, "_static/folio-search.js"),
+        "stemmer": relative_uri(here, "_static/snowball/english-stemmer.js")
+        if stems_english(pagefind_language(app.config.language)) else "",
     })
     return SEARCH_PAGE, {"title": wording.SEARCH_TITLE, "body": body}, "page.html"
 

@@ -42,7 +42,34 @@ const typographic = (text) => String(text).replace(/`([\s\S])/g, (_, mark) => TY
 const asAscii = (text) => String(text).replace(/[\s\S]/gu, (ch) =>
   ch === "`" ? "``" : AS_ASCII[ch] ? "`" + AS_ASCII[ch] : ch);
 
+/* Pagefind looks up each word of a query twice, as typed and as its stem (request_indexes,
+   pagefind_web/src/lib.rs), and fetches the index chunk each falls in. The typed form is
+   often no word of the index ("memory"; the index holds "memori") and falls in a chunk the
+   search never reads: 106 kB more for "garden memory" at 10,000 essays (bench/search.py).
+   Handed the stem, Pagefind looks up that one word, and as it searches the stem of what it
+   is given, every page with a word of that stem is found as before. (A longer word that
+   only begins with the stem, "runner" for "running", Pagefind also counts in when the chunks
+   it fetched hold it: fewer chunks, so that happens less.) The stemmer is Pagefind's own
+   algorithm, Snowball's English (static/snowball/, tools/snowball_stemmer.py), used only
+   on a site in English (data-stemmer). A word stays as typed unless it is ASCII letters
+   once the punctuation Pagefind drops is dropped, and its stem stems to itself: "early" →
+   "earli" → "ear" would find every word in "ear". Straight quotation marks stay: "…" asks
+   for the words in a row. */
+const PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
+export function forPagefind(query, stem) {
+  if (!stem) return query;
+  return query.split(/(\s+)/).map((part) => {
+    const word = part.replace(PUNCTUATION, "").toLowerCase();
+    if (!/^[a-z]+$/.test(word)) return part;
+    const root = stem(word);
+    if (root === word || stem(root) !== root) return part;
+    return (part.startsWith('"') ? '"' : "") + root
+      + (part.length > 1 && part.endsWith('"') ? '"' : "");
+  }).join("");
+}
+
 let pagefind = null;
+let stemmer = null;
 let ticket = 0;
 
 /* Pagefind, loaded once: started as the page opens (its script, the wasm and the index's
@@ -60,6 +87,20 @@ function engine() {
     pagefind.catch(() => { pagefind = null; });  // the next search tries again
   }
   return pagefind;
+}
+
+/* The stemmer, loaded beside Pagefind; without it (another language, a failed load) the
+   words go to Pagefind as typed. */
+function stemming() {
+  if (stemmer === null) {
+    stemmer = form.dataset.stemmer
+      ? import(new URL(form.dataset.stemmer, document.baseURI).href).then((loaded) => {
+        const english = new loaded.default();
+        return (word) => english.stemWord(word);
+      }).catch(() => undefined)
+      : Promise.resolve(undefined);
+  }
+  return stemmer;
 }
 
 function element(name, className, text) {
@@ -350,9 +391,10 @@ async function search() {
   const load = loader();
   let counts;
   try {
-    const engine_ = await engine();
+    const [engine_, stem] = await Promise.all([engine(), stemming()]);
+    const asked = query ? forPagefind(query, stem) : null;
     const [essays, books] = await Promise.all(["essay", "book"].map(async (kind) => {
-      const answer = await engine_.search(query || null, {
+      const answer = await engine_.search(asked, {
         filters: { ...Object.fromEntries(Object.entries(filters)
           .map(([name, value]) => [name, asAscii(value)])), kind: KIND[kind] },
         ...(query || kind === "book" ? {} : { sort: { date: "desc" } }),
@@ -402,5 +444,6 @@ if (form) {
   window.addEventListener("popstate", () => { fromAddress(); search(); });
   if (!form.elements.q.value) form.elements.q.focus();
   engine().catch(() => {});
+  stemming();
   search();
 }
