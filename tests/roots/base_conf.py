@@ -9,6 +9,10 @@ author = "Test Writer"
 extensions = ["myst_parser", "folio"]
 myst_enable_extensions = ["colon_fence"]
 exclude_patterns = ["_build"]
+# A list of each build's own: left unset it is Sphinx's default list, shared by every
+# build in the process, and sphinx-book-theme appends its components folder to it; a
+# later build with another theme then took the book theme's page-toc.html.
+templates_path: list[str] = []
 version = "1"
 language = "en"
 latex_engine = "xelatex"

@@ -79,9 +79,13 @@ def refresh_site(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def add_stylesheet(app: Sphinx) -> None:
-    """Our stylesheet, for HTML-format builders (the web and the ePub)."""
+    """Our stylesheet, for HTML-format builders (the web and the ePub).
+
+    A new list, not an append: a setting conf.py leaves alone is Sphinx's default
+    list itself, shared by every build in the process (the tests, ``folio build``).
+    """
     if app.builder.format == "html":
-        app.config.html_static_path.append(str(STATIC))
+        app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]
         app.add_css_file("folio.css")
 
 
