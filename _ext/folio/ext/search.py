@@ -510,7 +510,7 @@ class SiteIndex:
         """What the index should hold after this build, taken from the environment."""
         self.stop_sending()
         config = pagefind_config(app)
-        return IndexJob(contents(app), config, pagefind_language(app.config.language),
+        return IndexJob(contents(app), config, config["force_language"],
                         Path(app.outdir) / BUNDLE, Path(app.doctreedir) / SEARCH_STATE)
 
     def run(self, job: IndexJob) -> None:
